@@ -1,0 +1,208 @@
+"""Pythonic helpers over Database.exec: db.accounts, db.contacts,
+db.interactions and db.events.
+
+Every helper is a thin wrapper that builds the JSON arguments of one
+documented command (docs/COMMANDS.md) and returns its result as a dict;
+nothing is validated or defaulted here, so the library's errors reach you
+unchanged.
+"""
+
+from __future__ import annotations
+
+import keyword
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .database import Database
+
+__all__ = ["Accounts", "Contacts", "Interactions", "Events"]
+
+
+def _merge(positional: Optional[Mapping[str, Any]], keywords: Dict[str, Any],
+           drop_none: bool) -> Dict[str, Any]:
+    """One argument object from an optional dict and keyword arguments.
+    ``from_`` (a Python keyword with a trailing underscore) is sent as ``from``."""
+    args: Dict[str, Any] = dict(positional or {})
+    for name, value in keywords.items():
+        if name.endswith("_") and keyword.iskeyword(name[:-1]):
+            name = name[:-1]
+        args[name] = value
+    if drop_none:
+        args = {k: v for k, v in args.items() if v is not None}
+    return args
+
+
+def _ident(id: Optional[int], source: Optional[str],
+           external_ref: Optional[str]) -> Dict[str, Any]:
+    """``{"id": N}`` or ``{"source": S, "external_ref": R}`` (whatever is given;
+    the library decides what is missing or too much)."""
+    args: Dict[str, Any] = {}
+    if id is not None:
+        args["id"] = id
+    if source is not None:
+        args["source"] = source
+    if external_ref is not None:
+        args["external_ref"] = external_ref
+    return args
+
+
+class _Records:
+    """The commands every record type shares: get, list and iter."""
+
+    entity = ""
+
+    def __init__(self, db: "Database") -> None:
+        self._db = db
+
+    def _exec(self, verb: str, args: Dict[str, Any]) -> Dict[str, Any]:
+        return self._db.exec(f"{self.entity}.{verb}", args)
+
+    def get(self, id: Optional[int] = None, source: Optional[str] = None,
+            external_ref: Optional[str] = None) -> Dict[str, Any]:
+        """``<entity>.get`` by id or by source + external_ref.  Raises NotFound."""
+        return self._exec("get", _ident(id, source, external_ref))
+
+    def list(self, filters: Optional[Mapping[str, Any]] = None, /,
+             **kwargs: Any) -> Dict[str, Any]:
+        """One page: ``{"items": [...], "next_cursor": str | None}``.  Filters
+        given as None are left out; pass ``limit`` and ``cursor`` to page."""
+        return self._exec("list", _merge(filters, kwargs, drop_none=True))
+
+    def iter(self, filters: Optional[Mapping[str, Any]] = None, /,
+             **kwargs: Any) -> Iterator[Dict[str, Any]]:
+        """Every record matching the filters, page after page (``limit`` is
+        the page size), following ``next_cursor`` until it is null."""
+        args = _merge(filters, kwargs, drop_none=True)
+        seen = set()
+        while True:
+            page = self._exec("list", args)
+            yield from page.get("items", [])
+            cursor = page.get("next_cursor")
+            if not cursor:
+                return
+            if cursor in seen:
+                raise RuntimeError(f"{self.entity}.list returned the cursor "
+                                   f"{cursor!r} twice: libcrm bug, stopping")
+            seen.add(cursor)
+            args = dict(args, cursor=cursor)
+
+
+class _Editable(_Records):
+    """Records created with source/external_ref replay, updated and archived."""
+
+    def create(self, fields: Optional[Mapping[str, Any]] = None, /,
+               **kwargs: Any) -> Dict[str, Any]:
+        """``<entity>.create``: the new record plus ``"replayed": bool``.
+        Include ``source`` and ``external_ref`` to make the create replayable."""
+        return self._exec("create", _merge(fields, kwargs, drop_none=False))
+
+    def update(self, id: Optional[int] = None,
+               changes: Optional[Mapping[str, Any]] = None, *,
+               source: Optional[str] = None, external_ref: Optional[str] = None,
+               expected_version: Optional[int] = None,
+               **fields: Any) -> Dict[str, Any]:
+        """``<entity>.update``: only the fields given change; a field given as
+        None is cleared (JSON null).  ``expected_version`` guards against lost
+        updates (Conflict when stale)."""
+        args = _ident(id, source, external_ref)
+        if expected_version is not None:
+            args["expected_version"] = expected_version
+        args.update(_merge(changes, fields, drop_none=False))
+        return self._exec("update", args)
+
+    def archive(self, id: Optional[int] = None, source: Optional[str] = None,
+                external_ref: Optional[str] = None) -> Dict[str, Any]:
+        """``<entity>.archive``: the archived record."""
+        return self._exec("archive", _ident(id, source, external_ref))
+
+
+class Accounts(_Editable):
+    """``db.accounts``: customers (account.* commands)."""
+
+    entity = "account"
+
+    def search(self, query: str, limit: Optional[int] = None) -> List[Dict[str, Any]]:
+        """``account.search``: matching open accounts, each with ``matched_on``."""
+        args: Dict[str, Any] = {"query": query}
+        if limit is not None:
+            args["limit"] = limit
+        return self._exec("search", args).get("items", [])
+
+    def duplicates(self, account_id: Optional[int] = None,
+                   limit: Optional[int] = None) -> List[Dict[str, Any]]:
+        """``account.duplicates``: ``[{"account_id", "duplicate_id", "reasons",
+        "name_similarity"}]``, optionally only the pairs of ``account_id``."""
+        args = _merge(None, {"account_id": account_id, "limit": limit}, drop_none=True)
+        return self._exec("duplicates", args).get("items", [])
+
+    def merge(self, survivor_id: int, merged_id: int) -> Dict[str, Any]:
+        """``account.merge``: moves everything of ``merged_id`` onto
+        ``survivor_id`` and returns the survivor."""
+        return self._exec("merge", {"survivor_id": survivor_id, "merged_id": merged_id})
+
+
+class Contacts(_Editable):
+    """``db.contacts``: people at accounts, their consent and preferences."""
+
+    entity = "contact"
+
+    def consent(self, contact_id: int, channel: str, status: str,
+                source: str, recorded_at: Any = None) -> Dict[str, Any]:
+        """``contact.consent``: record ``status`` ("opted_in"/"opted_out") for
+        ``channel`` ("email", "sms", "phone", "post"), given through
+        ``source`` ("web form").  Returns the contact."""
+        args: Dict[str, Any] = {"contact_id": contact_id, "channel": channel,
+                                "status": status, "source": source}
+        if recorded_at is not None:
+            args["recorded_at"] = recorded_at
+        return self._exec("consent", args)
+
+    def consent_history(self, contact_id: int) -> List[Dict[str, Any]]:
+        """``contact.consent_history``: every consent change, oldest first."""
+        return self._exec("consent_history", {"contact_id": contact_id}).get("items", [])
+
+    def preferences(self, contact_id: int, set: Optional[Mapping[str, Any]] = None,
+                    /, **set_kwargs: Any) -> Dict[str, Any]:
+        """``contact.preferences``: set the given keys (None removes a key) and
+        return the contact; with nothing to set, just return the contact.
+        ``db.contacts.preferences(7, language="af", newsletter=None)``."""
+        changes = dict(set or {})
+        changes.update(set_kwargs)
+        args: Dict[str, Any] = {"contact_id": contact_id}
+        if changes:
+            args["set"] = changes
+        return self._exec("preferences", args)
+
+
+class Interactions(_Records):
+    """``db.interactions``: the history of every contact with a customer.
+    Interactions are never updated.  Filter lists with ``from_``/``to``."""
+
+    entity = "interaction"
+
+    def log(self, fields: Optional[Mapping[str, Any]] = None, /,
+            **kwargs: Any) -> Dict[str, Any]:
+        """``interaction.log``: the logged interaction plus ``replayed``."""
+        return self._exec("log", _merge(fields, kwargs, drop_none=False))
+
+
+class Events:
+    """``db.events``: the outbox, for consumers outside the process."""
+
+    def __init__(self, db: "Database") -> None:
+        self._db = db
+
+    def fetch_page(self, consumer: str, after_seq: int = 0,
+                   limit: int = 100) -> Dict[str, Any]:
+        """crm_events_fetch: ``{"events": [...], "last_seq": N}``."""
+        return self._db._events_fetch(consumer, after_seq, limit)
+
+    def fetch(self, consumer: str, after_seq: int = 0,
+              limit: int = 100) -> List[Dict[str, Any]]:
+        """Up to ``limit`` (1..1000) events after both ``after_seq`` and the
+        consumer's acknowledged position, oldest first."""
+        return self.fetch_page(consumer, after_seq, limit).get("events", [])
+
+    def ack(self, consumer: str, seq: int) -> None:
+        """crm_events_ack: everything up to and including ``seq`` is done."""
+        self._db._events_ack(consumer, seq)

@@ -1,0 +1,38 @@
+"""The demo runs, in memory and twice on one file (the second run replays)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from _helpers import PACKAGE_ROOT
+
+import crm
+
+DEMO = PACKAGE_ROOT / "demo.py"
+
+
+def _run(*args):
+    env = dict(os.environ, CRM_LIBRARY=crm.library_path())
+    return subprocess.run([sys.executable, str(DEMO), *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_demo_in_memory():
+    result = _run()
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "replayed=True" in out
+    assert "[hook]" in out and "account.created" in out
+    assert "possible duplicate" in out
+    assert "acknowledged up to" in out
+
+
+def test_demo_twice_on_a_file(tmp_path):
+    path = str(tmp_path / "shop.crm")
+    first = _run(path)
+    assert first.returncode == 0, first.stdout + first.stderr
+    second = _run(path)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "replayed=False" not in second.stdout.split("The nightly export")[0]

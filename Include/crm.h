@@ -1,0 +1,266 @@
+/*
+** crm.h -- the public C interface of libcrm.
+**
+** libcrm adds CRM to accounting software that already exists: accounts
+** (customers), contacts, consent and preferences, the complete history of
+** every interaction, and an event outbox the host can hook into or poll.
+** The data lives in one embedded SQLite file beside the host's own files.
+**
+** This header is the whole contract. Everything here is C99 and C++ safe.
+**
+** CONVENTIONS (they hold for every function below unless its block says
+** otherwise):
+**
+**  - Every function that can fail returns an int: CRM_OK (0) or one of the
+**    CRM_* codes below. Results come back through out-parameters: on
+**    failure a pointer out-parameter is set to NULL and an int one is left
+**    as it was.
+**  - A NULL pointer argument is never dereferenced: it gives CRM_MISUSE
+**    (for the handle) or CRM_INVALID (for any other argument), never a crash.
+**  - Strings passed in are UTF-8, NUL-terminated, copied during the call and
+**    never kept after it returns. Invalid UTF-8 gives CRM_INVALID.
+**  - Every pointer the library hands back through a `char **` out-parameter
+**    is owned by the caller and must be released with crm_free(). Pointers
+**    returned directly (crm_version, crm_errstr, crm_errmsg) are owned by the
+**    library and must not be freed.
+**  - Records are JSON text: snake_case fields, money as integer minor units
+**    plus an ISO 4217 code ("credit_limit_minor": 500000, "currency": "ZAR"),
+**    dates YYYY-MM-DD, timestamps RFC 3339 UTC ("2026-12-01T09:30:00Z").
+**    An unknown or mistyped field is an error that names the field.
+**    docs/COMMANDS.md documents every command and record.
+**  - A failed call leaves the database file exactly as it was before the
+**    call: nothing it wrote survives, nothing is half-written.
+**
+** THREADS: a crm_db handle may be used from any thread; calls on one handle
+** are serialized by the library. Several handles, in one process or in
+** several, may open the same file (WAL mode, 5 s busy timeout); a writer
+** that still cannot get the file gets CRM_BUSY. The library starts no
+** threads of its own. Error messages are kept per handle and per thread.
+** A transaction opened with crm_begin belongs to the handle, not to the
+** thread that opened it.
+*/
+#ifndef CRM_H
+#define CRM_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------
+** VERSION
+**
+** CRM_VERSION_* describe this header; crm_version() and crm_abi_version()
+** describe the library actually loaded. A host built against ABI N runs on
+** any library whose crm_abi_version() is N (the SONAME is libcrm.so.N).
+*/
+#define CRM_VERSION_MAJOR 0
+#define CRM_VERSION_MINOR 1
+#define CRM_VERSION_PATCH 0
+#define CRM_VERSION "0.1.0"
+#define CRM_ABI_VERSION 0
+
+/* The loaded library's version as "MAJOR.MINOR.PATCH". Static; never free. */
+const char *crm_version(void);
+
+/* The loaded library's ABI version (the N of libcrm.so.N). */
+int crm_abi_version(void);
+
+/* ---------------------------------------------------------------------------
+** RESULT CODES
+**
+** One code per failure a caller can act on. crm_errstr(code) gives a static
+** English phrase per code; crm_errmsg(db) gives the message of the failure
+** itself, naming the record and field at fault.
+*/
+#define CRM_OK          0  /* success */
+#define CRM_INVALID     1  /* bad argument: malformed JSON, unknown command,
+                              unknown or mistyped field, invalid UTF-8,
+                              a value not allowed for its field */
+#define CRM_NOTFOUND    2  /* the record, command target or hook does not exist */
+#define CRM_CONFLICT    3  /* a duplicate: the same source + external_ref sent
+                              with different content, a stale expected_version,
+                              a record that already exists */
+#define CRM_CONSTRAINT  4  /* a business rule refused the change (an archived or
+                              merged account; later a credit hold) */
+#define CRM_BUSY        5  /* another connection holds the file's write lock */
+#define CRM_IO          6  /* the file could not be read or written */
+#define CRM_CORRUPT     7  /* the file is not a libcrm database or is damaged */
+#define CRM_RANGE       8  /* a value outside its range: an amount that
+                              overflows 64 bits, an over-long string, a limit
+                              out of bounds */
+#define CRM_MISUSE      9  /* the API used out of order: a NULL or closed
+                              handle, crm_commit without crm_begin */
+#define CRM_VERSION_ERR 10 /* the file was written by a newer libcrm; nothing
+                              was touched */
+#define CRM_READONLY    11 /* a write on a handle opened with CRM_OPEN_READONLY */
+#define CRM_CREDIT_HOLD 12 /* reserved: the account is on credit hold */
+#define CRM_INTERNAL    13 /* a bug in libcrm; the message says where */
+
+/* A static phrase for a result code ("not found"). Unknown codes give
+** "unknown error". Never NULL; never free. */
+const char *crm_errstr(int code);
+
+/* ---------------------------------------------------------------------------
+** OPENING AND CLOSING
+*/
+typedef struct crm_db crm_db;
+
+#define CRM_OPEN_READONLY 0x1  /* open an existing file for reading only */
+
+/* Opens (and creates if missing, unless CRM_OPEN_READONLY) the database at
+** `path`, a file path or ":memory:" for a private in-memory database.
+** Pending schema migrations run inside one transaction; a file written by a
+** newer libcrm is refused with CRM_VERSION_ERR and left untouched. A
+** read-only open of a file that needs migrating gives CRM_READONLY.
+**
+** path    UTF-8 file name, copied.
+** flags   0 or CRM_OPEN_READONLY; other bits give CRM_INVALID.
+** out_db  [out] the new handle, to be released with crm_close(). Set to NULL
+**         on failure; the failure's message is then crm_errmsg(NULL).
+**
+** Returns CRM_OK, CRM_INVALID, CRM_IO, CRM_CORRUPT, CRM_BUSY, CRM_READONLY,
+** CRM_VERSION_ERR. */
+int crm_open(const char *path, int flags, crm_db **out_db);
+
+/* Closes a handle. An open crm_begin transaction is rolled back. Every
+** registered hook is dropped. NULL is a harmless no-op returning CRM_OK.
+** After crm_close the handle must not be used again (the library detects
+** most such uses and returns CRM_MISUSE, but cannot promise to).
+** Returns CRM_OK, CRM_MISUSE (a handle that is not open). */
+int crm_close(crm_db *db);
+
+/* ---------------------------------------------------------------------------
+** ERRORS
+*/
+
+/* The message of the last failed call made on `db` from the calling thread,
+** naming the record and field at fault ("account 42: currency must be a
+** three-letter ISO 4217 code"), or "not an error" after a successful call.
+** With db NULL: the calling thread's last failure not tied to a handle, such
+** as a failed crm_open or a call given a NULL handle. Owned by the library;
+** valid until the next call on that handle from this thread. Never NULL. */
+const char *crm_errmsg(crm_db *db);
+
+/* Frees any pointer the library returned through a `char **` out-parameter.
+** NULL is a harmless no-op. */
+void crm_free(void *p);
+
+/* ---------------------------------------------------------------------------
+** COMMANDS
+**
+** Every operation is a command named entity.verb ("account.create",
+** "contact.consent", "interaction.list") with JSON arguments, answered with
+** JSON. docs/COMMANDS.md lists them all with their fields.
+**
+** command      the command name, copied.
+** json_args    a JSON object, copied; NULL means "{}".
+** json_result  [out] the resulting record as JSON, free with crm_free();
+**              may be NULL when the caller does not want it.
+**
+** Outside crm_begin/crm_commit each call is its own transaction. Inside one,
+** a failed call undoes only its own writes; the transaction stays open.
+** Hooks for the events a call wrote run after its commit, before crm_exec
+** returns (or, inside crm_begin, when crm_commit does).
+**
+** Returns CRM_OK, CRM_INVALID (unknown command, malformed JSON, bad field),
+** CRM_NOTFOUND, CRM_CONFLICT, CRM_CONSTRAINT, CRM_RANGE, CRM_BUSY, CRM_IO,
+** CRM_READONLY, CRM_MISUSE, CRM_INTERNAL. */
+int crm_exec(crm_db *db, const char *command, const char *json_args,
+             char **json_result);
+
+/* Finds the id of the record the host knows as `external_ref` in `source`
+** (its customer code, its contact number), the typed shortcut for the
+** lookup a bridge makes most. record_type is "account", "contact" or
+** "interaction". A merged account's references lead to the survivor.
+**
+** out_id  [out] the record's id.
+** Returns CRM_OK, CRM_NOTFOUND, CRM_INVALID, CRM_MISUSE. */
+int crm_find_by_ref(crm_db *db, const char *record_type, const char *source,
+                    const char *external_ref, int64_t *out_id);
+
+/* ---------------------------------------------------------------------------
+** TRANSACTIONS
+**
+** crm_begin opens a write transaction on the handle (BEGIN IMMEDIATE, so a
+** busy file fails here and not halfway through); crm_commit makes every call
+** since then durable at once and then runs their hooks; crm_rollback undoes
+** them and their events, whose hooks never run. Transactions do not nest.
+**
+** Returns CRM_OK, CRM_MISUSE (crm_begin inside a transaction, crm_commit or
+** crm_rollback outside one, a bad handle), CRM_BUSY, CRM_IO, CRM_READONLY. */
+int crm_begin(crm_db *db);
+int crm_commit(crm_db *db);
+int crm_rollback(crm_db *db);
+
+/* ---------------------------------------------------------------------------
+** EVENTS: IN PROCESS
+**
+** Every change writes an event ("account.created", "contact.updated",
+** "consent.changed", "interaction.logged", ...) into the outbox in the same
+** transaction as the change. A hook is called once per committed event whose
+** type matches its pattern, on the thread that made the change, after the
+** commit, outside every lock of the library: a hook may call back into the
+** library, on this handle or another (a crm_exec from inside a hook runs as
+** its own transaction; its events reach the hooks after the current one
+** returns). Hooks never hear of rolled-back changes.
+**
+** event_type  the event's type, e.g. "account.created".
+** event_json  the whole event {"seq","type","occurred_at","idempotency_key",
+**             "record"}. Both strings are owned by the library and valid only
+**             during the call: copy what you keep.
+** user_data   the pointer given to crm_hook_register, untouched.
+*/
+typedef void (*crm_hook_fn)(const char *event_type, const char *event_json,
+                            void *user_data);
+
+/* Registers `fn` for the events whose type matches `event_pattern`: an exact
+** type ("account.created"), a prefix glob ("account.*") or "*" for all.
+** Hooks run in registration order. `user_data` is passed back untouched and
+** is owned by the caller, who must keep it alive until unregistering.
+**
+** out_hook_id  [out] the id to give crm_hook_unregister.
+** Returns CRM_OK, CRM_INVALID (a NULL or malformed pattern, a NULL fn or
+** out_hook_id), CRM_MISUSE. */
+int crm_hook_register(crm_db *db, const char *event_pattern, crm_hook_fn fn,
+                      void *user_data, int *out_hook_id);
+
+/* Removes a hook; it is not called again once this returns (except by a
+** delivery already running on another thread).
+** Returns CRM_OK, CRM_NOTFOUND (no such hook on this handle), CRM_MISUSE. */
+int crm_hook_unregister(crm_db *db, int hook_id);
+
+/* ---------------------------------------------------------------------------
+** EVENTS: OUT OF PROCESS AND ACROSS RESTARTS
+**
+** A consumer is any name the host chooses ("ledger-sync"); its acknowledged
+** position is kept in the file, so delivery is at least once: whatever was
+** fetched but not acknowledged comes again.
+*/
+
+/* Fetches up to `limit` (1..1000) committed events with a seq greater than
+** both `after_seq` and the consumer's acknowledged position, oldest first:
+** a consumer that restarts with after_seq 0 resumes after its last ack.
+**
+** consumer     1..100 characters, copied.
+** json_events  [out] {"events":[{"seq","type","occurred_at",
+**              "idempotency_key","record"},...],"last_seq":N} where last_seq
+**              is the seq of the last event returned (or the position
+**              searched from when none). Free with crm_free().
+** Returns CRM_OK, CRM_INVALID, CRM_RANGE (limit or after_seq out of range),
+** CRM_MISUSE, CRM_BUSY, CRM_IO. */
+int crm_events_fetch(crm_db *db, const char *consumer, int64_t after_seq,
+                     int limit, char **json_events);
+
+/* Acknowledges every event up to and including `seq` for `consumer`. An ack
+** at or below the current position changes nothing and returns CRM_OK.
+** Returns CRM_OK, CRM_INVALID, CRM_RANGE (a seq never written), CRM_MISUSE,
+** CRM_READONLY, CRM_BUSY, CRM_IO. */
+int crm_events_ack(crm_db *db, const char *consumer, int64_t seq);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CRM_H */

@@ -1,0 +1,177 @@
+# libcrm -- top-level Makefile (GNU make).
+#
+#   make / make lib       build the shipped, self-contained .build/release/libcrm.so
+#   make check-lib        assert the .so's dependencies, exports and SONAME
+#   make install          install lib + header + pkg-config file (PREFIX, DESTDIR)
+#   make test-c           C ABI suite, example host and header checks under valgrind
+#   make install-test     install into a temporary prefix, build the host via pkg-config
+#   make bench            C benchmark against raw SQLite (not part of the tests)
+#   make test-swift       swift test
+#   make test-python      pytest over the Python binding
+#   make test             everything above except bench
+#
+# Test or install a library built elsewhere with CRM_LIB_DIR=/dir/holding/libcrm.so
+# (nothing is rebuilt then), e.g.  make test-c CRM_LIB_DIR=/tmp/crm-dev
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := lib
+.DELETE_ON_ERROR:
+
+SWIFT_BIN ?= /opt/swift/usr/bin
+export PATH := $(SWIFT_BIN):$(PATH)
+
+SWIFT   ?= swift
+CC      ?= cc
+CXX     ?= g++
+PYTHON  ?= python3
+VALGRIND ?= valgrind
+VALGRIND_FLAGS ?= --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
+                  --error-exitcode=1 --suppressions=$(CURDIR)/Tests/c/valgrind.supp
+
+HEADER := Include/crm.h
+# Versions come from the header, the single source of truth.
+hdr_define = $(shell sed -n 's/^\#define $(1)[[:space:]]\{1,\}"\{0,1\}\([0-9.]*\)"\{0,1\}.*/\1/p' $(HEADER))
+VERSION := $(call hdr_define,CRM_VERSION)
+ABI     := $(call hdr_define,CRM_ABI_VERSION)
+ifeq ($(strip $(VERSION)),)
+$(error cannot read CRM_VERSION from $(HEADER))
+endif
+ifeq ($(strip $(ABI)),)
+$(error cannot read CRM_ABI_VERSION from $(HEADER))
+endif
+SONAME := libcrm.so.$(ABI)
+
+# ---------------------------------------------------------------------------
+# The library under test / to install.
+DEFAULT_LIB_DIR := .build/release
+CRM_LIB_DIR ?= $(DEFAULT_LIB_DIR)
+LIB := $(CRM_LIB_DIR)/libcrm.so
+# Only the default location is (re)built by this Makefile.
+ifeq ($(abspath $(CRM_LIB_DIR)),$(abspath $(DEFAULT_LIB_DIR)))
+LIB_DEP := lib
+else
+LIB_DEP :=
+endif
+
+BUILD := build
+# build/lib holds libcrm.so and libcrm.so.<ABI> symlinks to $(LIB), so that
+# programs linked with -lcrm find the SONAME at run time whichever CRM_LIB_DIR.
+LINKDIR := $(abspath $(BUILD))/lib
+
+SWIFT_BUILD_FLAGS := -c release --product crm -Xswiftc -static-stdlib \
+	-Xlinker --version-script=$(CURDIR)/Sources/CRM/exports.map \
+	-Xlinker -soname=$(SONAME)
+
+WARN    := -Wall -Wextra -Werror -pedantic
+CFLAGS_C   := -std=c99 $(WARN) -g -O1 -IInclude
+CFLAGS_CXX := -std=c++11 $(WARN) -g -IInclude
+LINK_CRM   := -L$(LINKDIR) -Wl,-rpath,$(LINKDIR) -lcrm
+
+TEST_SRCS := $(wildcard Tests/c/*.c)
+
+PREFIX     ?= /usr/local
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR    ?=
+
+.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench \
+        test-swift test-python test clean linkdir
+
+all: lib
+
+# ---------------------------------------------------------------------------
+lib:
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+
+check-lib: $(LIB_DEP)
+	Tests/c/check-lib.sh $(LIB) $(HEADER) $(SONAME)
+
+# ---------------------------------------------------------------------------
+install: $(LIB_DEP)
+	@test -f $(LIB) || { echo "no $(LIB): run make lib (or set CRM_LIB_DIR)"; exit 1; }
+	@mkdir -p $(BUILD)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    crm.pc.in > $(BUILD)/crm.pc.tmp
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0755 $(LIB) $(DESTDIR)$(LIBDIR)/libcrm.so.$(VERSION)
+	ln -sfn libcrm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sfn $(SONAME) $(DESTDIR)$(LIBDIR)/libcrm.so
+	install -m 0644 $(HEADER) $(DESTDIR)$(INCLUDEDIR)/crm.h
+	install -m 0644 $(BUILD)/crm.pc.tmp $(DESTDIR)$(PKGCONFIGDIR)/crm.pc
+	@rm -f $(BUILD)/crm.pc.tmp
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libcrm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	      $(DESTDIR)$(LIBDIR)/libcrm.so $(DESTDIR)$(INCLUDEDIR)/crm.h \
+	      $(DESTDIR)$(PKGCONFIGDIR)/crm.pc
+
+# ---------------------------------------------------------------------------
+# (Re)point build/lib at $(LIB) on every run: CRM_LIB_DIR may change between runs.
+linkdir: $(LIB_DEP)
+	@test -f $(LIB) || { echo "no $(LIB): run make lib (or set CRM_LIB_DIR)"; exit 1; }
+	@mkdir -p $(LINKDIR)
+	@ln -sfn $(abspath $(LIB)) $(LINKDIR)/libcrm.so
+	@ln -sfn $(abspath $(LIB)) $(LINKDIR)/$(SONAME)
+	@echo "testing $(abspath $(LIB)) ($$(readelf -d $(LIB) | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p'))"
+
+# The binaries are relinked every run (cheap) so they always match the library.
+test-c-build: linkdir
+	$(CC) $(CFLAGS_C) -pthread -o $(BUILD)/test_abi $(TEST_SRCS) $(LINK_CRM) -lsqlite3
+	$(CC) $(CFLAGS_C) -o $(BUILD)/host Bindings/c/host.c $(LINK_CRM)
+	$(CC) $(CFLAGS_C) -o $(BUILD)/header_check_c -x c Tests/c/header_check.cpp -x none $(LINK_CRM)
+	$(CXX) $(CFLAGS_CXX) -o $(BUILD)/header_check_cxx Tests/c/header_check.cpp $(LINK_CRM)
+
+test-c: test-c-build
+	$(BUILD)/header_check_c
+	$(BUILD)/header_check_cxx
+	@rm -rf $(BUILD)/host-run && mkdir -p $(BUILD)/host-run
+	$(VALGRIND) $(VALGRIND_FLAGS) $(BUILD)/host $(BUILD)/host-run/crm-example.sqlite \
+	    > $(BUILD)/host-run/output.txt
+	@tail -n 3 $(BUILD)/host-run/output.txt
+	$(VALGRIND) $(VALGRIND_FLAGS) $(BUILD)/test_abi
+	$(MAKE) --no-print-directory install-test CRM_LIB_DIR=$(CRM_LIB_DIR)
+
+# Install into a throw-away prefix (and a DESTDIR staging tree) and build the
+# example host exactly as a user would: cc host.c $(pkg-config --cflags --libs crm).
+install-test: $(LIB_DEP)
+	@command -v pkg-config >/dev/null || { echo "pkg-config missing: apt-get install -y pkg-config"; exit 1; }
+	rm -rf $(BUILD)/install-test && mkdir -p $(BUILD)/install-test
+	$(MAKE) --no-print-directory install CRM_LIB_DIR=$(CRM_LIB_DIR) \
+	    PREFIX=$(abspath $(BUILD))/install-test/prefix
+	cd $(BUILD)/install-test && \
+	  export PKG_CONFIG_PATH=$$PWD/prefix/lib/pkgconfig && \
+	  test "$$(pkg-config --modversion crm)" = "$(VERSION)" && \
+	  $(CC) -std=c99 $(WARN) -o host ../../Bindings/c/host.c $$(pkg-config --cflags --libs crm) && \
+	  test "$$(readlink prefix/lib/$(SONAME))" = "libcrm.so.$(VERSION)" && \
+	  test "$$(readlink prefix/lib/libcrm.so)" = "$(SONAME)" && \
+	  test -f prefix/lib/libcrm.so.$(VERSION) -a ! -L prefix/lib/libcrm.so.$(VERSION) && \
+	  LD_LIBRARY_PATH=$$PWD/prefix/lib ./host installed.sqlite > host-output.txt && \
+	  LD_LIBRARY_PATH=$$PWD/prefix/lib ldd ./host | grep -q "$(SONAME) => $$PWD/prefix/lib/$(SONAME)" && \
+	  tail -n 1 host-output.txt
+	$(MAKE) --no-print-directory install CRM_LIB_DIR=$(CRM_LIB_DIR) \
+	    PREFIX=/opt/crm DESTDIR=$(abspath $(BUILD))/install-test/stage > /dev/null
+	cd $(BUILD)/install-test/stage/opt/crm && \
+	  test -f include/crm.h -a -f lib/libcrm.so.$(VERSION) -a -L lib/$(SONAME) -a -L lib/libcrm.so && \
+	  grep -qx 'prefix=/opt/crm' lib/pkgconfig/crm.pc && \
+	  grep -qx 'Libs: -L$${libdir} -lcrm' lib/pkgconfig/crm.pc && \
+	  grep -qx 'Cflags: -I$${includedir}' lib/pkgconfig/crm.pc
+	@echo "install-test: OK"
+
+# ---------------------------------------------------------------------------
+bench: linkdir
+	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench Benchmarks/bench.c $(LINK_CRM) -lsqlite3
+	$(BUILD)/bench $(BENCH_ARGS)
+
+test-swift:
+	$(SWIFT) test
+
+test-python: $(LIB_DEP)
+	CRM_LIBRARY=$(abspath $(LIB)) $(PYTHON) -m pytest Bindings/python/tests -q
+
+test: lib check-lib test-swift test-c test-python
+
+clean:
+	rm -rf $(BUILD)

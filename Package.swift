@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+// libcrm: CRM for existing accounting software, shipped as one C library.
+// Dependencies point down only: CRM (C ABI) -> feature modules -> CRMStore -> SQLite.
+import PackageDescription
+
+let package = Package(
+    name: "libcrm",
+    products: [
+        // The shipped libcrm.so. Build it self-contained with `make` (see README.md).
+        .library(name: "crm", type: .dynamic, targets: ["CRM"]),
+        .executable(name: "crm-harness", targets: ["crm-harness"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The system SQLite (Debian: libsqlite3-dev).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
+        // Include/crm.h imported as a C module, so the compiler holds the Swift
+        // implementation to the hand-written header.
+        .target(name: "CCRM", path: "Sources/CCRM"),
+        .target(name: "CRMStore", dependencies: ["CSQLite"]),
+        .target(name: "CRMAccounts", dependencies: ["CRMStore"]),
+        .target(
+            name: "CRM",
+            dependencies: ["CCRM", "CRMStore", "CRMAccounts"],
+            swiftSettings: [.enableExperimentalFeature("CImplementation")]
+        ),
+        // The bundled test-harness CLI: drives the library through the C ABI only.
+        .executableTarget(
+            name: "crm-harness",
+            dependencies: [
+                "CCRM", "CRM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore"]),
+        .testTarget(name: "CRMAccountsTests", dependencies: ["CRMAccounts", "CRMStore"]),
+        .testTarget(name: "CRMTests", dependencies: ["CCRM", "CRM"]),
+        .testTarget(name: "CRMHarnessTests", dependencies: ["crm-harness"]),
+    ]
+)

@@ -1,0 +1,1 @@
+../../../Include/crm.h

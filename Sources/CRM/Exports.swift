@@ -1,0 +1,281 @@
+// The C ABI of Include/crm.h. Each function translates between C and the
+// Swift modules and nothing more: no business rule lives here. Every
+// prototype is implemented with @_cdecl + @implementation against the header
+// imported as the CCRM module, so a signature that drifts from the header
+// does not compile.
+#if canImport(Glibc)
+import Glibc
+#endif
+import CCRM
+import CRMStore
+
+// MARK: Versions and codes
+
+@_cdecl("crm_version") @implementation
+public func crm_version() -> UnsafePointer<CChar>? {
+    versionText
+}
+
+/// CRM_VERSION as a C string made once and kept for the life of the process.
+nonisolated(unsafe) private let versionText: UnsafePointer<CChar>? = UnsafePointer(strdup(Library.version))
+
+@_cdecl("crm_abi_version") @implementation
+public func crm_abi_version() -> Int32 { CRM_ABI_VERSION }
+
+@_cdecl("crm_errstr") @implementation
+public func crm_errstr(_ code: Int32) -> UnsafePointer<CChar>? {
+    switch code {
+    case CRM_OK: return staticText("not an error")
+    case CRM_INVALID: return staticText("invalid argument")
+    case CRM_NOTFOUND: return staticText("not found")
+    case CRM_CONFLICT: return staticText("conflict")
+    case CRM_CONSTRAINT: return staticText("refused by a business rule")
+    case CRM_BUSY: return staticText("database is busy")
+    case CRM_IO: return staticText("input/output error")
+    case CRM_CORRUPT: return staticText("database file is corrupt or not a libcrm database")
+    case CRM_RANGE: return staticText("value out of range")
+    case CRM_MISUSE: return staticText("library used incorrectly")
+    case CRM_VERSION_ERR: return staticText("database written by a newer libcrm")
+    case CRM_READONLY: return staticText("database is read-only")
+    case CRM_CREDIT_HOLD: return staticText("account is on credit hold")
+    case CRM_INTERNAL: return staticText("internal error")
+    default: return staticText("unknown error")
+    }
+}
+
+/// The C code of a result code, by name, so the two tables cannot drift.
+func cCode(_ code: ResultCode) -> Int32 {
+    switch code {
+    case .invalid: return CRM_INVALID
+    case .notFound: return CRM_NOTFOUND
+    case .conflict: return CRM_CONFLICT
+    case .constraint: return CRM_CONSTRAINT
+    case .busy: return CRM_BUSY
+    case .io: return CRM_IO
+    case .corrupt: return CRM_CORRUPT
+    case .range: return CRM_RANGE
+    case .misuse: return CRM_MISUSE
+    case .version: return CRM_VERSION_ERR
+    case .readOnly: return CRM_READONLY
+    case .creditHold: return CRM_CREDIT_HOLD
+    case .internal: return CRM_INTERNAL
+    }
+}
+
+private func staticText(_ text: StaticString) -> UnsafePointer<CChar>? {
+    UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+// MARK: Errors and memory
+
+@_cdecl("crm_errmsg") @implementation
+public func crm_errmsg(_ db: OpaquePointer?) -> UnsafePointer<CChar>? {
+    let key = db.map { UInt(bitPattern: UnsafeMutableRawPointer($0)) } ?? 0
+    return ThreadState.current.message(handle: key) ?? staticText("not an error")
+}
+
+@_cdecl("crm_free") @implementation
+public func crm_free(_ p: UnsafeMutableRawPointer?) {
+    free(p)
+}
+
+/// Runs one call on a handle: looks the handle up, clears the thread's
+/// message for it, runs `body` and turns a thrown `CRMError` into its code
+/// and message. The events `body` returns are delivered to the hooks after
+/// the handle's lock is released.
+private func onHandle(_ db: OpaquePointer?, _ function: String, _ body: (DatabaseHandle) throws -> [Event]) -> Int32 {
+    let thread = ThreadState.current
+    let key = db.map { UInt(bitPattern: UnsafeMutableRawPointer($0)) } ?? 0
+    guard let handle = HandleTable.handle(db) else {
+        let message = db == nil ? "\(function): the handle is NULL" : "\(function): the handle is not open (closed already?)"
+        thread.setMessage(message, handle: key)
+        if key != 0 { thread.setMessage(message, handle: 0) }
+        return CRM_MISUSE
+    }
+    thread.clearMessage(handle: key)
+    do {
+        let events = try body(handle)
+        handle.deliver(events)
+        return CRM_OK
+    } catch {
+        let failure = CRMError(error)
+        thread.setMessage(failure.message, handle: key)
+        return cCode(failure.code)
+    }
+}
+
+/// Writes NULL to a pointer out-parameter so a failed call never leaves garbage.
+private func clear<T>(_ out: UnsafeMutablePointer<T?>?) { out?.pointee = nil }
+
+// MARK: Opening and closing
+
+@_cdecl("crm_open") @implementation
+public func crm_open(_ path: UnsafePointer<CChar>?, _ flags: Int32, _ out_db: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    clear(out_db)
+    let thread = ThreadState.current
+    do {
+        guard let out_db else { throw CRMError.invalid("crm_open: out_db must not be NULL") }
+        guard flags & ~CRM_OPEN_READONLY == 0 else { throw CRMError.invalid("crm_open: unknown flags 0x\(String(flags, radix: 16))") }
+        let pathText = try CString.string(path, name: "crm_open: path", limit: 4096)
+        let store = try Store(path: pathText, readOnly: flags & CRM_OPEN_READONLY != 0,
+                              migrations: Library.migrations, libraryVersion: Library.version)
+        out_db.pointee = HandleTable.insert(DatabaseHandle(store: store))
+        thread.clearMessage(handle: 0)
+        return CRM_OK
+    } catch {
+        let failure = CRMError(error)
+        thread.setMessage(failure.message.hasPrefix("crm_open") ? failure.message : "crm_open: \(failure.message)", handle: 0)
+        return cCode(failure.code)
+    }
+}
+
+@_cdecl("crm_close") @implementation
+public func crm_close(_ db: OpaquePointer?) -> Int32 {
+    guard let db else { return CRM_OK }
+    let key = UInt(bitPattern: UnsafeMutableRawPointer(db))
+    let thread = ThreadState.current
+    guard let handle = HandleTable.remove(db) else {
+        thread.setMessage("crm_close: the handle is not open (closed already?)", handle: key)
+        return CRM_MISUSE
+    }
+    handle.removeAllHooks()
+    handle.serialized { handle.store.close() }
+    thread.clearMessage(handle: key)
+    return CRM_OK
+}
+
+// MARK: Commands
+
+@_cdecl("crm_exec") @implementation
+public func crm_exec(_ db: OpaquePointer?, _ command: UnsafePointer<CChar>?, _ json_args: UnsafePointer<CChar>?,
+                     _ json_result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    clear(json_result)
+    return onHandle(db, "crm_exec") { handle in
+        let name = try CString.string(command, name: "crm_exec: command", limit: 100)
+        let bytes = json_args == nil ? Array("{}".utf8) : try CString.bytes(json_args, name: "\(name): json_args", limit: 4 << 20)
+        let arguments = try JSONParser.parse(bytes, what: "\(name): json_args")
+        let (result, events) = try handle.serialized {
+            try Library.commands.run(name, arguments: arguments, store: handle.store)
+        }
+        if let json_result {
+            json_result.pointee = try CString.copy(JSONWriter.string(result))
+        }
+        return events
+    }
+}
+
+@_cdecl("crm_find_by_ref") @implementation
+public func crm_find_by_ref(_ db: OpaquePointer?, _ record_type: UnsafePointer<CChar>?, _ source: UnsafePointer<CChar>?,
+                            _ external_ref: UnsafePointer<CChar>?, _ out_id: UnsafeMutablePointer<Int64>?) -> Int32 {
+    onHandle(db, "crm_find_by_ref") { handle in
+        let type = try CString.string(record_type, name: "crm_find_by_ref: record_type", limit: 50)
+        guard ["account", "contact", "interaction"].contains(type) else {
+            throw CRMError.invalid("crm_find_by_ref: record_type must be account, contact or interaction; got '\(type)'")
+        }
+        let reference = ExternalReference(
+            source: try CString.string(source, name: "crm_find_by_ref: source", limit: 400),
+            externalRef: try CString.string(external_ref, name: "crm_find_by_ref: external_ref", limit: 800))
+        guard let out_id else { throw CRMError.invalid("crm_find_by_ref: out_id must not be NULL") }
+        let id = try handle.serialized {
+            try handle.store.read { try ExternalReferences.recordID(handle.store, recordType: type, reference) }
+        }
+        guard let id else {
+            throw CRMError.notFound("\(type) with source '\(reference.source.prefix(100))' and external_ref '\(reference.externalRef.prefix(200))' not found")
+        }
+        out_id.pointee = id
+        return []
+    }
+}
+
+// MARK: Transactions
+
+@_cdecl("crm_begin") @implementation
+public func crm_begin(_ db: OpaquePointer?) -> Int32 {
+    onHandle(db, "crm_begin") { handle in
+        try handle.serialized { try handle.store.beginTransaction() }
+        return []
+    }
+}
+
+@_cdecl("crm_commit") @implementation
+public func crm_commit(_ db: OpaquePointer?) -> Int32 {
+    onHandle(db, "crm_commit") { handle in
+        try handle.serialized { try handle.store.commitTransaction() }
+    }
+}
+
+@_cdecl("crm_rollback") @implementation
+public func crm_rollback(_ db: OpaquePointer?) -> Int32 {
+    onHandle(db, "crm_rollback") { handle in
+        try handle.serialized { try handle.store.rollbackTransaction() }
+        return []
+    }
+}
+
+// MARK: Hooks
+
+@_cdecl("crm_hook_register") @implementation
+public func crm_hook_register(_ db: OpaquePointer?, _ event_pattern: UnsafePointer<CChar>?, _ fn: crm_hook_fn?,
+                              _ user_data: UnsafeMutableRawPointer?, _ out_hook_id: UnsafeMutablePointer<Int32>?) -> Int32 {
+    onHandle(db, "crm_hook_register") { handle in
+        let text = try CString.string(event_pattern, name: "crm_hook_register: event_pattern", limit: 400)
+        guard let pattern = EventPattern(text) else {
+            throw CRMError.invalid("crm_hook_register: event_pattern '\(text.prefix(100))' must be an event type, a prefix such as 'account.*', or '*'")
+        }
+        guard let fn else { throw CRMError.invalid("crm_hook_register: fn must not be NULL") }
+        guard let out_hook_id else { throw CRMError.invalid("crm_hook_register: out_hook_id must not be NULL") }
+        out_hook_id.pointee = try handle.addHook(pattern: pattern, function: fn, userData: user_data)
+        return []
+    }
+}
+
+@_cdecl("crm_hook_unregister") @implementation
+public func crm_hook_unregister(_ db: OpaquePointer?, _ hook_id: Int32) -> Int32 {
+    onHandle(db, "crm_hook_unregister") { handle in
+        guard handle.removeHook(id: hook_id) else {
+            throw CRMError.notFound("crm_hook_unregister: no hook \(hook_id) on this handle")
+        }
+        return []
+    }
+}
+
+// MARK: Outbox
+
+@_cdecl("crm_events_fetch") @implementation
+public func crm_events_fetch(_ db: OpaquePointer?, _ consumer: UnsafePointer<CChar>?, _ after_seq: Int64, _ limit: Int32,
+                             _ json_events: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    clear(json_events)
+    return onHandle(db, "crm_events_fetch") { handle in
+        let name = try consumerName(consumer, function: "crm_events_fetch")
+        guard after_seq >= 0 else { throw CRMError.range("crm_events_fetch: after_seq must be >= 0; got \(after_seq)") }
+        guard (1...1000).contains(limit) else { throw CRMError.range("crm_events_fetch: limit must be between 1 and 1000; got \(limit)") }
+        guard let json_events else { throw CRMError.invalid("crm_events_fetch: json_events must not be NULL") }
+        let (events, from) = try handle.serialized {
+            try handle.store.fetchEvents(consumer: name, afterSeq: after_seq, limit: Int(limit))
+        }
+        let page = JSONValue.object([
+            ("events", .array(events.map(\.json))),
+            ("last_seq", .integer(events.last?.seq ?? from)),
+        ])
+        json_events.pointee = try CString.copy(JSONWriter.string(page))
+        return []
+    }
+}
+
+@_cdecl("crm_events_ack") @implementation
+public func crm_events_ack(_ db: OpaquePointer?, _ consumer: UnsafePointer<CChar>?, _ seq: Int64) -> Int32 {
+    onHandle(db, "crm_events_ack") { handle in
+        let name = try consumerName(consumer, function: "crm_events_ack")
+        guard seq >= 0 else { throw CRMError.range("crm_events_ack: seq must be >= 0; got \(seq)") }
+        try handle.serialized { try handle.store.acknowledgeEvents(consumer: name, seq: seq) }
+        return []
+    }
+}
+
+private func consumerName(_ pointer: UnsafePointer<CChar>?, function: String) throws -> String {
+    let name = try CString.string(pointer, name: "\(function): consumer", limit: 400)
+    guard name.unicodeScalars.count <= 100 else {
+        throw CRMError.range("\(function): consumer is longer than 100 characters")
+    }
+    return name
+}

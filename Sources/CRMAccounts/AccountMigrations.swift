@@ -1,0 +1,140 @@
+import CRMStore
+
+/// The schema of accounts, contacts and interactions, as named,
+/// append-only steps.
+public enum AccountMigrations {
+    public static let all: [Migration] = [
+        Migration("0101-accounts", [
+            """
+            CREATE TABLE accounts (
+                id BIGINT NOT NULL PRIMARY KEY,
+                name TEXT NOT NULL,
+                name_key TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('business', 'consumer', 'dealer', 'distributor')),
+                strategic INTEGER NOT NULL DEFAULT 0 CHECK (strategic IN (0, 1)),
+                national INTEGER NOT NULL DEFAULT 0 CHECK (national IN (0, 1)),
+                size_band TEXT CHECK (size_band IN ('micro', 'small', 'medium', 'large', 'enterprise')),
+                segment TEXT,
+                region TEXT,
+                currency TEXT NOT NULL,
+                payment_terms_days INTEGER NOT NULL CHECK (payment_terms_days BETWEEN 0 AND 365),
+                credit_limit_minor BIGINT CHECK (credit_limit_minor >= 0),
+                owner TEXT,
+                status TEXT NOT NULL CHECK (status IN ('prospect', 'active', 'dormant', 'lost')),
+                parent_account_id BIGINT REFERENCES accounts (id),
+                tax_number TEXT,
+                tax_number_key TEXT,
+                email TEXT,
+                email_key TEXT,
+                phone TEXT,
+                phone_key TEXT,
+                website TEXT,
+                notes TEXT,
+                archived_at TEXT,
+                merged_into_id BIGINT REFERENCES accounts (id),
+                version BIGINT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX accounts_name_key ON accounts (name_key)",
+            "CREATE INDEX accounts_email_key ON accounts (email_key)",
+            "CREATE INDEX accounts_phone_key ON accounts (phone_key)",
+            "CREATE INDEX accounts_tax_number_key ON accounts (tax_number_key)",
+            "CREATE INDEX accounts_parent ON accounts (parent_account_id)",
+            """
+            CREATE TABLE account_tags (
+                account_id BIGINT NOT NULL REFERENCES accounts (id),
+                tag TEXT NOT NULL,
+                PRIMARY KEY (account_id, tag)
+            )
+            """,
+            "CREATE INDEX account_tags_tag ON account_tags (tag)",
+            """
+            CREATE TABLE account_addresses (
+                account_id BIGINT NOT NULL REFERENCES accounts (id),
+                position INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                line1 TEXT NOT NULL,
+                line2 TEXT,
+                city TEXT,
+                region TEXT,
+                postal_code TEXT,
+                country TEXT,
+                PRIMARY KEY (account_id, position)
+            )
+            """,
+        ]),
+        Migration("0102-contacts", [
+            """
+            CREATE TABLE contacts (
+                id BIGINT NOT NULL PRIMARY KEY,
+                account_id BIGINT NOT NULL REFERENCES accounts (id),
+                first_name TEXT,
+                last_name TEXT NOT NULL,
+                role TEXT,
+                email TEXT,
+                email_key TEXT,
+                phone TEXT,
+                phone_key TEXT,
+                mobile TEXT,
+                preferred_channel TEXT CHECK (preferred_channel IN ('email', 'sms', 'phone', 'post')),
+                address_json TEXT,
+                archived_at TEXT,
+                version BIGINT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX contacts_account ON contacts (account_id)",
+            "CREATE INDEX contacts_email_key ON contacts (email_key)",
+            """
+            CREATE TABLE contact_consents (
+                id BIGINT NOT NULL PRIMARY KEY,
+                contact_id BIGINT NOT NULL REFERENCES contacts (id),
+                channel TEXT NOT NULL CHECK (channel IN ('email', 'sms', 'phone', 'post')),
+                status TEXT NOT NULL CHECK (status IN ('opted_in', 'opted_out')),
+                recorded_at TEXT NOT NULL,
+                source TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX contact_consents_contact ON contact_consents (contact_id, channel, id)",
+            """
+            CREATE TABLE contact_preferences (
+                contact_id BIGINT NOT NULL REFERENCES contacts (id),
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (contact_id, key)
+            )
+            """,
+        ]),
+        Migration("0103-interactions", [
+            """
+            CREATE TABLE interactions (
+                id BIGINT NOT NULL PRIMARY KEY,
+                account_id BIGINT NOT NULL REFERENCES accounts (id),
+                contact_id BIGINT REFERENCES contacts (id),
+                kind TEXT NOT NULL CHECK (kind IN ('call', 'email', 'meeting', 'sms', 'letter', 'visit', 'complaint', 'note')),
+                direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound', 'internal')),
+                subject TEXT,
+                body TEXT,
+                performed_by TEXT,
+                occurred_at TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX interactions_account ON interactions (account_id, occurred_at, id)",
+            "CREATE INDEX interactions_contact ON interactions (contact_id, occurred_at, id)",
+            "CREATE INDEX interactions_occurred ON interactions (occurred_at, id)",
+            """
+            CREATE TABLE interaction_links (
+                interaction_id BIGINT NOT NULL REFERENCES interactions (id),
+                position INTEGER NOT NULL,
+                record_type TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                PRIMARY KEY (interaction_id, position)
+            )
+            """,
+        ]),
+    ]
+}

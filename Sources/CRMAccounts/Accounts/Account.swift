@@ -1,0 +1,208 @@
+import CRMStore
+
+/// A customer: a business, a consumer, a dealer or a distributor, with its
+/// commercial terms (currency, payment terms, credit limit) and standing.
+public struct Account: Sendable {
+    /// What sort of customer the account is.
+    public enum Kind: String, Sendable, CaseIterable {
+        case business, consumer, dealer, distributor
+    }
+
+    /// Where the account stands in its life with the business.
+    public enum Status: String, Sendable, CaseIterable {
+        case prospect, active, dormant, lost
+    }
+
+    /// How large the customer is.
+    public enum SizeBand: String, Sendable, CaseIterable {
+        case micro, small, medium, large, enterprise
+    }
+
+    public var id: Int64 = 0
+    public var name = ""
+    public var kind = Kind.business
+    /// A strategic (key) account.
+    public var strategic = false
+    /// A national account (served across regions).
+    public var national = false
+    public var sizeBand: SizeBand?
+    public var segment: String?
+    /// Sorted, unique.
+    public var tags: [String] = []
+    public var region: String?
+    public var currency = CurrencyCode.zar
+    public var paymentTermsDays: Int64 = 30
+    /// Minor units of `currency`; nil when no limit is set.
+    public var creditLimitMinor: Int64?
+    /// The responsible sales rep.
+    public var owner: String?
+    public var status = Status.prospect
+    public var parentAccountID: Int64?
+    public var taxNumber: String?
+    public var email: String?
+    public var phone: String?
+    public var website: String?
+    public var notes: String?
+    public var addresses: [Address] = []
+    public var archivedAt: Timestamp?
+    /// Set on an account merged into another.
+    public var mergedIntoID: Int64?
+    public var externalRefs: [ExternalReference] = []
+    public var version: Int64 = 1
+    public var createdAt = Timestamp(secondsSinceEpoch: 0)
+    public var updatedAt = Timestamp(secondsSinceEpoch: 0)
+
+    public init() {}
+
+    /// "account 42", how errors name the record.
+    var label: String { "account \(id)" }
+
+    /// The account as its documented JSON record.
+    public var json: JSONValue {
+        .object([
+            ("id", .integer(id)),
+            ("name", .string(name)),
+            ("kind", .string(kind.rawValue)),
+            ("strategic", .bool(strategic)),
+            ("national", .bool(national)),
+            ("size_band", .string(sizeBand?.rawValue)),
+            ("segment", .string(segment)),
+            ("tags", .array(tags.map { .string($0) })),
+            ("region", .string(region)),
+            ("currency", .string(currency.code)),
+            ("payment_terms_days", .integer(paymentTermsDays)),
+            ("credit_limit_minor", .integer(creditLimitMinor)),
+            ("owner", .string(owner)),
+            ("status", .string(status.rawValue)),
+            ("parent_account_id", .integer(parentAccountID)),
+            ("tax_number", .string(taxNumber)),
+            ("email", .string(email)),
+            ("phone", .string(phone)),
+            ("website", .string(website)),
+            ("notes", .string(notes)),
+            ("addresses", .array(addresses.map(\.json))),
+            ("archived", .bool(archivedAt != nil)),
+            ("archived_at", .string(archivedAt?.description)),
+            ("merged_into_id", .integer(mergedIntoID)),
+            ("external_refs", .array(externalRefs.map(\.json))),
+            ("version", .integer(version)),
+            ("created_at", .string(createdAt.description)),
+            ("updated_at", .string(updatedAt.description)),
+        ])
+    }
+}
+
+/// The editable fields of an account as a create or update sent them:
+/// absent fields stay as they are, `null` clears an optional field.
+struct AccountChanges {
+    var name: Presence<String> = .absent
+    var kind: Presence<Account.Kind> = .absent
+    var strategic: Presence<Bool> = .absent
+    var national: Presence<Bool> = .absent
+    var sizeBand: Presence<Account.SizeBand> = .absent
+    var segment: Presence<String> = .absent
+    var tags: Presence<[String]> = .absent
+    var region: Presence<String> = .absent
+    var currency: Presence<String> = .absent
+    var paymentTermsDays: Presence<Int64> = .absent
+    var creditLimitMinor: Presence<Int64> = .absent
+    var owner: Presence<String> = .absent
+    var status: Presence<Account.Status> = .absent
+    var parentAccountID: Presence<Int64> = .absent
+    var taxNumber: Presence<String> = .absent
+    var email: Presence<String> = .absent
+    var phone: Presence<String> = .absent
+    var website: Presence<String> = .absent
+    var notes: Presence<String> = .absent
+    var addresses: Presence<[Address]> = .absent
+
+    /// Reads every editable field that was sent.
+    static func read(_ arguments: inout Arguments) throws -> AccountChanges {
+        let context = arguments.context
+        var changes = AccountChanges()
+        changes.name = try arguments.string("name", length: 1...200)
+        changes.kind = try arguments.choice("kind", Account.Kind.self)
+        changes.strategic = try arguments.bool("strategic")
+        changes.national = try arguments.bool("national")
+        changes.sizeBand = try arguments.choice("size_band", Account.SizeBand.self)
+        changes.segment = try arguments.string("segment", length: 1...100)
+        changes.tags = try arguments.array("tags", maximumCount: 50) { value, field in
+            try Arguments.text(value, field: field, context: context, length: 1...50)
+        }
+        changes.region = try arguments.string("region", length: 1...100)
+        changes.currency = try arguments.string("currency", length: 1...3)
+        changes.paymentTermsDays = try arguments.integer("payment_terms_days", range: 0...365)
+        changes.creditLimitMinor = try arguments.integer("credit_limit_minor", range: 0...Int64.max)
+        changes.owner = try arguments.string("owner", length: 1...100)
+        changes.status = try arguments.choice("status", Account.Status.self)
+        changes.parentAccountID = try arguments.id("parent_account_id")
+        changes.taxNumber = try arguments.string("tax_number", length: 1...50)
+        changes.email = try arguments.string("email", length: 3...254)
+        changes.phone = try arguments.string("phone", length: 1...50)
+        changes.website = try arguments.string("website", length: 1...200)
+        changes.notes = try arguments.string("notes", length: 0...10_000)
+        changes.addresses = try arguments.array("addresses", maximumCount: 10) { value, field in
+            try Address.read(value, context: "\(context): \(field)")
+        }
+        return changes
+    }
+
+    /// Applies the changes to `account`, checking each value.
+    /// - Returns: the names of the fields whose value changed.
+    /// - Throws: `.invalid` naming the field, e.g. for clearing a required one.
+    func apply(to account: inout Account, context: String) throws -> [String] {
+        var changed: [String] = []
+        func required<T>(_ presence: Presence<T>, _ field: String) throws -> T? {
+            if case .null = presence { throw CRMError.invalid("\(context): \(field) cannot be null") }
+            return presence.value
+        }
+        func set<T: Equatable>(_ field: String, _ keyPath: WritableKeyPath<Account, T>, _ value: T) {
+            if account[keyPath: keyPath] != value {
+                account[keyPath: keyPath] = value
+                changed.append(field)
+            }
+        }
+        func setOptional<T: Equatable>(_ field: String, _ keyPath: WritableKeyPath<Account, T?>, _ presence: Presence<T>) {
+            switch presence {
+            case .absent: return
+            case .null: set(field, keyPath, nil)
+            case .value(let value): set(field, keyPath, value)
+            }
+        }
+        if let name = try required(name, "name") { set("name", \.name, name) }
+        if let kind = try required(kind, "kind") { set("kind", \.kind, kind) }
+        if let strategic = try required(strategic, "strategic") { set("strategic", \.strategic, strategic) }
+        if let national = try required(national, "national") { set("national", \.national, national) }
+        setOptional("size_band", \.sizeBand, sizeBand)
+        setOptional("segment", \.segment, segment)
+        if let tags = try required(tags, "tags") { set("tags", \.tags, Array(Set(tags)).sorted()) }
+        setOptional("region", \.region, region)
+        if let currency = try required(currency, "currency") {
+            guard let code = CurrencyCode(currency) else {
+                throw CRMError.invalid("\(context): currency must be a three-letter ISO 4217 code such as ZAR; got '\(currency)'")
+            }
+            set("currency", \.currency, code)
+        }
+        if let days = try required(paymentTermsDays, "payment_terms_days") { set("payment_terms_days", \.paymentTermsDays, days) }
+        setOptional("credit_limit_minor", \.creditLimitMinor, creditLimitMinor)
+        setOptional("owner", \.owner, owner)
+        if let status = try required(status, "status") { set("status", \.status, status) }
+        setOptional("parent_account_id", \.parentAccountID, parentAccountID)
+        setOptional("tax_number", \.taxNumber, taxNumber)
+        if let email = email.value, !Self.looksLikeEmail(email) {
+            throw CRMError.invalid("\(context): email must look like name@domain")
+        }
+        setOptional("email", \.email, email)
+        setOptional("phone", \.phone, phone)
+        setOptional("website", \.website, website)
+        setOptional("notes", \.notes, notes)
+        if let addresses = try required(addresses, "addresses") { set("addresses", \.addresses, addresses) }
+        return changed
+    }
+
+    /// One "@" with text on both sides and no spaces.
+    static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !text.contains(" ")
+    }
+}

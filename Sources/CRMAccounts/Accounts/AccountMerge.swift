@@ -1,0 +1,69 @@
+import CRMStore
+
+/// `account.merge`: folds a duplicate account into the one that survives.
+enum AccountMerge {
+    static func merge(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
+        let context = arguments.context
+        guard let survivorID = try arguments.id("survivor_id").value else { throw CRMError.invalid("\(context): survivor_id is required") }
+        guard let mergedID = try arguments.id("merged_id").value else { throw CRMError.invalid("\(context): merged_id is required") }
+        try arguments.finish()
+        guard survivorID != mergedID else { throw CRMError.invalid("\(context): survivor_id and merged_id are the same account") }
+        var survivor = try AccountQueries.require(store, id: survivorID, context: context)
+        var merged = try AccountQueries.require(store, id: mergedID, context: context)
+        try AccountCommands.requireOpen(survivor, context: context)
+        try AccountCommands.requireOpen(merged, context: context)
+        let connection = store.connection
+        let now = store.clock.now()
+
+        let contacts = try connection.run("UPDATE contacts SET account_id = ? WHERE account_id = ?", [.integer(survivorID), .integer(mergedID)])
+        let interactions = try connection.run("UPDATE interactions SET account_id = ? WHERE account_id = ?",
+                                              [.integer(survivorID), .integer(mergedID)])
+        let references = try ExternalReferences.move(store, recordType: "account", from: mergedID, to: survivorID)
+        let children = try connection.run(
+            "UPDATE accounts SET parent_account_id = ?, updated_at = ? WHERE parent_account_id = ? AND id <> ?",
+            [.integer(survivorID), .text(now.description), .integer(mergedID), .integer(survivorID)])
+        if survivor.parentAccountID == mergedID { survivor.parentAccountID = merged.parentAccountID }
+
+        // The survivor keeps its own values and takes the merged one's where it has none.
+        survivor.tags = Array(Set(survivor.tags + merged.tags)).sorted()
+        survivor.sizeBand = survivor.sizeBand ?? merged.sizeBand
+        survivor.segment = survivor.segment ?? merged.segment
+        survivor.region = survivor.region ?? merged.region
+        survivor.creditLimitMinor = survivor.creditLimitMinor ?? merged.creditLimitMinor
+        survivor.owner = survivor.owner ?? merged.owner
+        survivor.parentAccountID = survivor.parentAccountID ?? merged.parentAccountID
+        if survivor.parentAccountID == survivorID || survivor.parentAccountID == mergedID { survivor.parentAccountID = nil }
+        survivor.taxNumber = survivor.taxNumber ?? merged.taxNumber
+        survivor.email = survivor.email ?? merged.email
+        survivor.phone = survivor.phone ?? merged.phone
+        survivor.website = survivor.website ?? merged.website
+        survivor.notes = survivor.notes ?? merged.notes
+        if survivor.addresses.isEmpty { survivor.addresses = merged.addresses }
+        survivor.strategic = survivor.strategic || merged.strategic
+        survivor.national = survivor.national || merged.national
+        survivor.version = try VersionCheck.next(survivor.version, record: survivor.label)
+        survivor.updatedAt = now
+
+        merged.mergedIntoID = survivorID
+        merged.archivedAt = now
+        merged.updatedAt = now
+        merged.version = try VersionCheck.next(merged.version, record: merged.label)
+        merged.tags = []
+        merged.addresses = []
+        try AccountQueries.update(store, merged)
+        try AccountQueries.update(store, survivor)
+        survivor = try AccountQueries.require(store, id: survivorID, context: context)
+
+        try store.record(event: "account.merged", .object([
+            ("survivor", survivor.json),
+            ("merged_id", .integer(mergedID)),
+            ("moved", .object([
+                ("contacts", .integer(Int64(contacts))),
+                ("interactions", .integer(Int64(interactions))),
+                ("external_refs", .integer(Int64(references))),
+                ("child_accounts", .integer(Int64(children))),
+            ])),
+        ]))
+        return survivor.json
+    }
+}

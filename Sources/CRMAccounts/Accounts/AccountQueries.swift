@@ -1,0 +1,188 @@
+import CRMStore
+
+/// Every SQL statement about accounts, in the portable subset of SQLite and
+/// PostgreSQL. Values are always bound.
+enum AccountQueries {
+    static let columns = """
+        id, name, kind, strategic, national, size_band, segment, region, currency, payment_terms_days,
+        credit_limit_minor, owner, status, parent_account_id, tax_number, email, phone, website, notes,
+        archived_at, merged_into_id, version, created_at, updated_at
+        """
+
+    /// Maps a row selected with `columns` (tags, addresses and references are loaded apart).
+    static func account(_ row: Row) -> Account {
+        var account = Account()
+        account.id = row.integer(0)
+        account.name = row.text(1)
+        account.kind = Account.Kind(rawValue: row.text(2)) ?? .business
+        account.strategic = row.bool(3)
+        account.national = row.bool(4)
+        account.sizeBand = row.optionalText(5).flatMap(Account.SizeBand.init(rawValue:))
+        account.segment = row.optionalText(6)
+        account.region = row.optionalText(7)
+        account.currency = CurrencyCode(row.text(8)) ?? .zar
+        account.paymentTermsDays = row.integer(9)
+        account.creditLimitMinor = row.optionalInteger(10)
+        account.owner = row.optionalText(11)
+        account.status = Account.Status(rawValue: row.text(12)) ?? .prospect
+        account.parentAccountID = row.optionalInteger(13)
+        account.taxNumber = row.optionalText(14)
+        account.email = row.optionalText(15)
+        account.phone = row.optionalText(16)
+        account.website = row.optionalText(17)
+        account.notes = row.optionalText(18)
+        account.archivedAt = row.optionalText(19).flatMap(Timestamp.init(rfc3339:))
+        account.mergedIntoID = row.optionalInteger(20)
+        account.version = row.integer(21)
+        account.createdAt = Timestamp(rfc3339: row.text(22)) ?? Timestamp(secondsSinceEpoch: 0)
+        account.updatedAt = Timestamp(rfc3339: row.text(23)) ?? Timestamp(secondsSinceEpoch: 0)
+        return account
+    }
+
+    /// The whole account, or nil.
+    static func load(_ store: Store, id: Int64) throws -> Account? {
+        guard var account = try store.connection.row("SELECT \(columns) FROM accounts WHERE id = ?", [.integer(id)], account) else {
+            return nil
+        }
+        try loadParts(store, into: &account)
+        return account
+    }
+
+    /// The whole account, or `.notFound` naming it.
+    static func require(_ store: Store, id: Int64, context: String) throws -> Account {
+        guard let account = try load(store, id: id) else { throw CRMError.notFound("\(context): account \(id) not found") }
+        return account
+    }
+
+    /// Fills tags, addresses and external references.
+    static func loadParts(_ store: Store, into account: inout Account) throws {
+        account.tags = try store.connection.rows("SELECT tag FROM account_tags WHERE account_id = ? ORDER BY tag",
+                                                 [.integer(account.id)]) { $0.text(0) }
+        account.addresses = try store.connection.rows(
+            "SELECT kind, line1, line2, city, region, postal_code, country FROM account_addresses WHERE account_id = ? ORDER BY position",
+            [.integer(account.id)]
+        ) { row in
+            Address(kind: Address.Kind(rawValue: row.text(0)) ?? .billing, line1: row.text(1), line2: row.optionalText(2),
+                    city: row.optionalText(3), region: row.optionalText(4), postalCode: row.optionalText(5),
+                    country: row.optionalText(6))
+        }
+        account.externalRefs = try ExternalReferences.references(store, recordType: "account", recordID: account.id)
+    }
+
+    private static func values(_ account: Account) -> [SQLValue] {
+        [
+            .text(account.name), .text(Normalization.nameKey(account.name)), .text(account.kind.rawValue),
+            .bool(account.strategic), .bool(account.national), .text(account.sizeBand?.rawValue), .text(account.segment),
+            .text(account.region), .text(account.currency.code), .integer(account.paymentTermsDays),
+            .integer(account.creditLimitMinor), .text(account.owner), .text(account.status.rawValue),
+            .integer(account.parentAccountID), .text(account.taxNumber), .text(account.taxNumber.map(Normalization.taxNumber)),
+            .text(account.email), .text(account.email.map(Normalization.email)), .text(account.phone),
+            .text(account.phone.map(Normalization.phone)), .text(account.website), .text(account.notes),
+            .text(account.archivedAt?.description), .integer(account.mergedIntoID), .integer(account.version),
+            .text(account.updatedAt.description),
+        ]
+    }
+
+    /// Inserts a new account with its tags and addresses.
+    static func insert(_ store: Store, _ account: Account) throws {
+        try store.connection.run(
+            """
+            INSERT INTO accounts (name, name_key, kind, strategic, national, size_band, segment, region, currency,
+                payment_terms_days, credit_limit_minor, owner, status, parent_account_id, tax_number, tax_number_key,
+                email, email_key, phone, phone_key, website, notes, archived_at, merged_into_id, version, updated_at,
+                id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            values(account) + [.integer(account.id), .text(account.createdAt.description)])
+        try saveParts(store, account, replacing: false)
+    }
+
+    /// Writes every field of an existing account, and its tags and addresses.
+    static func update(_ store: Store, _ account: Account) throws {
+        try store.connection.run(
+            """
+            UPDATE accounts SET name = ?, name_key = ?, kind = ?, strategic = ?, national = ?, size_band = ?,
+                segment = ?, region = ?, currency = ?, payment_terms_days = ?, credit_limit_minor = ?, owner = ?,
+                status = ?, parent_account_id = ?, tax_number = ?, tax_number_key = ?, email = ?, email_key = ?,
+                phone = ?, phone_key = ?, website = ?, notes = ?, archived_at = ?, merged_into_id = ?, version = ?,
+                updated_at = ?
+            WHERE id = ?
+            """,
+            values(account) + [.integer(account.id)])
+        try saveParts(store, account, replacing: true)
+    }
+
+    private static func saveParts(_ store: Store, _ account: Account, replacing: Bool) throws {
+        if replacing {
+            try store.connection.run("DELETE FROM account_tags WHERE account_id = ?", [.integer(account.id)])
+            try store.connection.run("DELETE FROM account_addresses WHERE account_id = ?", [.integer(account.id)])
+        }
+        for tag in account.tags {
+            try store.connection.run("INSERT INTO account_tags (account_id, tag) VALUES (?, ?)", [.integer(account.id), .text(tag)])
+        }
+        for (position, address) in account.addresses.enumerated() {
+            try store.connection.run(
+                """
+                INSERT INTO account_addresses (account_id, position, kind, line1, line2, city, region, postal_code, country)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.integer(account.id), .integer(Int64(position)), .text(address.kind.rawValue), .text(address.line1),
+                 .text(address.line2), .text(address.city), .text(address.region), .text(address.postalCode),
+                 .text(address.country)])
+        }
+    }
+
+    /// Filters of `account.list`; nil means "any".
+    struct ListFilter {
+        var status: String?
+        var kind: String?
+        var segment: String?
+        var region: String?
+        var owner: String?
+        var tag: String?
+        var parentAccountID: Int64?
+        var strategic: Bool?
+        var includeArchived = false
+    }
+
+    /// Up to `limit` accounts with an id above `afterID`, oldest first.
+    static func list(_ store: Store, _ filter: ListFilter, afterID: Int64, limit: Int64) throws -> [Account] {
+        var accounts = try store.connection.rows(
+            """
+            SELECT \(columns) FROM accounts a
+            WHERE a.id > ?
+              AND (? IS NULL OR a.status = ?)
+              AND (? IS NULL OR a.kind = ?)
+              AND (? IS NULL OR a.segment = ?)
+              AND (? IS NULL OR a.region = ?)
+              AND (? IS NULL OR a.owner = ?)
+              AND (? IS NULL OR a.parent_account_id = ?)
+              AND (? IS NULL OR a.strategic = ?)
+              AND (? IS NULL OR EXISTS (SELECT 1 FROM account_tags t WHERE t.account_id = a.id AND t.tag = ?))
+              AND (? = 1 OR a.archived_at IS NULL)
+            ORDER BY a.id
+            LIMIT ?
+            """,
+            [.integer(afterID),
+             .text(filter.status), .text(filter.status), .text(filter.kind), .text(filter.kind),
+             .text(filter.segment), .text(filter.segment), .text(filter.region), .text(filter.region),
+             .text(filter.owner), .text(filter.owner), .integer(filter.parentAccountID), .integer(filter.parentAccountID),
+             .integer(filter.strategic.map { $0 ? 1 : 0 }), .integer(filter.strategic.map { $0 ? 1 : 0 }),
+             .text(filter.tag), .text(filter.tag), .bool(filter.includeArchived), .integer(limit)],
+            account)
+        for index in accounts.indices { try loadParts(store, into: &accounts[index]) }
+        return accounts
+    }
+
+    /// Whether `ancestor` is `id` or one of its parents (guards against cycles).
+    static func isAncestor(_ store: Store, _ ancestor: Int64, of id: Int64) throws -> Bool {
+        var current: Int64? = id
+        var steps = 0
+        while let node = current, steps < 1000 {
+            if node == ancestor { return true }
+            current = try store.connection.integer("SELECT parent_account_id FROM accounts WHERE id = ?", [.integer(node)])
+            steps += 1
+        }
+        return false
+    }
+}

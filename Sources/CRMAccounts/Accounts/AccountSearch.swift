@@ -1,0 +1,59 @@
+import CRMStore
+
+/// `account.search`: find open accounts by name, e-mail, phone, tax number
+/// or the host's external reference, from one query string.
+enum AccountSearch {
+    static func search(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
+        let query = try arguments.requiredString("query", length: 1...200)
+        let limit = try arguments.integer("limit", range: 1...100).value ?? 20
+        try arguments.finish()
+
+        var found: [(id: Int64, matchedOn: String)] = []
+        func add(_ ids: [Int64], _ reason: String) {
+            for id in ids where !found.contains(where: { $0.id == id }) { found.append((id, reason)) }
+        }
+        let open = "archived_at IS NULL AND merged_into_id IS NULL"
+        add(try store.connection.rows(
+            "SELECT record_id FROM crm_external_refs WHERE record_type = 'account' AND external_ref = ? ORDER BY record_id",
+            [.text(query)]) { $0.integer(0) }, "external_ref")
+        let taxKey = Normalization.taxNumber(query)
+        if taxKey.count >= 4 {
+            add(try store.connection.rows("SELECT id FROM accounts WHERE tax_number_key = ? AND \(open) ORDER BY id",
+                                          [.text(taxKey)]) { $0.integer(0) }, "tax_number")
+        }
+        if query.contains("@") {
+            add(try store.connection.rows("SELECT id FROM accounts WHERE email_key = ? AND \(open) ORDER BY id",
+                                          [.text(Normalization.email(query))]) { $0.integer(0) }, "email")
+        }
+        let phoneKey = Normalization.phone(query)
+        if phoneKey.count >= 6 {
+            add(try store.connection.rows("SELECT id FROM accounts WHERE phone_key = ? AND \(open) ORDER BY id",
+                                          [.text(phoneKey)]) { $0.integer(0) }, "phone")
+        }
+        let nameKey = Normalization.nameKey(query)
+        if !nameKey.isEmpty {
+            let pattern = "%" + escapeLike(nameKey) + "%"
+            add(try store.connection.rows(
+                "SELECT id FROM accounts WHERE name_key LIKE ? ESCAPE '\\' AND \(open) ORDER BY name_key, id LIMIT ?",
+                [.text(pattern), .integer(limit)]) { $0.integer(0) }, "name")
+        }
+        var items: [JSONValue] = []
+        for (id, reason) in found.prefix(Int(limit)) {
+            // A reference may still name an account merged away: show the survivor.
+            guard let account = try AccountQueries.load(store, id: id) else { continue }
+            if account.archivedAt != nil || account.mergedIntoID != nil { continue }
+            items.append(account.json.adding("matched_on", .string(reason)))
+        }
+        return .object([("items", .array(items))])
+    }
+
+    /// The text with LIKE's wildcards escaped, so user input matches literally.
+    static func escapeLike(_ text: String) -> String {
+        var output = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { output.append("\\") }
+            output.append(character)
+        }
+        return output
+    }
+}

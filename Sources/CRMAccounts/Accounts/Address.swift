@@ -1,0 +1,47 @@
+import CRMStore
+
+/// A postal or physical address of an account or contact.
+public struct Address: Sendable, Equatable {
+    /// What the address is for.
+    public enum Kind: String, Sendable, CaseIterable {
+        case billing, shipping, physical, postal
+    }
+
+    public var kind: Kind
+    public var line1: String
+    public var line2: String?
+    public var city: String?
+    public var region: String?
+    public var postalCode: String?
+    /// ISO 3166-1 alpha-2 ("ZA").
+    public var country: String?
+
+    /// Reads an address object; `context` names it in errors ("addresses[0]").
+    static func read(_ value: JSONValue, context: String) throws -> Address {
+        var arguments = try Arguments(value, context: context)
+        let kind = try arguments.choice("kind", Kind.self).value ?? .billing
+        let line1 = try arguments.requiredString("line1", length: 1...200)
+        let country = try arguments.string("country", length: 2...2).value
+        if let country, !country.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
+            throw CRMError.invalid("\(context): country must be an ISO 3166 alpha-2 code such as ZA; got '\(country)'")
+        }
+        let address = Address(
+            kind: kind, line1: line1,
+            line2: try arguments.string("line2", length: 1...200).value,
+            city: try arguments.string("city", length: 1...200).value,
+            region: try arguments.string("region", length: 1...200).value,
+            postalCode: try arguments.string("postal_code", length: 1...20).value,
+            country: country)
+        try arguments.finish()
+        return address
+    }
+
+    /// The address as its JSON record.
+    var json: JSONValue {
+        .object([
+            ("kind", .string(kind.rawValue)), ("line1", .string(line1)), ("line2", .string(line2)),
+            ("city", .string(city)), ("region", .string(region)), ("postal_code", .string(postalCode)),
+            ("country", .string(country)),
+        ])
+    }
+}

@@ -1,0 +1,110 @@
+import CRMStore
+
+/// Every SQL statement about contacts, consent and preferences.
+enum ContactQueries {
+    static let columns = """
+        id, account_id, first_name, last_name, role, email, phone, mobile, preferred_channel, address_json,
+        archived_at, version, created_at, updated_at
+        """
+
+    static func contact(_ row: Row) -> Contact {
+        var contact = Contact()
+        contact.id = row.integer(0)
+        contact.accountID = row.integer(1)
+        contact.firstName = row.optionalText(2)
+        contact.lastName = row.text(3)
+        contact.role = row.optionalText(4)
+        contact.email = row.optionalText(5)
+        contact.phone = row.optionalText(6)
+        contact.mobile = row.optionalText(7)
+        contact.preferredChannel = row.optionalText(8).flatMap(Contact.Channel.init(rawValue:))
+        contact.address = row.optionalText(9).flatMap { text in
+            (try? JSONParser.parse(Array(text.utf8), what: "address")).flatMap { try? Address.read($0, context: "address") }
+        }
+        contact.archivedAt = row.optionalText(10).flatMap(Timestamp.init(rfc3339:))
+        contact.version = row.integer(11)
+        contact.createdAt = Timestamp(rfc3339: row.text(12)) ?? Timestamp(secondsSinceEpoch: 0)
+        contact.updatedAt = Timestamp(rfc3339: row.text(13)) ?? Timestamp(secondsSinceEpoch: 0)
+        return contact
+    }
+
+    static func load(_ store: Store, id: Int64) throws -> Contact? {
+        guard var contact = try store.connection.row("SELECT \(columns) FROM contacts WHERE id = ?", [.integer(id)], contact) else {
+            return nil
+        }
+        try loadParts(store, into: &contact)
+        return contact
+    }
+
+    static func require(_ store: Store, id: Int64, context: String) throws -> Contact {
+        guard let contact = try load(store, id: id) else { throw CRMError.notFound("\(context): contact \(id) not found") }
+        return contact
+    }
+
+    static func loadParts(_ store: Store, into contact: inout Contact) throws {
+        let latest = try store.connection.rows(
+            """
+            SELECT channel, status, recorded_at, source FROM contact_consents c
+            WHERE contact_id = ? AND id = (SELECT MAX(id) FROM contact_consents d WHERE d.contact_id = c.contact_id AND d.channel = c.channel)
+            """,
+            [.integer(contact.id)], consent)
+        contact.consent = [:]
+        for item in latest { contact.consent[item.channel] = item }
+        contact.preferences = try store.connection.rows(
+            "SELECT key, value FROM contact_preferences WHERE contact_id = ? ORDER BY key", [.integer(contact.id)]
+        ) { (key: $0.text(0), value: $0.text(1)) }
+        contact.externalRefs = try ExternalReferences.references(store, recordType: "contact", recordID: contact.id)
+    }
+
+    static func consent(_ row: Row) -> Consent {
+        Consent(channel: Contact.Channel(rawValue: row.text(0)) ?? .email,
+                status: Consent.Status(rawValue: row.text(1)) ?? .optedOut,
+                recordedAt: Timestamp(rfc3339: row.text(2)) ?? Timestamp(secondsSinceEpoch: 0),
+                source: row.text(3))
+    }
+
+    private static func values(_ contact: Contact) -> [SQLValue] {
+        [
+            .integer(contact.accountID), .text(contact.firstName), .text(contact.lastName), .text(contact.role),
+            .text(contact.email), .text(contact.email.map(Normalization.email)), .text(contact.phone),
+            .text(contact.phone.map(Normalization.phone)), .text(contact.mobile), .text(contact.preferredChannel?.rawValue),
+            .text(contact.address.map { JSONWriter.string($0.json) }), .text(contact.archivedAt?.description),
+            .integer(contact.version), .text(contact.updatedAt.description),
+        ]
+    }
+
+    static func insert(_ store: Store, _ contact: Contact) throws {
+        try store.connection.run(
+            """
+            INSERT INTO contacts (account_id, first_name, last_name, role, email, email_key, phone, phone_key, mobile,
+                preferred_channel, address_json, archived_at, version, updated_at, id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            values(contact) + [.integer(contact.id), .text(contact.createdAt.description)])
+    }
+
+    static func update(_ store: Store, _ contact: Contact) throws {
+        try store.connection.run(
+            """
+            UPDATE contacts SET account_id = ?, first_name = ?, last_name = ?, role = ?, email = ?, email_key = ?,
+                phone = ?, phone_key = ?, mobile = ?, preferred_channel = ?, address_json = ?, archived_at = ?,
+                version = ?, updated_at = ?
+            WHERE id = ?
+            """,
+            values(contact) + [.integer(contact.id)])
+    }
+
+    static func list(_ store: Store, accountID: Int64?, email: String?, includeArchived: Bool, afterID: Int64, limit: Int64) throws -> [Contact] {
+        var contacts = try store.connection.rows(
+            """
+            SELECT \(columns) FROM contacts
+            WHERE id > ? AND (? IS NULL OR account_id = ?) AND (? IS NULL OR email_key = ?) AND (? = 1 OR archived_at IS NULL)
+            ORDER BY id LIMIT ?
+            """,
+            [.integer(afterID), .integer(accountID), .integer(accountID), .text(email), .text(email),
+             .bool(includeArchived), .integer(limit)],
+            contact)
+        for index in contacts.indices { try loadParts(store, into: &contacts[index]) }
+        return contacts
+    }
+}

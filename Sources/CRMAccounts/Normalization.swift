@@ -1,0 +1,114 @@
+/// The normalized forms libcrm matches on when it searches and looks for
+/// duplicates: case, accents, punctuation and formatting removed.
+public enum Normalization {
+    /// An e-mail address trimmed and lower-cased ("Jo@Example.COM " -> "jo@example.com").
+    public static func email(_ text: String) -> String {
+        text.trimmingWhitespace().lowercased()
+    }
+
+    /// A phone number as its digits only, a leading national "0" and
+    /// international "00"/"+" prefix kept apart: "+27 (0)21 555-0100" and
+    /// "021 555 0100" both match on their last 9 digits.
+    public static func phone(_ text: String) -> String {
+        let digits = text.unicodeScalars.filter { $0.properties.numericType == .decimal && $0.isASCII }.map(Character.init)
+        let all = String(digits)
+        // Compare on the subscriber part: the last nine digits, which drop
+        // the country code or trunk prefix in most numbering plans.
+        return all.count > 9 ? String(all.suffix(9)) : all
+    }
+
+    /// A tax (VAT) number as its upper-cased letters and digits.
+    public static func taxNumber(_ text: String) -> String {
+        String(text.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil) }
+            .map(Character.init)).uppercased()
+    }
+
+    /// Legal-form words left out of a name key.
+    private static let legalSuffixes: Set<String> = [
+        "pty", "ltd", "limited", "inc", "incorporated", "cc", "llc", "llp", "plc", "gmbh", "ag", "bv", "nv",
+        "sa", "sarl", "srl", "spa", "co", "corp", "corporation", "company", "the", "and", "proprietary",
+    ]
+
+    /// A name folded for matching: lower case, accents removed, punctuation
+    /// as spaces, legal-form words ("Pty", "Ltd", "Inc") dropped, single spaces.
+    public static func nameKey(_ text: String) -> String {
+        let words = fold(text).split(separator: " ").map(String.init)
+        let kept = words.filter { !legalSuffixes.contains($0) }
+        return (kept.isEmpty ? words : kept).joined(separator: " ")
+    }
+
+    /// Text folded for substring search: lower case, accents removed,
+    /// punctuation as single spaces.
+    public static func searchKey(_ text: String) -> String { fold(text) }
+
+    private static func fold(_ text: String) -> String {
+        var output = ""
+        var pendingSpace = false
+        for scalar in text.lowercased().unicodeScalars {
+            guard let base = baseLetter(scalar) else {
+                pendingSpace = !output.isEmpty
+                continue
+            }
+            if pendingSpace { output.append(" "); pendingSpace = false }
+            output.unicodeScalars.append(contentsOf: base.unicodeScalars)
+        }
+        return output
+    }
+
+    /// A letter or digit without its accent ("é" -> "e", "ß" -> "ss"), or
+    /// nil for punctuation and spaces. Latin letters are folded by their
+    /// Unicode name ("LATIN SMALL LETTER E WITH ACUTE" -> "e"); other
+    /// scripts are kept as they are.
+    private static func baseLetter(_ scalar: Unicode.Scalar) -> String? {
+        if scalar.isASCII {
+            return scalar.properties.isAlphabetic || scalar.properties.numericType != nil ? String(scalar) : nil
+        }
+        if scalar.properties.generalCategory == .nonspacingMark { return "" }
+        guard scalar.properties.isAlphabetic || scalar.properties.numericType != nil else { return nil }
+        if scalar == "ß" { return "ss" }
+        if let name = scalar.properties.name {
+            for prefix in ["LATIN SMALL LETTER ", "LATIN CAPITAL LETTER "] where name.hasPrefix(prefix) {
+                let base = name.dropFirst(prefix.count).prefix(while: { $0 != " " })
+                if !base.isEmpty, base.count <= 2, base.allSatisfy({ $0.isASCII && $0.isLetter }) {
+                    return base.lowercased()
+                }
+            }
+        }
+        return String(scalar)
+    }
+
+    /// How alike two name keys are, from 0 (nothing alike) to 1 (equal):
+    /// 1 - edit distance / length of the longer.
+    public static func similarity(_ a: String, _ b: String) -> Double {
+        let left = Array(a.unicodeScalars), right = Array(b.unicodeScalars)
+        let longest = max(left.count, right.count)
+        guard longest > 0 else { return 1 }
+        return 1 - Double(editDistance(left, right)) / Double(longest)
+    }
+
+    /// Levenshtein distance with two rows of memory.
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for (i, left) in a.enumerated() {
+            current[0] = i + 1
+            for (j, right) in b.enumerated() {
+                current[j + 1] = Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (left == right ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}
+
+extension String {
+    /// The text without leading and trailing white space.
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        return String(scalars[first...last])
+    }
+}

@@ -1,0 +1,48 @@
+/// The outcome codes of libcrm, one per failure a caller can act on.
+///
+/// The numeric values are those of the `CRM_*` codes in `Include/crm.h`;
+/// the C layer maps each case to its macro by name, so the two cannot drift.
+public enum ResultCode: Int32, Sendable, CaseIterable {
+    case invalid = 1
+    case notFound = 2
+    case conflict = 3
+    case constraint = 4
+    case busy = 5
+    case io = 6
+    case corrupt = 7
+    case range = 8
+    case misuse = 9
+    case version = 10
+    case readOnly = 11
+    case creditHold = 12
+    case `internal` = 13
+}
+
+/// A failure reported to the host: a code and a message naming the record
+/// and field at fault ("account 42: currency must be ..."), never personal data.
+public struct CRMError: Error, Sendable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public let code: ResultCode
+    /// The text `crm_errmsg` returns.
+    public let message: String
+
+    public init(_ code: ResultCode, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// A bad argument: an unknown or mistyped field, a value outside its set.
+    public static func invalid(_ message: String) -> CRMError { CRMError(.invalid, message) }
+    /// A record that does not exist.
+    public static func notFound(_ message: String) -> CRMError { CRMError(.notFound, message) }
+    /// A duplicate or a stale version.
+    public static func conflict(_ message: String) -> CRMError { CRMError(.conflict, message) }
+    /// A business rule that refused the change.
+    public static func constraint(_ message: String) -> CRMError { CRMError(.constraint, message) }
+    /// A value outside its range (overflow, over-long text).
+    public static func range(_ message: String) -> CRMError { CRMError(.range, message) }
+    /// The API used out of order.
+    public static func misuse(_ message: String) -> CRMError { CRMError(.misuse, message) }
+}

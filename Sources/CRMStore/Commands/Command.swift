@@ -1,0 +1,71 @@
+/// One operation reachable through `crm_exec` as `entity.verb`.
+///
+/// A feature module lists its commands; the C layer gathers every module's
+/// list into one `CommandTable`. The body reads its `Arguments` (the
+/// dispatcher rejects any field it did not read) and returns the result
+/// record as JSON.
+public struct Command: Sendable {
+    /// Whether the command writes (runs in a write transaction) or only reads.
+    public enum Access: Sendable {
+        case read
+        case write
+    }
+
+    /// "account.create".
+    public let name: String
+    /// Read or write.
+    public let access: Access
+    /// The operation itself.
+    public let run: @Sendable (Store, inout Arguments) throws -> JSONValue
+
+    public init(_ name: String, _ access: Access, _ run: @escaping @Sendable (Store, inout Arguments) throws -> JSONValue) {
+        self.name = name
+        self.access = access
+        self.run = run
+    }
+}
+
+/// Every command of the library by name.
+public struct CommandTable: Sendable {
+    private let commands: [String: Command]
+
+    /// Builds the table; a name listed twice keeps the first.
+    public init(_ lists: [[Command]]) {
+        var commands: [String: Command] = [:]
+        for command in lists.joined() where commands[command.name] == nil {
+            commands[command.name] = command
+        }
+        self.commands = commands
+    }
+
+    /// The command of that name.
+    public func command(named name: String) -> Command? { commands[name] }
+
+    /// Every command name, sorted.
+    public var names: [String] { commands.keys.sorted() }
+
+    /// Runs a command against `store` with `arguments` (a JSON object).
+    /// - Returns: the result and the events committed by the call.
+    /// - Throws: `CRMError`; nothing the call wrote survives a throw.
+    public func run(_ name: String, arguments: JSONValue, store: Store) throws -> (JSONValue, [Event]) {
+        guard let command = commands[name] else {
+            throw CRMError.invalid("unknown command '\(name.prefix(100))'")
+        }
+        var reader = try Arguments(arguments, context: name)
+        switch command.access {
+        case .read:
+            let result = try store.read {
+                let result = try command.run(store, &reader)
+                try reader.finish()
+                return result
+            }
+            return (result, [])
+        case .write:
+            return try store.write(name) {
+                let result = try command.run(store, &reader)
+                try reader.finish()
+                return result
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// One named, append-only schema step. A module lists its migrations in
+/// order; once released, a migration is never edited, only followed by new ones.
+public struct Migration: Sendable {
+    /// Unique across all modules and never reused: "0001-store-outbox".
+    public let id: String
+    /// The statements to run, in order, inside the migrating transaction.
+    /// Portable SQL: explicit types, ISO text dates, no reliance on rowids.
+    public let statements: [String]
+
+    public init(_ id: String, _ statements: [String]) {
+        self.id = id
+        self.statements = statements
+    }
+}
+
+/// Applies pending migrations and records them in `crm_migrations`.
+///
+/// All pending migrations run in one transaction: a file is either fully
+/// migrated or left as it was. A file that records a migration this library
+/// does not know was written by a newer libcrm and is refused untouched.
+public struct Migrator {
+    /// Every migration this library knows, in the order they apply.
+    public let migrations: [Migration]
+
+    public init(_ migrations: [Migration]) { self.migrations = migrations }
+
+    /// Brings the file up to date.
+    /// - Throws: `.version` for a newer file, `.readOnly` when migrations are
+    ///   pending on a read-only handle, `StoreError` from SQLite.
+    public func migrate(_ connection: Connection, readOnly: Bool, now: Timestamp, libraryVersion: String) throws {
+        var applied = Set<String>()
+        if try connection.tableExists("crm_migrations") {
+            applied = Set(try connection.rows("SELECT id FROM crm_migrations") { $0.text(0) })
+        } else if try hasForeignTables(connection) {
+            throw CRMError(.corrupt, "the file is an SQLite database but not a libcrm database")
+        }
+        let known = Set(migrations.map(\.id))
+        if let unknown = applied.subtracting(known).sorted().first {
+            throw CRMError(.version, "the file was written by a newer libcrm: migration '\(unknown)' is unknown to libcrm \(libraryVersion); the file was not changed")
+        }
+        let pending = migrations.filter { !applied.contains($0.id) }
+        guard !pending.isEmpty else { return }
+        guard !readOnly else {
+            throw CRMError(.readOnly, "the file needs \(pending.count) schema migration(s) and was opened read-only")
+        }
+        try connection.begin(immediate: true)
+        do {
+            if !(try connection.tableExists("crm_migrations")) {
+                try connection.execute("CREATE TABLE crm_migrations (id TEXT NOT NULL PRIMARY KEY, applied_at TEXT NOT NULL)")
+            }
+            // Another process may have migrated while we waited for the lock.
+            let appliedNow = Set(try connection.rows("SELECT id FROM crm_migrations") { $0.text(0) })
+            for migration in migrations where !appliedNow.contains(migration.id) {
+                for statement in migration.statements {
+                    try connection.execute(statement)
+                }
+                try connection.run("INSERT INTO crm_migrations (id, applied_at) VALUES (?, ?)",
+                                   [.text(migration.id), .text(now.description)])
+            }
+            try connection.commit()
+        } catch {
+            connection.rollback()
+            throw error
+        }
+    }
+
+    private func hasForeignTables(_ connection: Connection) throws -> Bool {
+        (try connection.integer("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") ?? 0) > 0
+    }
+}

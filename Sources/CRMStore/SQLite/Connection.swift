@@ -1,0 +1,150 @@
+import CSQLite
+
+/// One SQLite connection: opening and configuring the file, a cache of
+/// prepared statements, and the transaction and savepoint primitives.
+///
+/// Not thread-safe by itself: its owner (`Store`) serializes every use.
+public final class Connection {
+    private var handle: OpaquePointer?
+    private var statements: [String: Statement] = [:]
+
+    /// Opens `path` (":memory:" for a private in-memory database).
+    ///
+    /// Configures WAL journaling, foreign keys and a 5 s busy timeout, and
+    /// checks that the file is an SQLite database.
+    /// - Throws: `StoreError` (cannot open, not a database, busy).
+    public init(path: String, readOnly: Bool) throws {
+        var connection: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+            | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let code = sqlite3_open_v2(path, &connection, flags, nil)
+        guard code == SQLITE_OK, let connection else {
+            let error = StoreError(connection: connection, code: code, sql: nil)
+            sqlite3_close_v2(connection)
+            throw error
+        }
+        handle = connection
+        do {
+            sqlite3_busy_timeout(connection, 5000)
+            sqlite3_extended_result_codes(connection, 1)
+            // Reading the schema fails at once on a file that is not a database.
+            try execute("PRAGMA schema_version")
+            if !readOnly && path != ":memory:" {
+                try execute("PRAGMA journal_mode = WAL")
+                try execute("PRAGMA synchronous = NORMAL")
+            }
+            try execute("PRAGMA foreign_keys = ON")
+            try execute("PRAGMA trusted_schema = OFF")
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    /// Finalizes every cached statement and closes the file. Idempotent.
+    public func close() {
+        statements.removeAll()
+        if let handle {
+            sqlite3_close_v2(handle)
+            self.handle = nil
+        }
+    }
+
+    private func open() throws -> OpaquePointer {
+        guard let handle else {
+            throw StoreError(resultCode: SQLITE_MISUSE, extendedResultCode: SQLITE_MISUSE,
+                             message: "the connection is closed", sql: nil)
+        }
+        return handle
+    }
+
+    /// Runs SQL text that takes no values (schema changes, pragmas),
+    /// discarding any rows.
+    public func execute(_ sql: String) throws {
+        let connection = try open()
+        let code = sqlite3_exec(connection, sql, nil, nil, nil)
+        guard code == SQLITE_OK else { throw StoreError(connection: connection, code: code, sql: sql) }
+    }
+
+    /// The cached prepared statement for `sql`, prepared on first use.
+    private func statement(_ sql: String) throws -> Statement {
+        if let cached = statements[sql] { return cached }
+        let prepared = try Statement(connection: try open(), sql: sql)
+        statements[sql] = prepared
+        return prepared
+    }
+
+    /// Runs a statement that returns no rows (INSERT, UPDATE, DELETE).
+    /// - Returns: the number of rows it changed.
+    @discardableResult
+    public func run(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
+        let statement = try statement(sql)
+        try statement.reset(binding: values)
+        defer { statement.finish() }
+        while try statement.step() {}
+        return Int(sqlite3_changes(try open()))
+    }
+
+    /// Runs a query and maps every row.
+    public func rows<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> [T] {
+        let statement = try statement(sql)
+        try statement.reset(binding: values)
+        defer { statement.finish() }
+        var result: [T] = []
+        while try statement.step() {
+            result.append(try map(Row(handle: statement.handle)))
+        }
+        return result
+    }
+
+    /// Runs a query and maps its first row, if any.
+    public func row<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> T? {
+        let statement = try statement(sql)
+        try statement.reset(binding: values)
+        defer { statement.finish() }
+        guard try statement.step() else { return nil }
+        return try map(Row(handle: statement.handle))
+    }
+
+    /// The first column of the first row as an integer, or nil.
+    public func integer(_ sql: String, _ values: [SQLValue] = []) throws -> Int64? {
+        try row(sql, values) { $0.optionalInteger(0) } ?? nil
+    }
+
+    /// Whether a table of that name exists in the file.
+    public func tableExists(_ name: String) throws -> Bool {
+        try integer("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)]) ?? 0 > 0
+    }
+
+    /// Whether the connection is inside a transaction.
+    public var inTransaction: Bool {
+        guard let handle else { return false }
+        return sqlite3_get_autocommit(handle) == 0
+    }
+
+    /// BEGIN IMMEDIATE (takes the write lock now) or BEGIN DEFERRED.
+    public func begin(immediate: Bool) throws {
+        try run(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+    }
+
+    /// COMMIT.
+    public func commit() throws { try run("COMMIT") }
+
+    /// ROLLBACK; a no-op outside a transaction.
+    public func rollback() {
+        guard inTransaction, let handle else { return }
+        sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
+    }
+
+    /// SAVEPOINT crm_call.
+    func savepoint() throws { try run("SAVEPOINT crm_call") }
+    /// RELEASE crm_call.
+    func releaseSavepoint() throws { try run("RELEASE crm_call") }
+    /// ROLLBACK TO crm_call, then RELEASE it.
+    func rollbackToSavepoint() {
+        guard let handle else { return }
+        sqlite3_exec(handle, "ROLLBACK TO crm_call; RELEASE crm_call", nil, nil, nil)
+    }
+}

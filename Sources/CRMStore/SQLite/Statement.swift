@@ -1,0 +1,116 @@
+import CSQLite
+
+/// A prepared SQLite statement, owned and cached by its `Connection`.
+///
+/// A statement is reset and its bindings cleared before every use, so a
+/// cached statement never carries values from one call into the next.
+public final class Statement {
+    let handle: OpaquePointer
+    /// The SQL text, kept for error messages.
+    public let sql: String
+    private let connection: OpaquePointer
+
+    init(connection: OpaquePointer, sql: String) throws {
+        var statement: OpaquePointer?
+        let code = sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard code == SQLITE_OK, let statement else {
+            let error = StoreError(connection: connection, code: code, sql: sql)
+            sqlite3_finalize(statement)
+            throw error
+        }
+        self.handle = statement
+        self.sql = sql
+        self.connection = connection
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    /// Resets the statement and binds `values` to its parameters in order.
+    func reset(binding values: [SQLValue]) throws {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        let count = Int(sqlite3_bind_parameter_count(handle))
+        guard count == values.count else {
+            throw StoreError(resultCode: SQLITE_RANGE, extendedResultCode: SQLITE_RANGE,
+                             message: "statement takes \(count) values, \(values.count) given", sql: sql)
+        }
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let code: Int32
+            switch value {
+            case .integer(let number):
+                code = sqlite3_bind_int64(handle, index, number)
+            case .text(let text):
+                code = text.withCString { pointer in
+                    sqlite3_bind_text(handle, index, pointer, -1, transientDestructor)
+                }
+            case .null:
+                code = sqlite3_bind_null(handle, index)
+            }
+            guard code == SQLITE_OK else { throw StoreError(connection: connection, code: code, sql: sql) }
+        }
+    }
+
+    /// Steps once: true when a row is available, false when done.
+    func step() throws -> Bool {
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            let error = StoreError(connection: connection, code: code, sql: sql)
+            sqlite3_reset(handle)
+            throw error
+        }
+    }
+
+    /// Leaves the statement idle so it holds no read lock between calls.
+    func finish() {
+        sqlite3_reset(handle)
+    }
+}
+
+/// SQLite copies bound text at once (SQLITE_TRANSIENT).
+let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// The current row of a stepping statement. Valid only inside the closure it
+/// is handed to.
+public struct Row {
+    let handle: OpaquePointer
+
+    /// The column as an integer; NULL reads as 0.
+    public func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    /// The column as an integer, or nil for NULL.
+    public func optionalInteger(_ column: Int32) -> Int64? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+    }
+
+    /// The column as a boolean (non-zero is true).
+    public func bool(_ column: Int32) -> Bool { sqlite3_column_int64(handle, column) != 0 }
+
+    /// The column as text, or nil for NULL.
+    public func optionalText(_ column: Int32) -> String? {
+        guard let bytes = sqlite3_column_text(handle, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+
+    /// The column as text; NULL reads as "".
+    public func text(_ column: Int32) -> String { optionalText(column) ?? "" }
+}
+
+extension StoreError {
+    init(connection: OpaquePointer?, code: Int32, sql: String?) {
+        let extended = connection.map { sqlite3_extended_errcode($0) } ?? code
+        let message: String
+        if let connection, let text = sqlite3_errmsg(connection) {
+            message = String(cString: text)
+        } else if let text = sqlite3_errstr(code) {
+            message = String(cString: text)
+        } else {
+            message = "SQLite error \(code)"
+        }
+        self.init(resultCode: code & 0xff, extendedResultCode: extended, message: message, sql: sql)
+    }
+}

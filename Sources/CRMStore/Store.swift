@@ -1,0 +1,204 @@
+/// One open libcrm database: the connection, the clock, the file's identity,
+/// and the transaction rules every command runs under.
+///
+/// - Outside a host transaction, each `write` is its own BEGIN IMMEDIATE ...
+///   COMMIT, and returns the events it committed for the hooks.
+/// - Inside a host transaction (`beginTransaction`), each `write` is a
+///   savepoint: a failed call undoes only its own writes and events; the
+///   events are returned by `commitTransaction`.
+///
+/// Not thread-safe by itself: the C layer serializes calls on a handle.
+public final class Store {
+    /// The SQLite connection.
+    public let connection: Connection
+    /// Where timestamps set by the library come from.
+    public let clock: any Clock
+    /// Whether the handle was opened read-only.
+    public let isReadOnly: Bool
+    /// The file's random identity, the first half of every idempotency key.
+    public private(set) var fileID = ""
+    /// Whether the host opened a transaction with `beginTransaction`.
+    public private(set) var inHostTransaction = false
+
+    private var pendingEvents: [Event] = []
+    private var writeDepth = 0
+
+    /// Opens the file and applies pending migrations.
+    /// - Throws: `CRMError` (`.version` for a newer file, `.corrupt`, `.io`, `.busy`, `.readOnly`).
+    public init(path: String, readOnly: Bool, clock: any Clock = SystemClock(), migrations: [Migration], libraryVersion: String) throws {
+        self.clock = clock
+        self.isReadOnly = readOnly
+        do {
+            connection = try Connection(path: path, readOnly: readOnly)
+        } catch {
+            throw CRMError(error)
+        }
+        do {
+            try Migrator(Outbox.migrations + migrations)
+                .migrate(connection, readOnly: readOnly, now: clock.now(), libraryVersion: libraryVersion)
+            fileID = try loadFileID()
+        } catch {
+            connection.close()
+            throw CRMError(error)
+        }
+    }
+
+    /// Rolls back any open transaction and closes the file.
+    public func close() {
+        connection.rollback()
+        inHostTransaction = false
+        pendingEvents.removeAll()
+        connection.close()
+    }
+
+    private func loadFileID() throws -> String {
+        if let id = try connection.row("SELECT value FROM crm_meta WHERE key = 'file_id'", [], { $0.text(0) }) {
+            return id
+        }
+        var generator = SystemRandomNumberGenerator()
+        let id = (0..<2).map { _ in
+            let text = String(generator.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - text.count) + text
+        }.joined()
+        guard !isReadOnly else { return id }
+        try connection.run("INSERT INTO crm_meta (key, value) VALUES ('file_id', ?) ON CONFLICT (key) DO NOTHING", [.text(id)])
+        return try connection.row("SELECT value FROM crm_meta WHERE key = 'file_id'", [], { $0.text(0) }) ?? id
+    }
+
+    // MARK: Host transactions
+
+    /// Opens a host transaction (BEGIN IMMEDIATE).
+    /// - Throws: `.misuse` when one is open, `.readOnly`, `.busy`.
+    public func beginTransaction() throws {
+        guard !inHostTransaction else { throw CRMError.misuse("crm_begin: a transaction is already open on this handle") }
+        guard !isReadOnly else { throw CRMError(.readOnly, "crm_begin: the database was opened read-only") }
+        do {
+            try connection.begin(immediate: true)
+        } catch {
+            throw CRMError(error)
+        }
+        inHostTransaction = true
+        pendingEvents.removeAll()
+    }
+
+    /// Commits the host transaction.
+    /// - Returns: the events it committed, for the hooks.
+    /// - Throws: `.misuse` when none is open; on a failed COMMIT everything is rolled back.
+    public func commitTransaction() throws -> [Event] {
+        guard inHostTransaction else { throw CRMError.misuse("crm_commit: no transaction is open on this handle") }
+        inHostTransaction = false
+        defer { pendingEvents.removeAll() }
+        do {
+            try connection.commit()
+        } catch {
+            connection.rollback()
+            throw CRMError(CRMError(error).code, "crm_commit: the transaction was rolled back: \(CRMError(error).message)")
+        }
+        return pendingEvents
+    }
+
+    /// Rolls back the host transaction and forgets its events.
+    /// - Throws: `.misuse` when none is open.
+    public func rollbackTransaction() throws {
+        guard inHostTransaction else { throw CRMError.misuse("crm_rollback: no transaction is open on this handle") }
+        inHostTransaction = false
+        pendingEvents.removeAll()
+        connection.rollback()
+    }
+
+    // MARK: Calls
+
+    /// Runs a call that writes, atomically.
+    /// - Returns: the body's result and the events committed by this call
+    ///   (none inside a host transaction: those come with its commit).
+    /// - Throws: whatever the body throws, after undoing all it wrote; `.readOnly`.
+    public func write<T>(_ context: String, _ body: () throws -> T) throws -> (T, [Event]) {
+        guard !isReadOnly else { throw CRMError(.readOnly, "\(context): the database was opened read-only") }
+        if writeDepth > 0 { return (try body(), []) }
+        writeDepth += 1
+        defer { writeDepth -= 1 }
+        let mark = pendingEvents.count
+        if inHostTransaction {
+            do {
+                try connection.savepoint()
+                let result = try body()
+                try connection.releaseSavepoint()
+                return (result, [])
+            } catch {
+                if connection.inTransaction {
+                    connection.rollbackToSavepoint()
+                    pendingEvents.removeSubrange(mark..<pendingEvents.count)
+                } else {
+                    // SQLite itself abandoned the transaction (disk full, I/O error).
+                    inHostTransaction = false
+                    pendingEvents.removeAll()
+                    let failure = CRMError(error)
+                    throw CRMError(failure.code, "\(failure.message); the host transaction was rolled back")
+                }
+                throw CRMError(error)
+            }
+        }
+        do {
+            try connection.begin(immediate: true)
+            let result = try body()
+            try connection.commit()
+            let events = pendingEvents
+            pendingEvents.removeAll()
+            return (result, events)
+        } catch {
+            connection.rollback()
+            pendingEvents.removeAll()
+            throw CRMError(error)
+        }
+    }
+
+    /// Runs a call that only reads, in one consistent snapshot.
+    public func read<T>(_ body: () throws -> T) throws -> T {
+        if connection.inTransaction { return try body() }
+        do {
+            try connection.begin(immediate: false)
+            let result = try body()
+            try connection.commit()
+            return result
+        } catch {
+            connection.rollback()
+            throw CRMError(error)
+        }
+    }
+
+    // MARK: Ids
+
+    /// The next id of a sequence ("accounts"): 1, 2, 3, ... never reused,
+    /// even when the record with the highest id is gone.
+    public func nextID(_ sequence: String) throws -> Int64 {
+        if let id = try connection.row(
+            "UPDATE crm_sequences SET last_value = last_value + 1 WHERE name = ? RETURNING last_value",
+            [.text(sequence)], { $0.integer(0) }) {
+            return id
+        }
+        try connection.run("INSERT INTO crm_sequences (name, last_value) VALUES (?, 1)", [.text(sequence)])
+        return 1
+    }
+
+    // MARK: Events
+
+    /// Appends an event to the outbox in the current write.
+    /// - Throws: `.internal` outside a write.
+    public func record(event type: String, _ record: JSONValue) throws {
+        guard writeDepth > 0 else { throw CRMError(.internal, "internal: event \(type) recorded outside a write") }
+        let event = try Outbox.append(connection, type: type, record: record, at: clock.now(), fileID: fileID)
+        pendingEvents.append(event)
+    }
+
+    /// Committed events after both `afterSeq` and the consumer's acknowledged position.
+    public func fetchEvents(consumer: String, afterSeq: Int64, limit: Int) throws -> (events: [Event], from: Int64) {
+        try read { try Outbox.fetch(connection, consumer: consumer, afterSeq: afterSeq, limit: limit, fileID: fileID) }
+    }
+
+    /// Moves a consumer's acknowledged position up to `seq`.
+    public func acknowledgeEvents(consumer: String, seq: Int64) throws {
+        _ = try write("crm_events_ack") {
+            try Outbox.acknowledge(connection, consumer: consumer, seq: seq, at: clock.now())
+        }
+    }
+}

@@ -1,0 +1,142 @@
+/// An instant in UTC with one-second precision, written as RFC 3339
+/// ("2026-12-01T09:30:00Z"). Stored as that text, which sorts in time order.
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Seconds since 1970-01-01T00:00:00Z.
+    public let secondsSinceEpoch: Int64
+
+    public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.secondsSinceEpoch < rhs.secondsSinceEpoch }
+
+    /// The first instant of a calendar day.
+    public init(startOf date: CalendarDate) { secondsSinceEpoch = date.daysSinceEpoch * 86_400 }
+
+    /// The calendar day (UTC) this instant falls on.
+    public var date: CalendarDate {
+        CalendarDate(daysSinceEpoch: secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400)
+    }
+
+    /// RFC 3339 text in UTC.
+    public var description: String {
+        let day = date
+        let seconds = secondsSinceEpoch - day.daysSinceEpoch * 86_400
+        let (hour, minute, second) = (seconds / 3600, (seconds / 60) % 60, seconds % 60)
+        return "\(day)T\(pad2(hour)):\(pad2(minute)):\(pad2(second))Z"
+    }
+
+    /// Parses RFC 3339 ("2026-12-01T09:30:00Z", "2026-12-01T11:30:00.250+02:00"):
+    /// converted to UTC, fractions of a second dropped. Years 1..9999.
+    public init?(rfc3339 text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, let date = CalendarDate(bytes: bytes.prefix(10)),
+              bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") || bytes[10] == UInt8(ascii: " "),
+              let hour = number(bytes, 11, 2), bytes[13] == UInt8(ascii: ":"),
+              let minute = number(bytes, 14, 2), bytes[16] == UInt8(ascii: ":"),
+              let second = number(bytes, 17, 2),
+              hour < 24, minute < 60, second < 61 else { return nil }
+        var index = 19
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            let start = index
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") { index += 1 }
+            guard index > start else { return nil }
+        }
+        guard index < bytes.count else { return nil }
+        var offset: Int64 = 0
+        switch bytes[index] {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            index += 1
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard index + 6 == bytes.count, let offsetHour = number(bytes, index + 1, 2),
+                  bytes[index + 3] == UInt8(ascii: ":"), let offsetMinute = number(bytes, index + 4, 2),
+                  offsetHour < 24, offsetMinute < 60 else { return nil }
+            offset = (offsetHour * 3600 + offsetMinute * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
+            index += 6
+        default:
+            return nil
+        }
+        guard index == bytes.count else { return nil }
+        secondsSinceEpoch = date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
+    }
+}
+
+/// A calendar date without time zone, written "YYYY-MM-DD".
+public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Days since 1970-01-01.
+    public let daysSinceEpoch: Int64
+
+    public init(daysSinceEpoch: Int64) { self.daysSinceEpoch = daysSinceEpoch }
+
+    public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
+
+    /// The date of a year, month and day, or nil if no such day exists.
+    public init?(year: Int64, month: Int64, day: Int64) {
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+              day <= CalendarDate.daysIn(month: month, year: year) else { return nil }
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        daysSinceEpoch = era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// Parses "YYYY-MM-DD".
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, let date = CalendarDate(bytes: bytes[...]) else { return nil }
+        self = date
+    }
+
+    init?(bytes: ArraySlice<UInt8>) {
+        let bytes = Array(bytes)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              let year = number(bytes, 0, 4), let month = number(bytes, 5, 2), let day = number(bytes, 8, 2)
+        else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// Year, month and day (civil_from_days).
+    public var components: (year: Int64, month: Int64, day: Int64) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPrime = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    public var description: String {
+        let (year, month, day) = components
+        let yearText = String(year)
+        return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + pad2(month) + "-" + pad2(day)
+    }
+
+    /// The date `days` later (or earlier, when negative).
+    public func adding(days: Int64) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + days) }
+
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}
+
+private func pad2(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+/// The decimal number in `count` ASCII digits at `start`, or nil.
+private func number(_ bytes: [UInt8], _ start: Int, _ count: Int) -> Int64? {
+    guard start >= 0, start + count <= bytes.count else { return nil }
+    var value: Int64 = 0
+    for byte in bytes[start..<(start + count)] {
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+        value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+    }
+    return value
+}

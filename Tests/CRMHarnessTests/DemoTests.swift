@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+
+@Suite("crm-harness demo")
+struct DemoTests {
+    static let sections = [
+        "== 1. Importing the customer ledger ==",
+        "== 2. Who the customers are ==",
+        "== 3. Contacts, consent and preferences ==",
+        "== 4. Logging the interaction history ==",
+        "== 5. A replayed import ==",
+        "== 6. Searching ==",
+        "== 7. Duplicates found and merged ==",
+        "== 8. An update with expected_version ==",
+        "== 9. The history of one customer ==",
+        "== 10. Events the hook heard ==",
+        "== 11. Events a consumer fetches and acks ==",
+    ]
+
+    /// The text between one section heading and the next.
+    static func section(_ number: Int, of output: String) -> String {
+        guard let start = output.range(of: sections[number - 1]) else { return "" }
+        let rest = output[start.upperBound...]
+        if number < sections.count, let end = rest.range(of: sections[number]) {
+            return String(rest[..<end.lowerBound])
+        }
+        return String(rest)
+    }
+
+    @Test("demo walks through every section, replays an import with the same id, and runs again on the same file")
+    func walkThrough() throws {
+        let db = try TemporaryDatabase()
+        defer { db.remove() }
+        let run = try db.run(["demo"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stderr.isEmpty, "\(run)")
+        var position = run.stdout.startIndex
+        for heading in DemoTests.sections {
+            let found = run.stdout.range(of: heading, range: position..<run.stdout.endIndex)
+            #expect(found != nil, "section '\(heading)' in order: \(run)")
+            if let found { position = found.upperBound }
+        }
+
+        let imports = DemoTests.section(1, of: run.stdout)
+        #expect(imports.contains("Accounts: 13 created, 0 replayed."), "\(imports)")
+        #expect(imports.contains("HVR001") && imports.contains("Highveld Roofing & Timber (Pty) Ltd"), "\(imports)")
+
+        // The replay: the same reference sent again answers the same id, replayed.
+        let replay = DemoTests.section(5, of: run.stdout)
+        let firstID = try #require(replay.firstMatch(#"first import\s+ledger:HVR001\s+(\d+)\s+false"#), "\(replay)")
+        let replayID = try #require(replay.firstMatch(#"sent again\s+ledger:HVR001\s+(\d+)\s+true"#), "\(replay)")
+        #expect(firstID == replayID, "\(replay)")
+        #expect(replay.contains("Same id \(firstID), replayed: true"), "\(replay)")
+        #expect(replay.contains("CRM_CONFLICT (3)"), "a different content conflicts: \(replay)")
+        #expect(replay.contains("crm_find_by_ref(\"account\", \"ledger\", \"HVR001\") -> \(firstID)"), "\(replay)")
+
+        let contacts = DemoTests.section(3, of: run.stdout)
+        #expect(contacts.contains("Contacts: 27 created, 0 replayed"), "\(contacts)")
+        #expect(contacts.contains("replied STOP to promotion"), "the consent history lists every change: \(contacts)")
+
+        let interactions = DemoTests.section(4, of: run.stdout)
+        #expect(interactions.contains("Interactions: 31 created, 0 replayed."), "\(interactions)")
+
+        let search = DemoTests.section(6, of: run.stdout)
+        #expect(search.contains("account.search \"mthembu\" (a name, any case): 2 found"), "\(search)")
+        #expect(search.contains("Sunset Paint & Décor"), "accent-insensitive search: \(search)")
+
+        let merge = DemoTests.section(7, of: run.stdout)
+        #expect(merge.contains("are the same dealer: merge"), "the pair was found: \(merge)")
+        #expect(merge.contains("hook heard seq") && merge.contains("account.merged"), "the hook ran during the merge: \(merge)")
+        #expect(merge.contains("moved: "), "\(merge)")
+        #expect(merge.contains("archived true"), "\(merge)")
+
+        let update = DemoTests.section(8, of: run.stdout)
+        #expect(update.firstMatch(#"expected_version (1) -> version 2"#) != nil, "\(update)")
+        #expect(update.contains("CRM_CONFLICT (3)"), "a stale expected_version conflicts: \(update)")
+
+        let history = DemoTests.section(9, of: run.stdout)
+        #expect(history.contains("9 interactions, oldest first"), "\(history)")
+        #expect(history.contains("14 IBR sheets delivered dented"), "\(history)")
+        #expect(history.contains("INV-104233"), "links are shown: \(history)")
+
+        let hook = DemoTests.section(10, of: run.stdout)
+        let heard = try #require(hook.firstMatch(#"^\s*total\s+(\d+)$"#).flatMap { Int($0) }, "\(hook)")
+        #expect(heard > 13 + 27 + 31, "the hook heard every create and more: \(hook)")
+        #expect(hook.contains("account.created") && hook.contains("consent.changed") && hook.contains("interaction.logged"), "\(hook)")
+
+        let consumer = DemoTests.section(11, of: run.stdout)
+        #expect(consumer.contains("Fetched \(heard) events not yet acknowledged"), "the consumer fetches what the hook heard: \(consumer)")
+        #expect(consumer.contains("resumes after the ack: 0 events"), "\(consumer)")
+
+        // Again on the same file: every import replays with the same id.
+        let again = try db.run(["demo"])
+        #expect(again.status == 0, "\(again)")
+        #expect(again.stderr.isEmpty, "\(again)")
+        let againImports = DemoTests.section(1, of: again.stdout)
+        #expect(againImports.contains("Accounts: 0 created, 12 replayed."), "\(againImports)")
+        #expect(againImports.contains("merged into account"), "the walk-in duplicate is not keyed in again: \(againImports)")
+        let againReplay = DemoTests.section(5, of: again.stdout)
+        #expect(againReplay.firstMatch(#"first import\s+ledger:HVR001\s+(\d+)\s+true \(an earlier run\)"#) == firstID, "\(againReplay)")
+        #expect(againReplay.firstMatch(#"sent again\s+ledger:HVR001\s+(\d+)\s+true"#) == firstID, "\(againReplay)")
+        #expect(DemoTests.section(7, of: again.stdout).contains("earlier run: nothing to merge"), "\(again)")
+    }
+
+    @Test("demo --json prints a JSON summary; a second run changes nothing")
+    func jsonSummary() throws {
+        let db = try TemporaryDatabase()
+        defer { db.remove() }
+        let run = try db.run(["demo", "--json"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stderr.isEmpty, "\(run)")
+        let summary = try run.jsonObject()
+
+        let accounts = try #require(summary["accounts"] as? [String: Any], "\(run)")
+        #expect(accounts["created"] as? Int == 13)
+        #expect(accounts["replayed"] as? Int == 0)
+        let ids = try #require(accounts["ids"] as? [String: Int])
+        #expect(ids.count == 13 && Set(ids.values).count == 13, "every account has its own id: \(ids)")
+        #expect((summary["contacts"] as? [String: Any])?["created"] as? Int == 27)
+        #expect((summary["interactions"] as? [String: Any])?["created"] as? Int == 31)
+
+        let replay = try #require(summary["replay"] as? [String: Any], "\(run)")
+        #expect(replay["replayed"] as? Bool == true)
+        #expect(replay["same_id"] as? Bool == true)
+        #expect(replay["first_id"] as? Int == ids["HVR001"])
+        #expect(replay["replay_id"] as? Int == ids["HVR001"])
+        #expect(replay["find_by_ref_id"] as? Int == ids["HVR001"])
+        #expect(replay["changed_content_code"] as? Int == 3)
+
+        let merge = try #require(summary["merge"] as? [String: Any], "\(run)")
+        #expect(merge["already_merged"] as? Bool == false)
+        #expect(merge["pair_found"] as? Bool == true)
+        #expect(merge["survivor_id"] as? Int == ids["MTH001"])
+        #expect(merge["merged_id"] as? Int == ids["PMB-WALKIN-0042"])
+        #expect(merge["find_by_ref_after"] as? Int == ids["MTH001"], "the merged reference leads to the survivor")
+        let moved = try #require(merge["moved"] as? [String: Any], "\(merge)")
+        #expect(moved["contacts"] as? Int == 1)
+        #expect(moved["interactions"] as? Int == 1)
+
+        let update = try #require(summary["update"] as? [String: Any], "\(run)")
+        #expect(update["version_before"] as? Int == 1)
+        #expect(update["version_after"] as? Int == 2)
+        #expect(Set(update["changed"] as? [String] ?? []) == ["status", "credit_limit_minor", "payment_terms_days", "notes"])
+        #expect(update["stale_code"] as? Int == 3)
+
+        let hook = try #require(summary["hook"] as? [String: Any], "\(run)")
+        let consumer = try #require(summary["consumer"] as? [String: Any], "\(run)")
+        let heard = try #require(hook["events"] as? Int)
+        #expect(heard > 0)
+        #expect(consumer["fetched"] as? Int == heard, "the consumer fetches exactly what the hook heard")
+        #expect(consumer["acked_seq"] as? Int == hook["last_seq"] as? Int)
+        #expect(consumer["after_ack"] as? Int == 0)
+        let byType = try #require(hook["by_type"] as? [String: Int])
+        #expect(byType["account.created"] == 13)
+        #expect(byType["contact.created"] == 27)
+        #expect(byType["interaction.logged"] == 31)
+        #expect(byType["account.merged"] == 1)
+        #expect(byType["account.updated"] == 1)
+        #expect((summary["history"] as? [String: Any])?["interactions"] as? Int == 9)
+
+        // The second run replays every import and writes no event at all.
+        let again = try db.run(["demo", "--json"])
+        #expect(again.status == 0, "\(again)")
+        let second = try again.jsonObject()
+        let secondAccounts = try #require(second["accounts"] as? [String: Any], "\(again)")
+        #expect(secondAccounts["created"] as? Int == 0)
+        #expect(secondAccounts["replayed"] as? Int == 12)
+        #expect(secondAccounts["changed_since_import"] as? Int == 0)
+        #expect((secondAccounts["ids"] as? [String: Int])?["HVR001"] == ids["HVR001"])
+        #expect((second["contacts"] as? [String: Any])?["replayed"] as? Int == 26)
+        #expect((second["interactions"] as? [String: Any])?["replayed"] as? Int == 30)
+        #expect((second["merge"] as? [String: Any])?["already_merged"] as? Bool == true)
+        #expect(second["duplicate_already_merged"] as? Bool == true)
+        #expect((second["update"] as? [String: Any])?["version_after"] as? Int == 2, "the update is not applied twice")
+        #expect((second["hook"] as? [String: Any])?["events"] as? Int == 0, "a replayed run writes no events: \(again)")
+        #expect((second["consumer"] as? [String: Any])?["fetched"] as? Int == 0, "\(again)")
+    }
+}

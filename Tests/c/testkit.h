@@ -1,0 +1,70 @@
+/*
+** testkit.h -- the minimal assertion framework of the libcrm C ABI suite.
+**
+** CHECK(cond)                 one assertion
+** CHECKF(cond, fmt, ...)      one assertion with a formatted explanation
+** CHECK_RC(db, expr, want)    expr must return `want`; prints crm_errmsg(db) if not
+** EXEC(db, cmd, args, want)   crm_exec that must return `want`; evaluates to the
+**                             result (free with crm_free) or NULL
+**
+** Every assertion is counted; the runner prints "N passed, N failed" last.
+** The counters are thread-safe, so assertions may be made on any thread.
+*/
+#ifndef TESTKIT_H
+#define TESTKIT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crm.h"
+
+void tk_check(int ok, const char *file, int line, const char *expr, const char *fmt, ...);
+int tk_check_rc(crm_db *db, int got, int want, const char *file, int line, const char *expr);
+char *tk_exec(crm_db *db, const char *cmd, const char *args, int want, int want2,
+              const char *file, int line);
+const char *tk_rcname(int rc);
+
+#define CHECK(cond) tk_check(!!(cond), __FILE__, __LINE__, #cond, NULL)
+#define CHECKF(cond, ...) tk_check(!!(cond), __FILE__, __LINE__, #cond, __VA_ARGS__)
+#define CHECK_RC(db, expr, want) tk_check_rc((db), (expr), (want), __FILE__, __LINE__, #expr)
+#define EXEC(db, cmd, args, want) tk_exec((db), (cmd), (args), (want), -1, __FILE__, __LINE__)
+#define EXEC2(db, cmd, args, want, alt) tk_exec((db), (cmd), (args), (want), (alt), __FILE__, __LINE__)
+
+/* printf into one of a ring of static buffers (main thread only). */
+const char *S(const char *fmt, ...);
+/* printf into a malloc'd string freed by tk_free_all() after the group. */
+const char *M(const char *fmt, ...);
+void tk_free_all(void);
+/* A path inside the suite's temporary directory (static ring buffer). */
+const char *tpath(const char *name);
+/* A fresh, empty database file path (removes leftovers of the same name). */
+const char *fresh(const char *name);
+/* Opens `path` with `flags`; asserts success. */
+crm_db *open_db(const char *path, int flags);
+/* Logical dump of every table of the file (via sqlite3), malloc'd. */
+char *db_fingerprint(const char *path);
+/* Whole file bytes (malloc'd, *len set), or NULL if missing. */
+unsigned char *file_bytes(const char *path, long *len);
+int file_exists(const char *path);
+void write_file(const char *path, const void *data, size_t n);
+/* Counts every account (all pages, archived included) */
+long count_accounts(crm_db *db);
+/* Counts every event committed in the file (fresh consumer name each call). */
+long count_events(crm_db *db);
+/* id of a created record (asserts success), or -1 */
+long long tk_create(crm_db *db, const char *cmd, const char *args, const char *file, int line);
+#define create(db, cmd, args) tk_create((db), (cmd), (args), __FILE__, __LINE__)
+/* Realistic account JSON for `name` with optional (source, ref). */
+const char *account_json(const char *name, const char *source, const char *ref);
+/* A malloc'd string of n copies of c. */
+char *repeat(char c, size_t n);
+/* monotonic seconds */
+double now_s(void);
+
+/* the runner's state */
+extern int tk_passed, tk_failed;
+extern const char *tk_group;
+extern char tk_dir[256];
+
+#endif

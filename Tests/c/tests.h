@@ -1,0 +1,30 @@
+/* tests.h -- the test groups of the suite, defined across Tests/c/test_*.c. */
+#ifndef TESTS_H
+#define TESTS_H
+
+void hook_noop(const char *event_type, const char *event_json, void *user_data);
+
+/* test_records.c */
+void test_accounts(void);
+void test_contacts(void);
+void test_interactions(void);
+void test_replay(void);
+void test_find_by_ref(void);
+void test_paging(void);
+void test_search_merge(void);
+
+/* test_events.c */
+void test_events(void);
+void test_hooks(void);
+void test_hooks_reentrant(void);
+void test_transactions(void);
+
+/* test_files.c */
+void test_persistence(void);
+void test_readonly(void);
+void test_future_migration(void);
+void test_corrupt(void);
+void test_threads(void);
+void test_two_handles(void);
+
+#endif
