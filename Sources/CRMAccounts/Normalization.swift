@@ -10,8 +10,7 @@ public enum Normalization {
     /// international "00"/"+" prefix kept apart: "+27 (0)21 555-0100" and
     /// "021 555 0100" both match on their last 9 digits.
     public static func phone(_ text: String) -> String {
-        let digits = text.unicodeScalars.filter { $0.properties.numericType == .decimal && $0.isASCII }.map(Character.init)
-        let all = String(digits)
+        let all = String(decoding: text.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }, as: UTF8.self)
         // Compare on the subscriber part: the last nine digits, which drop
         // the country code or trunk prefix in most numbering plans.
         return all.count > 9 ? String(all.suffix(9)) : all
@@ -19,8 +18,7 @@ public enum Normalization {
 
     /// A tax (VAT) number as its upper-cased letters and digits.
     public static func taxNumber(_ text: String) -> String {
-        String(text.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil) }
-            .map(Character.init)).uppercased()
+        String(decoding: text.utf8.filter(isASCIIAlphanumeric), as: UTF8.self).uppercased()
     }
 
     /// Legal-form words left out of a name key.
@@ -61,7 +59,7 @@ public enum Normalization {
     /// scripts are kept as they are.
     private static func baseLetter(_ scalar: Unicode.Scalar) -> String? {
         if scalar.isASCII {
-            return scalar.properties.isAlphabetic || scalar.properties.numericType != nil ? String(scalar) : nil
+            return isASCIIAlphanumeric(UInt8(scalar.value)) ? String(scalar) : nil
         }
         if scalar.properties.generalCategory == .nonspacingMark { return "" }
         guard scalar.properties.isAlphabetic || scalar.properties.numericType != nil else { return nil }
@@ -75,6 +73,11 @@ public enum Normalization {
             }
         }
         return String(scalar)
+    }
+
+    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+            || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
     }
 
     /// How alike two name keys are, from 0 (nothing alike) to 1 (equal):

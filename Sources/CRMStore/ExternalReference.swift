@@ -57,10 +57,10 @@ public enum ExternalReferences {
              .text(JSONWriter.string(request)), .text(store.clock.now().description)])
     }
 
-    /// Every reference that names a record, oldest first.
+    /// Every reference that names a record, by source and reference.
     public static func references(_ store: Store, recordType: String, recordID: Int64) throws -> [ExternalReference] {
         try store.connection.rows(
-            "SELECT source, external_ref FROM crm_external_refs WHERE record_type = ? AND record_id = ? ORDER BY created_at, source, external_ref",
+            "SELECT source, external_ref FROM crm_external_refs WHERE record_type = ? AND record_id = ? ORDER BY source, external_ref",
             [.text(recordType), .integer(recordID)]
         ) { ExternalReference(source: $0.text(0), externalRef: $0.text(1)) }
     }

@@ -22,6 +22,8 @@ public final class Store {
 
     private var pendingEvents: [Event] = []
     private var writeDepth = 0
+    /// Sequence values counted in the open write transaction, not yet saved.
+    private var sequenceValues: [String: Int64] = [:]
 
     /// Opens the file and applies pending migrations.
     /// - Throws: `CRMError` (`.version` for a newer file, `.corrupt`, `.io`, `.busy`, `.readOnly`).
@@ -48,6 +50,7 @@ public final class Store {
         connection.rollback()
         inHostTransaction = false
         pendingEvents.removeAll()
+        sequenceValues.removeAll()
         connection.close()
     }
 
@@ -79,6 +82,7 @@ public final class Store {
         }
         inHostTransaction = true
         pendingEvents.removeAll()
+        sequenceValues.removeAll()
     }
 
     /// Commits the host transaction.
@@ -87,8 +91,12 @@ public final class Store {
     public func commitTransaction() throws -> [Event] {
         guard inHostTransaction else { throw CRMError.misuse("crm_commit: no transaction is open on this handle") }
         inHostTransaction = false
-        defer { pendingEvents.removeAll() }
+        defer {
+            pendingEvents.removeAll()
+            sequenceValues.removeAll()
+        }
         do {
+            try saveSequences()
             try connection.commit()
         } catch {
             connection.rollback()
@@ -103,6 +111,7 @@ public final class Store {
         guard inHostTransaction else { throw CRMError.misuse("crm_rollback: no transaction is open on this handle") }
         inHostTransaction = false
         pendingEvents.removeAll()
+        sequenceValues.removeAll()
         connection.rollback()
     }
 
@@ -118,6 +127,7 @@ public final class Store {
         writeDepth += 1
         defer { writeDepth -= 1 }
         let mark = pendingEvents.count
+        let sequencesBefore = sequenceValues
         if inHostTransaction {
             do {
                 try connection.savepoint()
@@ -128,10 +138,12 @@ public final class Store {
                 if connection.inTransaction {
                     connection.rollbackToSavepoint()
                     pendingEvents.removeSubrange(mark..<pendingEvents.count)
+                    sequenceValues = sequencesBefore
                 } else {
                     // SQLite itself abandoned the transaction (disk full, I/O error).
                     inHostTransaction = false
                     pendingEvents.removeAll()
+                    sequenceValues.removeAll()
                     let failure = CRMError(error)
                     throw CRMError(failure.code, "\(failure.message); the host transaction was rolled back")
                 }
@@ -141,13 +153,16 @@ public final class Store {
         do {
             try connection.begin(immediate: true)
             let result = try body()
+            try saveSequences()
             try connection.commit()
             let events = pendingEvents
             pendingEvents.removeAll()
+            sequenceValues.removeAll()
             return (result, events)
         } catch {
             connection.rollback()
             pendingEvents.removeAll()
+            sequenceValues.removeAll()
             throw CRMError(error)
         }
     }
@@ -168,16 +183,36 @@ public final class Store {
 
     // MARK: Ids
 
-    /// The next id of a sequence ("accounts"): 1, 2, 3, ... never reused,
-    /// even when the record with the highest id is gone.
+    /// The next value of a sequence ("accounts", "events"): 1, 2, 3, ...
+    /// never reused, even when the record with the highest id is gone.
+    ///
+    /// A write transaction holds the file's write lock from BEGIN IMMEDIATE
+    /// to COMMIT, so within it the values are counted in memory and written
+    /// back once, at commit: a bulk import pays one statement per sequence,
+    /// not one per record.
     public func nextID(_ sequence: String) throws -> Int64 {
-        if let id = try connection.row(
-            "UPDATE crm_sequences SET last_value = last_value + 1 WHERE name = ? RETURNING last_value",
-            [.text(sequence)], { $0.integer(0) }) {
-            return id
+        guard writeDepth > 0 else { throw CRMError(.internal, "internal: id of \(sequence) taken outside a write") }
+        let last: Int64
+        if let cached = sequenceValues[sequence] {
+            last = cached
+        } else {
+            last = try connection.integer("SELECT last_value FROM crm_sequences WHERE name = ?", [.text(sequence)]) ?? 0
         }
-        try connection.run("INSERT INTO crm_sequences (name, last_value) VALUES (?, 1)", [.text(sequence)])
-        return 1
+        let (next, overflow) = last.addingReportingOverflow(1)
+        guard !overflow else { throw CRMError.range("\(sequence): no ids left") }
+        sequenceValues[sequence] = next
+        return next
+    }
+
+    /// Writes the counted sequence values back before a commit.
+    private func saveSequences() throws {
+        for (name, value) in sequenceValues.sorted(by: { $0.key < $1.key }) {
+            try connection.run(
+                """
+                INSERT INTO crm_sequences (name, last_value) VALUES (?, ?)
+                ON CONFLICT (name) DO UPDATE SET last_value = excluded.last_value
+                """, [.text(name), .integer(value)])
+        }
     }
 
     // MARK: Events
@@ -186,7 +221,7 @@ public final class Store {
     /// - Throws: `.internal` outside a write.
     public func record(event type: String, _ record: JSONValue) throws {
         guard writeDepth > 0 else { throw CRMError(.internal, "internal: event \(type) recorded outside a write") }
-        let event = try Outbox.append(connection, type: type, record: record, at: clock.now(), fileID: fileID)
+        let event = try Outbox.append(connection, seq: try nextID("events"), type: type, record: record, at: clock.now(), fileID: fileID)
         pendingEvents.append(event)
     }
 

@@ -51,7 +51,7 @@ struct GlobalOptions: ParsableArguments {
             valueName: "path"))
     var db: String = "./crm.sqlite"
 
-    @Flag(name: .long, help: "Machine-readable output: exactly the library's JSON on stdout, nothing else.")
+    @Flag(name: .long, help: "Machine-readable output: only JSON on stdout (for exec and events exactly the library's JSON).")
     var json = false
 
     func validate() throws {

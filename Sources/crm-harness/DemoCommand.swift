@@ -262,8 +262,10 @@ final class DemoRun {
         remember("customers_listed", .int(items.count))
     }
 
+    /// The account's ledger reference, or else its first one.
     static func firstRef(_ record: JSON) -> String {
-        guard let ref = record["external_refs"]?[0] else { return "" }
+        let refs = record["external_refs"]?.array ?? []
+        guard let ref = refs.first(where: { $0["source"]?.string == DemoData.source }) ?? refs.first else { return "" }
         return "\(ref["source"]?.string ?? ""):\(ref["external_ref"]?.string ?? "")"
     }
 

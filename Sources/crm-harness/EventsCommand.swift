@@ -57,7 +57,7 @@ extension CRMHarness {
                             event["seq"]?.int.map(String.init) ?? "?",
                             type,
                             event["occurred_at"]?.string ?? "",
-                            EventSummary.summarize(type: type, record: event["record"] ?? .null),
+                            EventSummary.clip(EventSummary.summarize(type: type, record: event["record"] ?? .null), 100),
                         ])
                     }
                     print(table.render(), terminator: "")

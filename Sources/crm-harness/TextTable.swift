@@ -28,13 +28,11 @@ struct TextTable {
             var parts: [String] = []
             for (index, cell) in cells.enumerated() where index < widths.count {
                 let pad = String(repeating: " ", count: widths[index] - cell.count)
-                if index == cells.count - 1 && !rightAligned.contains(index) {
-                    parts.append(cell)  // no trailing blanks
-                } else {
-                    parts.append(rightAligned.contains(index) ? pad + cell : cell + pad)
-                }
+                parts.append(rightAligned.contains(index) ? pad + cell : cell + pad)
             }
-            return indent + parts.joined(separator: "  ") + "\n"
+            var text = indent + parts.joined(separator: "  ")
+            while text.last == " " { text.removeLast() }
+            return text + "\n"
         }
         var out = line(headers)
         out += indent + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"

@@ -10,7 +10,7 @@ public enum Outbox {
             "CREATE TABLE crm_sequences (name TEXT NOT NULL PRIMARY KEY, last_value BIGINT NOT NULL)",
             """
             CREATE TABLE crm_events (
-                seq BIGINT NOT NULL PRIMARY KEY,
+                seq INTEGER PRIMARY KEY NOT NULL,
                 type TEXT NOT NULL,
                 occurred_at TEXT NOT NULL,
                 record_json TEXT NOT NULL
@@ -34,14 +34,13 @@ public enum Outbox {
                 PRIMARY KEY (record_type, source, external_ref)
             )
             """,
-            "CREATE INDEX crm_external_refs_record ON crm_external_refs (record_type, record_id)",
+            "CREATE INDEX crm_external_refs_record ON crm_external_refs (record_type, record_id, source, external_ref)",
             "CREATE INDEX crm_external_refs_ref ON crm_external_refs (external_ref)",
         ]),
     ]
 
-    /// Appends an event; returns it with its seq.
-    static func append(_ connection: Connection, type: String, record: JSONValue, at time: Timestamp, fileID: String) throws -> Event {
-        let seq = (try connection.integer("SELECT COALESCE(MAX(seq), 0) FROM crm_events") ?? 0) + 1
+    /// Appends an event with its seq (from the store's "events" sequence).
+    static func append(_ connection: Connection, seq: Int64, type: String, record: JSONValue, at time: Timestamp, fileID: String) throws -> Event {
         try connection.run("INSERT INTO crm_events (seq, type, occurred_at, record_json) VALUES (?, ?, ?, ?)",
                            [.integer(seq), .text(type), .text(time.description), .text(JSONWriter.string(record))])
         return Event(seq: seq, type: type, occurredAt: time, idempotencyKey: "\(fileID):\(seq)", record: record)

@@ -27,7 +27,8 @@ public struct Arguments {
     /// The prefix of every error message: the command name.
     public let context: String
     private let fields: [(String, JSONValue)]
-    private var used = Set<String>()
+    /// Which fields a read asked for, by position in `fields`.
+    private var used: [Bool]
 
     /// Wraps `value`, which must be a JSON object.
     public init(_ value: JSONValue, context: String) throws {
@@ -36,12 +37,14 @@ public struct Arguments {
         }
         self.context = context
         self.fields = fields
+        self.used = Array(repeating: false, count: fields.count)
     }
 
     /// The raw value of a field, marking it as read.
     public mutating func raw(_ key: String) -> JSONValue? {
-        used.insert(key)
-        return fields.first(where: { $0.0 == key })?.1
+        guard let index = fields.firstIndex(where: { $0.0 == key }) else { return nil }
+        used[index] = true
+        return fields[index].1
     }
 
     /// Whether a field was sent (without marking it read).
@@ -55,8 +58,8 @@ public struct Arguments {
 
     /// Throws for the first field that no read asked for.
     public func finish() throws {
-        if let unknown = fields.first(where: { !used.contains($0.0) }) {
-            throw CRMError.invalid("\(context): unknown field '\(unknown.0)'")
+        if let index = used.firstIndex(of: false) {
+            throw CRMError.invalid("\(context): unknown field '\(fields[index].0.prefix(100))'")
         }
     }
 
@@ -119,11 +122,14 @@ public struct Arguments {
     /// A field whose value is the raw value of a `String` enum.
     public mutating func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) throws -> Presence<E>
     where E.RawValue == String {
-        switch try choice(key, type.allCases.map(\.rawValue)) {
+        switch try string(key, length: 0...100) {
         case .absent: return .absent
         case .null: return .null
         case .value(let text):
-            guard let value = E(rawValue: text) else { throw CRMError.invalid("\(context): \(key) is not valid") }
+            guard let value = E(rawValue: text) else {
+                let choices = type.allCases.map(\.rawValue).joined(separator: ", ")
+                throw CRMError.invalid("\(context): \(key) must be one of \(choices); got '\(text.prefix(40))'")
+            }
             return .value(value)
         }
     }

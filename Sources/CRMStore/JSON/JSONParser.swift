@@ -76,7 +76,6 @@ public struct JSONParser {
         try enter()
         index += 1
         var fields: [(String, JSONValue)] = []
-        var keys = Set<String>()
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             index += 1
@@ -87,8 +86,9 @@ public struct JSONParser {
             skipWhitespace()
             guard current == UInt8(ascii: "\"") else { throw fault("expected a field name in quotes") }
             let keyOffset = index
+            guard fields.count < 10_000 else { throw fault("more than 10000 fields in one object") }
             let key = try parseString()
-            guard keys.insert(key).inserted else {
+            guard !fields.contains(where: { $0.0 == key }) else {
                 throw ParseFault(offset: keyOffset, reason: "duplicate field '\(key)'")
             }
             skipWhitespace()

@@ -34,6 +34,10 @@ public final class Connection {
                 try execute("PRAGMA synchronous = NORMAL")
             }
             try execute("PRAGMA foreign_keys = ON")
+            // Savepoint journals stay in memory; a larger page cache keeps a
+            // host's long import transaction from spilling early.
+            try execute("PRAGMA temp_store = MEMORY")
+            try execute("PRAGMA cache_size = -16384")
             try execute("PRAGMA trusted_schema = OFF")
         } catch {
             close()
