@@ -119,7 +119,11 @@ public func crm_open(_ path: UnsafePointer<CChar>?, _ flags: Int32, _ out_db: Un
         let pathText = try CString.string(path, name: "crm_open: path", limit: 4096)
         let store = try Store(path: pathText, readOnly: flags & CRM_OPEN_READONLY != 0,
                               migrations: Library.migrations, libraryVersion: Library.version)
-        out_db.pointee = HandleTable.insert(DatabaseHandle(store: store))
+        guard let handle = HandleTable.insert(DatabaseHandle(store: store)) else {
+            store.close()
+            throw CRMError(.internal, "internal: no handle token left")
+        }
+        out_db.pointee = handle
         thread.clearMessage(handle: 0)
         return CRM_OK
     } catch {

@@ -87,31 +87,33 @@ final class DatabaseHandle: @unchecked Sendable {
     }
 }
 
-/// The open handles. A `crm_db *` is the address of a retained
-/// `DatabaseHandle`; every call looks it up here first, so a NULL or closed
-/// handle is an error code instead of a crash.
+/// The open handles. A `crm_db *` is a token, not an address: a number this
+/// table hands out once and never again in the life of the process, so a NULL,
+/// closed or made-up handle is always an error code, never a crash, and a
+/// stale pointer can never alias a handle opened later.
 enum HandleTable {
     private static let lock = Mutex()
     nonisolated(unsafe) private static var open: [UInt: DatabaseHandle] = [:]
+    /// The last token handed out; tokens step by 16 so they look like aligned pointers.
+    nonisolated(unsafe) private static var lastToken: UInt = 0x00C0_FFEE_0000
 
     /// Registers a handle; returns the pointer the host gets.
-    static func insert(_ handle: DatabaseHandle) -> OpaquePointer {
-        let pointer = Unmanaged.passRetained(handle).toOpaque()
-        lock.withLock { open[UInt(bitPattern: pointer)] = handle }
-        return OpaquePointer(pointer)
+    static func insert(_ handle: DatabaseHandle) -> OpaquePointer? {
+        lock.withLock {
+            lastToken &+= 16
+            open[lastToken] = handle
+            return OpaquePointer(bitPattern: lastToken)
+        }
     }
 
     /// The handle behind a host pointer, if it is open.
     static func handle(_ pointer: OpaquePointer?) -> DatabaseHandle? {
         guard let pointer else { return nil }
-        return lock.withLock { open[UInt(bitPattern: UnsafeMutableRawPointer(pointer))] }
+        return lock.withLock { open[UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(pointer)))] }
     }
 
     /// Unregisters a handle; returns it, or nil when it was not open.
     static func remove(_ pointer: OpaquePointer) -> DatabaseHandle? {
-        let raw = UnsafeMutableRawPointer(pointer)
-        let handle = lock.withLock { open.removeValue(forKey: UInt(bitPattern: raw)) }
-        if handle != nil { Unmanaged<DatabaseHandle>.fromOpaque(raw).release() }
-        return handle
+        lock.withLock { open.removeValue(forKey: UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(pointer)))) }
     }
 }
