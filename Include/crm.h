@@ -248,15 +248,18 @@ int crm_hook_unregister(crm_db *db, int hook_id);
 **              "idempotency_key","record"},...],"last_seq":N} where last_seq
 **              is the seq of the last event returned (or the position
 **              searched from when none). Free with crm_free().
-** Returns CRM_OK, CRM_INVALID, CRM_RANGE (limit or after_seq out of range),
-** CRM_MISUSE, CRM_BUSY, CRM_IO. */
+** after_seq is 0 or more; one past the last event simply finds nothing.
+** Returns CRM_OK, CRM_INVALID (NULL or empty consumer, NULL json_events),
+** CRM_RANGE (a negative after_seq, limit outside 1..1000, a consumer over
+** 100 characters), CRM_MISUSE, CRM_BUSY, CRM_IO. */
 int crm_events_fetch(crm_db *db, const char *consumer, int64_t after_seq,
                      int limit, char **json_events);
 
 /* Acknowledges every event up to and including `seq` for `consumer`. An ack
 ** at or below the current position changes nothing and returns CRM_OK.
-** Returns CRM_OK, CRM_INVALID, CRM_RANGE (a seq never written), CRM_MISUSE,
-** CRM_READONLY, CRM_BUSY, CRM_IO. */
+** Returns CRM_OK, CRM_INVALID (NULL or empty consumer), CRM_RANGE (a
+** negative seq, a seq never written, a consumer over 100 characters),
+** CRM_MISUSE, CRM_READONLY, CRM_BUSY, CRM_IO. */
 int crm_events_ack(crm_db *db, const char *consumer, int64_t seq);
 
 #ifdef __cplusplus

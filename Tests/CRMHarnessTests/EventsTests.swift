@@ -17,7 +17,7 @@ struct EventsTests {
 
         let list = try db.run(["events"])
         #expect(list.status == 0, "\(list)")
-        let eventLines = list.stdout.nonEmptyLines.filter { $0.firstMatch(#"^(\d+)\s"#) != nil }
+        let eventLines = list.stdout.nonEmptyLines.filter { $0.firstMatch(#"^(\d+)\s+[a-z]+\.[a-z_]+\s"#) != nil }
         #expect(eventLines.count == 3, "one line per event: \(list)")
         #expect(eventLines.filter { $0.contains("account.created") }.count == 2, "\(list)")
         #expect(eventLines.filter { $0.contains("contact.created") }.count == 1, "\(list)")
@@ -48,7 +48,7 @@ struct EventsTests {
         let empty = try db.run(["events"])
         #expect(empty.status == 0, "\(empty)")
         #expect(empty.stdout.contains("no events"), "\(empty)")
-        #expect(empty.stdout.nonEmptyLines.filter { $0.firstMatch(#"^(\d+)\s"#) != nil }.isEmpty, "\(empty)")
+        #expect(empty.stdout.nonEmptyLines.filter { $0.firstMatch(#"^(\d+)\s+[a-z]+\.[a-z_]+\s"#) != nil }.isEmpty, "\(empty)")
         let emptyJSON = try db.run(["events", "--json"])
         #expect((try emptyJSON.jsonObject()["events"] as? [Any])?.isEmpty == true, "\(emptyJSON)")
 

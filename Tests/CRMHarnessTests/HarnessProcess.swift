@@ -132,6 +132,11 @@ struct TemporaryDatabase {
     }
 }
 
+/// A JSON value as sorted-key JSON text, to compare two parsed values.
+func canonical(_ value: Any) throws -> String {
+    String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]), as: UTF8.self)
+}
+
 /// The CRM_* codes the tests expect, from Include/crm.h.
 enum CRMCode {
     static let ok: Int32 = 0

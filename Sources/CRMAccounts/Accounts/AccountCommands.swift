@@ -52,7 +52,7 @@ public enum AccountCommands {
         try requireOpen(account, context: arguments.context)
         let changed = try changes.apply(to: &account, context: "\(arguments.context): \(account.label)")
         guard !changed.isEmpty else { return account.json }
-        try checkParent(store, account, context: arguments.context)
+        if changed.contains("parent_account_id") { try checkParent(store, account, context: arguments.context) }
         account.version = try VersionCheck.next(account.version, record: account.label)
         account.updatedAt = store.clock.now()
         try AccountQueries.update(store, account)

@@ -14,6 +14,19 @@ enum AccountDuplicates {
         var nameSimilarity = 0.0
     }
 
+    /// The distinct three-letter pieces of a name key, padded at both ends.
+    static func trigrams(_ key: String) -> Set<String> {
+        let scalars = Array(" \(key) ".unicodeScalars)
+        guard scalars.count >= 3 else { return [key] }
+        var pieces = Set<String>()
+        for start in 0...(scalars.count - 3) {
+            var piece = String.UnicodeScalarView()
+            piece.append(contentsOf: scalars[start..<(start + 3)])
+            pieces.insert(String(piece))
+        }
+        return pieces
+    }
+
     static func find(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let accountID = try arguments.id("account_id").value
         let limit = try arguments.integer("limit", range: 1...500).value ?? 100
@@ -48,20 +61,28 @@ enum AccountDuplicates {
             }
         }
 
-        // Similar names: compare within blocks of names that share their first three letters.
+        // Similar names. Names at least 85% alike share most of their
+        // three-letter pieces, so only pairs that share a third of them are
+        // compared; pieces found in over 200 names ("ing", "tra") say nothing
+        // and are skipped.
         let names = try store.connection.rows(
-            "SELECT id, name_key FROM accounts WHERE archived_at IS NULL AND merged_into_id IS NULL ORDER BY name_key, id"
-        ) { ($0.integer(0), $0.text(1)) }
-        var blocks: [String: [(Int64, String)]] = [:]
-        for (id, key) in names { blocks[String(key.prefix(3)), default: []].append((id, key)) }
-        for block in blocks.values where block.count > 1 {
-            for i in block.indices {
-                for j in block.indices where j > i {
-                    let (a, keyA) = block[i], (b, keyB) = block[j]
-                    if let accountID, a != accountID && b != accountID { continue }
-                    let similarity = Normalization.similarity(keyA, keyB)
-                    if similarity >= nameThreshold { note(a, b, "name", similarity: similarity) }
-                }
+            "SELECT id, name_key FROM accounts WHERE archived_at IS NULL AND merged_into_id IS NULL ORDER BY id"
+        ) { (id: $0.integer(0), key: $0.text(1)) }
+        let grams = names.map { Self.trigrams($0.key) }
+        var index: [String: [Int]] = [:]
+        for (position, pieces) in grams.enumerated() {
+            for piece in pieces { index[piece, default: []].append(position) }
+        }
+        for (i, name) in names.enumerated() {
+            if let accountID, name.id != accountID { continue }
+            var shared: [Int: Int] = [:]
+            for piece in grams[i] {
+                guard let holders = index[piece], holders.count <= 200 else { continue }
+                for j in holders where j != i && (accountID != nil || j > i) { shared[j, default: 0] += 1 }
+            }
+            for (j, count) in shared where count * 3 >= min(grams[i].count, grams[j].count) {
+                let similarity = Normalization.similarity(name.key, names[j].key)
+                if similarity >= nameThreshold { note(name.id, names[j].id, "name", similarity: similarity) }
             }
         }
 

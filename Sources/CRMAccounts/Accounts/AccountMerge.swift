@@ -19,17 +19,26 @@ enum AccountMerge {
         let interactions = try connection.run("UPDATE interactions SET account_id = ? WHERE account_id = ?",
                                               [.integer(survivorID), .integer(mergedID)])
         let references = try ExternalReferences.move(store, recordType: "account", from: mergedID, to: survivorID)
+        // A survivor below the merged account in the group takes its place,
+        // so moving the merged account's children cannot make a cycle.
+        if try AccountQueries.isAncestor(store, mergedID, of: survivorID) {
+            survivor.parentAccountID = merged.parentAccountID
+            try connection.run("UPDATE accounts SET parent_account_id = ? WHERE id = ?",
+                               [.integer(merged.parentAccountID), .integer(survivorID)])
+        }
         let children = try connection.run(
             "UPDATE accounts SET parent_account_id = ?, updated_at = ? WHERE parent_account_id = ? AND id <> ?",
             [.integer(survivorID), .text(now.description), .integer(mergedID), .integer(survivorID)])
-        if survivor.parentAccountID == mergedID { survivor.parentAccountID = merged.parentAccountID }
 
         // The survivor keeps its own values and takes the merged one's where it has none.
         survivor.tags = Array(Set(survivor.tags + merged.tags)).sorted()
         survivor.sizeBand = survivor.sizeBand ?? merged.sizeBand
         survivor.segment = survivor.segment ?? merged.segment
         survivor.region = survivor.region ?? merged.region
-        survivor.creditLimitMinor = survivor.creditLimitMinor ?? merged.creditLimitMinor
+        // A limit means something only in its own currency.
+        if survivor.currency == merged.currency {
+            survivor.creditLimitMinor = survivor.creditLimitMinor ?? merged.creditLimitMinor
+        }
         survivor.owner = survivor.owner ?? merged.owner
         survivor.parentAccountID = survivor.parentAccountID ?? merged.parentAccountID
         if survivor.parentAccountID == survivorID || survivor.parentAccountID == mergedID { survivor.parentAccountID = nil }

@@ -38,10 +38,10 @@ enum AccountSearch {
                 [.text(pattern), .integer(limit)]) { $0.integer(0) }, "name")
         }
         var items: [JSONValue] = []
-        for (id, reason) in found.prefix(Int(limit)) {
-            // A reference may still name an account merged away: show the survivor.
-            guard let account = try AccountQueries.load(store, id: id) else { continue }
-            if account.archivedAt != nil || account.mergedIntoID != nil { continue }
+        for (id, reason) in found where items.count < Int(limit) {
+            // A reference can name an archived account: show open accounts only.
+            guard let account = try AccountQueries.load(store, id: id),
+                  account.archivedAt == nil, account.mergedIntoID == nil else { continue }
             items.append(account.json.adding("matched_on", .string(reason)))
         }
         return .object([("items", .array(items))])

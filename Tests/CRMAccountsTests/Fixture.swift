@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+@testable import CRMAccounts
+import CRMStore
+
+// Shared helpers for the CRMAccounts suites: a store over the accounts schema
+// with a fixed clock, the command table a host reaches through crm_exec, JSON
+// built from text, and checks on thrown CRMErrors.
+
+/// 2026-12-01T09:30:00Z.
+let epoch = Timestamp(secondsSinceEpoch: 1_796_117_400)
+let epochText = "2026-12-01T09:30:00Z"
+
+/// Every command of the accounts module, as the C layer gathers them.
+let commands = CommandTable([AccountCommands.all, ContactCommands.all, InteractionCommands.all])
+
+/// Parses JSON arguments as a host would send them.
+func args(_ text: String) throws -> JSONValue {
+    try JSONParser.parse(Array(text.utf8), what: "args")
+}
+
+/// A JSON string literal for `text` (quotes and escapes included).
+func quoted(_ text: String) -> String { JSONWriter.string(.string(text)) }
+
+/// One open store with the accounts schema and a fixed clock.
+final class Fixture {
+    let clock: FixedClock
+    let store: Store
+
+    init(path: String = ":memory:", clock: FixedClock = FixedClock(epoch)) throws {
+        self.clock = clock
+        store = try Store(path: path, readOnly: false, clock: clock, migrations: AccountMigrations.all, libraryVersion: "test")
+    }
+
+    deinit { store.close() }
+
+    /// Runs a command with JSON text arguments; returns its result.
+    @discardableResult
+    func run(_ command: String, _ text: String = "{}") throws -> JSONValue {
+        try commands.run(command, arguments: args(text), store: store).0
+    }
+
+    /// Runs a command; returns its result and the events it committed.
+    func runWithEvents(_ command: String, _ text: String = "{}") throws -> (JSONValue, [Event]) {
+        try commands.run(command, arguments: args(text), store: store)
+    }
+
+    /// Creates an account named `name` with extra JSON fields ("\"email\": \"a@b.c\""); returns its id.
+    @discardableResult
+    func account(_ name: String = "Acme Trading", _ extra: String = "") throws -> Int64 {
+        let result = try run("account.create", "{\"name\": \(quoted(name))\(extra.isEmpty ? "" : ", " + extra)}")
+        return try #require(result["id"]?.int)
+    }
+
+    /// Creates a contact of `accountID`; returns its id.
+    @discardableResult
+    func contact(_ accountID: Int64, _ lastName: String = "Naidoo", _ extra: String = "") throws -> Int64 {
+        let result = try run("contact.create",
+                             "{\"account_id\": \(accountID), \"last_name\": \(quoted(lastName))\(extra.isEmpty ? "" : ", " + extra)}")
+        return try #require(result["id"]?.int)
+    }
+
+    /// Logs an interaction on `accountID`; returns its id.
+    @discardableResult
+    func interaction(_ accountID: Int64, kind: String = "call", at occurredAt: String = epochText, _ extra: String = "") throws -> Int64 {
+        let result = try run("interaction.log",
+                             "{\"account_id\": \(accountID), \"kind\": \(quoted(kind)), \"occurred_at\": \(quoted(occurredAt))\(extra.isEmpty ? "" : ", " + extra)}")
+        return try #require(result["id"]?.int)
+    }
+
+    /// Every committed event, oldest first.
+    func events() throws -> [Event] {
+        try store.fetchEvents(consumer: "accounts-tests", afterSeq: 0, limit: 100_000).events
+    }
+
+    /// The types of every committed event, oldest first.
+    func eventTypes() throws -> [String] { try events().map(\.type) }
+
+    /// Rows in the outbox table, read straight from SQL.
+    func outboxCount() throws -> Int64 {
+        try store.connection.integer("SELECT count(*) FROM crm_events") ?? -1
+    }
+
+    /// Rows in a table.
+    func rows(_ table: String) throws -> Int64 {
+        try store.connection.integer("SELECT count(*) FROM \(table)") ?? -1
+    }
+
+    /// The ids of the items of a page or search result.
+    func ids(_ command: String, _ text: String = "{}") throws -> [Int64] {
+        try run(command, text).items.compactMap { $0["id"]?.int }
+    }
+}
+
+extension JSONValue {
+    var int: Int64? { if case .integer(let value) = self { return value } else { return nil } }
+    var text: String? { if case .string(let value) = self { return value } else { return nil } }
+    var flag: Bool? { if case .bool(let value) = self { return value } else { return nil } }
+    var number: Double? { if case .double(let value) = self { return value } else { return nil } }
+    var array: [JSONValue]? { if case .array(let value) = self { return value } else { return nil } }
+    var isNull: Bool { self == .null }
+    /// The `items` of a page (empty when there are none).
+    var items: [JSONValue] { self["items"]?.array ?? [] }
+    /// The strings of an array value.
+    var strings: [String] { array?.compactMap(\.text) ?? [] }
+    /// The field names of an object, in order.
+    var keys: [String] { if case .object(let fields) = self { return fields.map(\.0) } else { return [] } }
+
+    /// The object without one field.
+    func removing(_ key: String) -> JSONValue {
+        guard case .object(let fields) = self else { return self }
+        return .object(fields.filter { $0.0 != key })
+    }
+}
+
+/// The CRMError `body` throws; records an issue (and returns nil) when it
+/// throws nothing or something else.
+@discardableResult
+func thrownError<T>(sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> T) -> CRMError? {
+    do {
+        let value = try body()
+        Issue.record("expected a CRMError, but the call returned \(value)", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as CRMError {
+        return error
+    } catch {
+        Issue.record("expected a CRMError, got \(type(of: error)): \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
+
+/// Expects `body` to throw a CRMError with `code` whose message contains every one of `fragments`.
+@discardableResult
+func expectError<T>(_ code: ResultCode, _ fragments: String..., sourceLocation: SourceLocation = #_sourceLocation,
+                    _ body: () throws -> T) -> CRMError? {
+    guard let error = thrownError(sourceLocation: sourceLocation, body) else { return nil }
+    #expect(error.code == code, "message: \(error.message)", sourceLocation: sourceLocation)
+    for fragment in fragments {
+        #expect(error.message.contains(fragment), "'\(error.message)' should mention '\(fragment)'", sourceLocation: sourceLocation)
+    }
+    return error
+}
+
+/// Runs `body` with a fresh temporary directory that is removed afterwards.
+func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("crmaccounts-tests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try body(url)
+}
