@@ -24,10 +24,12 @@ public struct Migrator {
 
     public init(_ migrations: [Migration]) { self.migrations = migrations }
 
-    /// Brings the file up to date.
+    /// Brings the file up to date. `beforeWriting` runs once the file is
+    /// known to be a libcrm file this library may write, before anything is written.
     /// - Throws: `.version` for a newer file, `.readOnly` when migrations are
     ///   pending on a read-only handle, `StoreError` from SQLite.
-    public func migrate(_ connection: Connection, readOnly: Bool, now: Timestamp, libraryVersion: String) throws {
+    public func migrate(_ connection: Connection, readOnly: Bool, now: Timestamp, libraryVersion: String,
+                        beforeWriting: () throws -> Void = {}) throws {
         var applied = Set<String>()
         if try connection.tableExists("crm_migrations") {
             applied = Set(try connection.rows("SELECT id FROM crm_migrations") { $0.text(0) })
@@ -39,10 +41,12 @@ public struct Migrator {
             throw CRMError(.version, "the file was written by a newer libcrm: migration '\(unknown)' is unknown to libcrm \(libraryVersion); the file was not changed")
         }
         let pending = migrations.filter { !applied.contains($0.id) }
+        guard !pending.isEmpty || readOnly else { return try beforeWriting() }
         guard !pending.isEmpty else { return }
         guard !readOnly else {
             throw CRMError(.readOnly, "the file needs \(pending.count) schema migration(s) and was opened read-only")
         }
+        try beforeWriting()
         try connection.begin(immediate: true)
         do {
             if !(try connection.tableExists("crm_migrations")) {

@@ -22,6 +22,9 @@ public final class Store {
 
     private var pendingEvents: [Event] = []
     private var writeDepth = 0
+    /// The last committed event when the host transaction began: a fetch on
+    /// this handle inside it must not hand out events that may yet roll back.
+    private var lastSeqBeforeTransaction: Int64 = 0
     /// Sequence values counted in the open write transaction, not yet saved.
     private var sequenceValues: [String: Int64] = [:]
 
@@ -36,8 +39,11 @@ public final class Store {
             throw CRMError(error)
         }
         do {
+            let connection = self.connection
             try Migrator(Outbox.migrations + migrations)
-                .migrate(connection, readOnly: readOnly, now: clock.now(), libraryVersion: libraryVersion)
+                .migrate(connection, readOnly: readOnly, now: clock.now(), libraryVersion: libraryVersion) {
+                    if path != ":memory:" { try connection.enableWriteAheadLog() }
+                }
             fileID = try loadFileID()
         } catch {
             connection.close()
@@ -83,6 +89,13 @@ public final class Store {
         inHostTransaction = true
         pendingEvents.removeAll()
         sequenceValues.removeAll()
+        do {
+            lastSeqBeforeTransaction = try connection.integer("SELECT COALESCE(MAX(seq), 0) FROM crm_events") ?? 0
+        } catch {
+            connection.rollback()
+            inHostTransaction = false
+            throw CRMError(error)
+        }
     }
 
     /// Commits the host transaction.
@@ -225,9 +238,11 @@ public final class Store {
         pendingEvents.append(event)
     }
 
-    /// Committed events after both `afterSeq` and the consumer's acknowledged position.
+    /// Committed events after both `afterSeq` and the consumer's acknowledged
+    /// position (inside a host transaction: only those committed before it began).
     public func fetchEvents(consumer: String, afterSeq: Int64, limit: Int) throws -> (events: [Event], from: Int64) {
-        try read { try Outbox.fetch(connection, consumer: consumer, afterSeq: afterSeq, limit: limit, fileID: fileID) }
+        let upTo = inHostTransaction ? lastSeqBeforeTransaction : Int64.max
+        return try read { try Outbox.fetch(connection, consumer: consumer, afterSeq: afterSeq, upTo: upTo, limit: limit, fileID: fileID) }
     }
 
     /// Moves a consumer's acknowledged position up to `seq`.

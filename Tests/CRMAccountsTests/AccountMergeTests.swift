@@ -180,7 +180,8 @@ struct AccountMergeTests {
         let logged = try f.run("interaction.log",
                                #"{"account_id": \#(s.survivor), "contact_id": \#(s.contacts[0]), "kind": "call", "occurred_at": "2026-12-01T10:00:00Z"}"#)
         #expect(logged["contact_id"] == .integer(s.contacts[0]))
-        expectError(.invalid, "contact \(s.contacts[0])") {
+        // Logging against the merged account itself is refused and names the survivor.
+        expectError(.constraint, "merged into account \(s.survivor)") {
             try f.run("interaction.log", #"{"account_id": \#(s.merged), "contact_id": \#(s.contacts[0]), "kind": "call", "occurred_at": "2026-12-01T10:00:00Z"}"#)
         }
     }

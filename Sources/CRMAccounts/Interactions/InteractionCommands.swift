@@ -42,8 +42,11 @@ public enum InteractionCommands {
         }) {
             return replayed
         }
-        guard try AccountQueries.load(store, id: accountID) != nil else {
+        guard let account = try AccountQueries.load(store, id: accountID) else {
             throw CRMError.notFound("\(context): account_id \(accountID) is not an account")
+        }
+        if let survivor = account.mergedIntoID {
+            throw CRMError.constraint("\(context): account \(accountID) was merged into account \(survivor); log against that one")
         }
         if let contactID = interaction.contactID {
             guard let contact = try ContactQueries.load(store, id: contactID) else {

@@ -51,12 +51,13 @@ public enum Outbox {
         try connection.integer("SELECT acked_seq FROM crm_consumers WHERE name = ?", [.text(consumer)]) ?? 0
     }
 
-    /// Events with seq above both `afterSeq` and the consumer's position.
-    static func fetch(_ connection: Connection, consumer: String, afterSeq: Int64, limit: Int, fileID: String) throws -> (events: [Event], from: Int64) {
+    /// Events with seq above both `afterSeq` and the consumer's position, and at most `upTo`.
+    static func fetch(_ connection: Connection, consumer: String, afterSeq: Int64, upTo: Int64 = Int64.max,
+                      limit: Int, fileID: String) throws -> (events: [Event], from: Int64) {
         let from = max(afterSeq, try position(connection, consumer: consumer))
         let events = try connection.rows(
-            "SELECT seq, type, occurred_at, record_json FROM crm_events WHERE seq > ? ORDER BY seq LIMIT ?",
-            [.integer(from), .integer(Int64(limit))]
+            "SELECT seq, type, occurred_at, record_json FROM crm_events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+            [.integer(from), .integer(upTo), .integer(Int64(limit))]
         ) { row -> Event in
             let seq = row.integer(0)
             let record = (try? JSONParser.parse(Array(row.text(3).utf8), what: "event \(seq)")) ?? .null

@@ -29,10 +29,6 @@ public final class Connection {
             sqlite3_extended_result_codes(connection, 1)
             // Reading the schema fails at once on a file that is not a database.
             try execute("PRAGMA schema_version")
-            if !readOnly && path != ":memory:" {
-                try execute("PRAGMA journal_mode = WAL")
-                try execute("PRAGMA synchronous = NORMAL")
-            }
             try execute("PRAGMA foreign_keys = ON")
             // Savepoint journals stay in memory; a larger page cache keeps a
             // host's long import transaction from spilling early.
@@ -46,6 +42,14 @@ public final class Connection {
     }
 
     deinit { close() }
+
+    /// Switches the file to write-ahead logging, so readers in other
+    /// processes do not block the writer. Done only once the file is known to
+    /// be libcrm's (or new): a foreign or newer file is left byte for byte.
+    func enableWriteAheadLog() throws {
+        try execute("PRAGMA journal_mode = WAL")
+        try execute("PRAGMA synchronous = NORMAL")
+    }
 
     /// Finalizes every cached statement and closes the file. Idempotent.
     public func close() {

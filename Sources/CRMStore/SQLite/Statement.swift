@@ -40,9 +40,15 @@ public final class Statement {
             switch value {
             case .integer(let number):
                 code = sqlite3_bind_int64(handle, index, number)
-            case .text(let text):
-                code = text.withCString { pointer in
-                    sqlite3_bind_text(handle, index, pointer, -1, transientDestructor)
+            case .text(var text):
+                // The explicit length keeps text with an embedded NUL whole.
+                code = text.withUTF8 { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) { characters in
+                        guard let base = characters.baseAddress else {
+                            return sqlite3_bind_text(handle, index, "", 0, transientDestructor)
+                        }
+                        return sqlite3_bind_text(handle, index, base, Int32(clamping: characters.count), transientDestructor)
+                    }
                 }
             case .null:
                 code = sqlite3_bind_null(handle, index)
