@@ -44,10 +44,10 @@ public enum AccountMigrations {
             )
             """,
             "CREATE INDEX accounts_name_key ON accounts (name_key)",
-            "CREATE INDEX accounts_email_key ON accounts (email_key)",
-            "CREATE INDEX accounts_phone_key ON accounts (phone_key)",
-            "CREATE INDEX accounts_tax_number_key ON accounts (tax_number_key)",
-            "CREATE INDEX accounts_parent ON accounts (parent_account_id)",
+            "CREATE INDEX accounts_email_key ON accounts (email_key) WHERE email_key IS NOT NULL",
+            "CREATE INDEX accounts_phone_key ON accounts (phone_key) WHERE phone_key IS NOT NULL",
+            "CREATE INDEX accounts_tax_number_key ON accounts (tax_number_key) WHERE tax_number_key IS NOT NULL",
+            "CREATE INDEX accounts_parent ON accounts (parent_account_id) WHERE parent_account_id IS NOT NULL",
             """
             CREATE TABLE account_tags (
                 account_id BIGINT NOT NULL REFERENCES accounts (id),
@@ -92,7 +92,7 @@ public enum AccountMigrations {
             )
             """,
             "CREATE INDEX contacts_account ON contacts (account_id)",
-            "CREATE INDEX contacts_email_key ON contacts (email_key)",
+            "CREATE INDEX contacts_email_key ON contacts (email_key) WHERE email_key IS NOT NULL",
             """
             CREATE TABLE contact_consents (
                 id INTEGER PRIMARY KEY NOT NULL,

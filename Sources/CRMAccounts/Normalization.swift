@@ -3,7 +3,13 @@
 public enum Normalization {
     /// An e-mail address trimmed and lower-cased ("Jo@Example.COM " -> "jo@example.com").
     public static func email(_ text: String) -> String {
-        text.trimmingWhitespace().lowercased()
+        let bytes = text.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.trimmingWhitespace().lowercased() }
+        var folded = bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        while let last = folded.last, isSpace(last) { folded.removeLast() }
+        let first = folded.firstIndex(where: { !isSpace($0) }) ?? folded.count
+        return String(decoding: folded[first...], as: UTF8.self)
     }
 
     /// A phone number as its digits only, a leading national "0" and
@@ -30,25 +36,46 @@ public enum Normalization {
     /// A name folded for matching: lower case, accents removed, punctuation
     /// as spaces, legal-form words ("Pty", "Ltd", "Inc") dropped, single spaces.
     public static func nameKey(_ text: String) -> String {
-        let words = fold(text).split(separator: " ").map(String.init)
-        let kept = words.filter { !legalSuffixes.contains($0) }
+        let folded = fold(text)
+        var words: [String] = []
+        var kept: [String] = []
+        for word in folded.split(separator: UInt8(ascii: " ")) {
+            let text = String(decoding: word, as: UTF8.self)
+            words.append(text)
+            if !legalSuffixes.contains(text) { kept.append(text) }
+        }
         return (kept.isEmpty ? words : kept).joined(separator: " ")
     }
 
     /// Text folded for substring search: lower case, accents removed,
     /// punctuation as single spaces.
-    public static func searchKey(_ text: String) -> String { fold(text) }
+    public static func searchKey(_ text: String) -> String { String(decoding: fold(text), as: UTF8.self) }
 
-    private static func fold(_ text: String) -> String {
-        var output = ""
+    /// Lower-case letters and digits, words separated by single spaces.
+    private static func fold(_ text: String) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
         var pendingSpace = false
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            for var byte in text.utf8 {
+                if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte += 32 }
+                if isASCIIAlphanumeric(byte) {
+                    if pendingSpace { output.append(UInt8(ascii: " ")); pendingSpace = false }
+                    output.append(byte)
+                } else {
+                    pendingSpace = !output.isEmpty
+                }
+            }
+            return output
+        }
         for scalar in text.lowercased().unicodeScalars {
             guard let base = baseLetter(scalar) else {
                 pendingSpace = !output.isEmpty
                 continue
             }
-            if pendingSpace { output.append(" "); pendingSpace = false }
-            output.unicodeScalars.append(contentsOf: base.unicodeScalars)
+            if base.isEmpty { continue }
+            if pendingSpace { output.append(UInt8(ascii: " ")); pendingSpace = false }
+            output.append(contentsOf: base.utf8)
         }
         return output
     }

@@ -54,6 +54,9 @@ public struct Migrator {
             }
             // Another process may have migrated while we waited for the lock.
             let appliedNow = Set(try connection.rows("SELECT id FROM crm_migrations") { $0.text(0) })
+            if let unknown = appliedNow.subtracting(known).sorted().first {
+                throw CRMError(.version, "the file was written by a newer libcrm: migration '\(unknown)' is unknown to libcrm \(libraryVersion); the file was not changed")
+            }
             for migration in migrations where !appliedNow.contains(migration.id) {
                 for statement in migration.statements {
                     try connection.execute(statement)

@@ -25,6 +25,19 @@ struct ArgumentsTests {
         expectCRMError(.invalid, "unknown field 'name'") { try args.finish() }
     }
 
+    @Test func jsonIsTheObjectAsSent() throws {
+        let value = try json(#"{"name": "A", "code": 7, "tags": [1]}"#)
+        let args = try Arguments(value, context: "x")
+        #expect(args.json == value)
+    }
+
+    @Test func finishTruncatesAHugeUnknownFieldName() throws {
+        let name = String(repeating: "k", count: 5_000)
+        let args = try arguments("{\"\(name)\": 1}")
+        let error = expectCRMError(.invalid, "unknown field") { try args.finish() }
+        #expect((error?.message.count ?? .max) < 300)
+    }
+
     // MARK: finish()
 
     @Test func finishRejectsTheFirstUnreadFieldByName() throws {
@@ -220,12 +233,12 @@ struct ArgumentsTests {
         var args = try arguments(#"{"tags": ["vip", "", "x"]}"#)
         expectCRMError(.invalid, "tags[1]") {
             try args.array("tags", maximumCount: 10) { value, field in
-                try Arguments.text(value, field: field, context: "account.create", length: 1...20)
+                try Arguments.text(value, field: field(), context: "account.create", length: 1...20)
             }
         }
         var ok = try arguments(#"{"tags": ["vip", "b2b"]}"#)
         let tags = try ok.array("tags", maximumCount: 2) { value, field in
-            try Arguments.text(value, field: field, context: "account.create", length: 1...20)
+            try Arguments.text(value, field: field(), context: "account.create", length: 1...20)
         }
         #expect(tags.value == ["vip", "b2b"])
     }

@@ -8,8 +8,11 @@ struct JSONParserTests {
     private func parseBytes(_ bytes: [UInt8]) throws -> JSONValue { try JSONParser.parse(bytes, what: "json_args") }
 
     /// Expects the text to be refused as `.invalid`, the message naming the input.
-    private func expectRejected(_ text: String, _ fragment: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
-        expectCRMError(.invalid, "json_args", fragment, sourceLocation: sourceLocation) { try parse(text) }
+    private func expectRejected(_ text: String, _ fragments: String..., sourceLocation: SourceLocation = #_sourceLocation) {
+        guard let error = expectCRMError(.invalid, "json_args", sourceLocation: sourceLocation, { try parse(text) }) else { return }
+        for fragment in fragments {
+            #expect(error.message.contains(fragment), "'\(error.message)' should mention '\(fragment)'", sourceLocation: sourceLocation)
+        }
     }
 
     // MARK: Accepted documents
@@ -101,6 +104,20 @@ struct JSONParserTests {
         expectRejected(#"{"a": 1, "\u0061": 2}"#, "duplicate")
         // In nested objects too.
         expectRejected(#"{"x": {"k": 1, "k": 1}}"#, "duplicate", "k")
+    }
+
+    private func objectText(fields count: Int) -> String {
+        "{" + (0..<count).map { "\"field_\($0)\": \($0)" }.joined(separator: ",") + "}"
+    }
+
+    @Test func acceptsAnObjectOf10000Fields() throws {
+        let value = try parse(objectText(fields: 10_000))
+        #expect(value["field_9999"] == .integer(9_999))
+        #expect(value["field_0"] == .integer(0))
+    }
+
+    @Test func rejectsAnObjectOfMoreThan10000Fields() {
+        expectRejected(objectText(fields: 10_001), "10000 fields")
     }
 
     @Test func sameKeyInSiblingObjectsIsNotADuplicate() throws {

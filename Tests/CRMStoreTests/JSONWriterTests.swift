@@ -65,7 +65,7 @@ struct JSONWriterTests {
         #expect(JSONWriter.string(reparsed) == text)
     }
 
-    @Test(arguments: [0.1, 1.0 / 3.0, 123456.789, 5e-324, 1.7976931348623157e308, 1e16, 1e-7, -1e21])
+    @Test(arguments: [0.1, 1.0 / 3.0, 123456.789, Double.leastNonzeroMagnitude, 1.7976931348623157e308, 1e16, 1e-7, -1e21])
     func doublesRoundTripExactly(_ number: Double) throws {
         let text = JSONWriter.string(.double(number))
         let reparsed = try JSONParser.parse(Array(text.utf8), what: "double")

@@ -38,6 +38,7 @@ func makeStore(
 }
 
 /// Runs `body` with a fresh, empty directory that is removed afterwards.
+@discardableResult
 func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
     var template = Array((NSTemporaryDirectory() + "/crmstore-tests-XXXXXX").utf8CString)
     let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
@@ -119,4 +120,14 @@ extension Store {
     func allEvents(consumer: String = "test-reader") throws -> [Event] {
         try fetchEvents(consumer: consumer, afterSeq: 0, limit: 1000).events
     }
+}
+
+/// Values gathered from several threads.
+final class Collected<Element>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Element] = []
+
+    func append(_ element: Element) { lock.withLock { storage.append(element) } }
+    func append(contentsOf elements: [Element]) { lock.withLock { storage.append(contentsOf: elements) } }
+    var items: [Element] { lock.withLock { storage } }
 }

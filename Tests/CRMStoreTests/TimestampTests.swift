@@ -180,7 +180,8 @@ struct CalendarDateTests {
             let (year, month, day) = date.components
             if CalendarDate(year: year, month: month, day: day) != date { failures += 1 }
             if CalendarDate(date.description) != date { failures += 1 }
-            let next = date.adding(days: 1).components
+            guard let nextDate = date.adding(days: 1) else { if days < last { failures += 1 }; continue }
+            let next = nextDate.components
             let expectedNext: (Int64, Int64, Int64) = day < CalendarDate.daysIn(month: month, year: year)
                 ? (year, month, day + 1)
                 : (month == 12 ? (year + 1, 1, 1) : (year, month + 1, 1))
@@ -203,11 +204,14 @@ struct CalendarDateTests {
 
     @Test func addingDaysAndOrdering() throws {
         let date = try #require(CalendarDate("2026-12-31"))
-        #expect(date.adding(days: 1).description == "2027-01-01")
-        #expect(date.adding(days: -365).description == "2025-12-31")
-        #expect(date.adding(days: 60).description == "2027-03-01")
-        #expect(try #require(CalendarDate("2024-02-28")).adding(days: 1).description == "2024-02-29")
-        #expect(date < date.adding(days: 1))
+        #expect(date.adding(days: 1)?.description == "2027-01-01")
+        #expect(date.adding(days: -365)?.description == "2025-12-31")
+        #expect(date.adding(days: 60)?.description == "2027-03-01")
+        #expect(try #require(CalendarDate("2024-02-28")).adding(days: 1)?.description == "2024-02-29")
+        #expect(date < (try #require(date.adding(days: 1))))
+        // Outside the years 1..9999, or past Int64, there is no such date: nil, not a crash.
+        #expect(try #require(CalendarDate("9999-12-31")).adding(days: 1) == nil)
+        #expect(date.adding(days: Int64.max) == nil)
         #expect(try #require(CalendarDate("2026-01-09")) < (try #require(CalendarDate("2026-01-10"))))
     }
 }

@@ -127,7 +127,7 @@ struct AccountChanges {
         changes.sizeBand = try arguments.choice("size_band", Account.SizeBand.self)
         changes.segment = try arguments.string("segment", length: 1...100)
         changes.tags = try arguments.array("tags", maximumCount: 50) { value, field in
-            try Arguments.text(value, field: field, context: context, length: 1...50)
+            try Arguments.text(value, field: field(), context: context, length: 1...50)
         }
         changes.region = try arguments.string("region", length: 1...100)
         changes.currency = try arguments.string("currency", length: 1...3)
@@ -142,7 +142,7 @@ struct AccountChanges {
         changes.website = try arguments.string("website", length: 1...200)
         changes.notes = try arguments.string("notes", length: 0...10_000)
         changes.addresses = try arguments.array("addresses", maximumCount: 10) { value, field in
-            try Address.read(value, context: "\(context): \(field)")
+            try Address.read(value, context: "\(context): \(field())")
         }
         return changes
     }

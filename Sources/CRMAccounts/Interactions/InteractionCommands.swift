@@ -30,7 +30,7 @@ public enum InteractionCommands {
         }
         interaction.occurredAt = occurredAt
         interaction.links = try arguments.array("links", maximumCount: 20) { value, field in
-            var link = try Arguments(value, context: "\(context): \(field)")
+            var link = try Arguments(value, context: "\(context): \(field())")
             let result = Interaction.Link(recordType: try link.requiredString("record_type", length: 1...50),
                                           recordID: try link.requiredString("record_id", length: 1...100))
             try link.finish()

@@ -86,21 +86,23 @@ public struct Arguments {
     }
 
     /// Checks one JSON value as text of the given length.
-    public static func text(_ value: JSONValue, field: String, context: String, length: ClosedRange<Int>) throws -> String {
+    public static func text(_ value: JSONValue, field: @autoclosure () -> String, context: String, length: ClosedRange<Int>) throws -> String {
         guard case .string(let text) = value else {
-            throw CRMError.invalid("\(context): \(field) must be a string, got \(value.typeName)")
+            throw CRMError.invalid("\(context): \(field()) must be a string, got \(value.typeName)")
         }
-        let count = text.unicodeScalars.count
+        let bytes = text.utf8.count
+        // A scalar takes one to four bytes: count scalars only when the bytes leave it open.
+        let count = bytes <= length.upperBound && bytes >= length.lowerBound * 4 ? bytes : text.unicodeScalars.count
         if count > length.upperBound {
-            throw CRMError.range("\(context): \(field) is \(count) characters long, at most \(length.upperBound) allowed")
+            throw CRMError.range("\(context): \(field()) is \(count) characters long, at most \(length.upperBound) allowed")
         }
         if count < length.lowerBound {
             throw CRMError.invalid(length.lowerBound == 1
-                ? "\(context): \(field) must not be empty"
-                : "\(context): \(field) must be at least \(length.lowerBound) characters long")
+                ? "\(context): \(field()) must not be empty"
+                : "\(context): \(field()) must be at least \(length.lowerBound) characters long")
         }
         if text.utf8.contains(0) {
-            throw CRMError.invalid("\(context): \(field) must not contain a NUL character")
+            throw CRMError.invalid("\(context): \(field()) must not contain a NUL character")
         }
         return text
     }
@@ -186,7 +188,8 @@ public struct Arguments {
     // MARK: Arrays and objects
 
     /// An array field of at most `maximumCount` items, each checked by `item`.
-    public mutating func array<T>(_ key: String, maximumCount: Int, _ item: (JSONValue, String) throws -> T) throws -> Presence<[T]> {
+    /// `item` gets each element and a closure naming it ("tags[2]") for its errors.
+    public mutating func array<T>(_ key: String, maximumCount: Int, _ item: (JSONValue, () -> String) throws -> T) throws -> Presence<[T]> {
         let context = self.context
         return try presence(key) { value in
             guard case .array(let items) = value else {
@@ -195,7 +198,12 @@ public struct Arguments {
             guard items.count <= maximumCount else {
                 throw CRMError.range("\(context): \(key) has \(items.count) items, at most \(maximumCount) allowed")
             }
-            return try items.enumerated().map { offset, element in try item(element, "\(key)[\(offset)]") }
+            var result: [T] = []
+            result.reserveCapacity(items.count)
+            for (offset, element) in items.enumerated() {
+                result.append(try item(element, { "\(key)[\(offset)]" }))
+            }
+            return result
         }
     }
 

@@ -76,6 +76,9 @@ public struct JSONParser {
         try enter()
         index += 1
         var fields: [(String, JSONValue)] = []
+        // Small objects are checked for duplicate keys by a scan, large ones by a set.
+        var keys = Set<String>()
+        var usesKeySet = false
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             index += 1
@@ -88,7 +91,12 @@ public struct JSONParser {
             let keyOffset = index
             guard fields.count < 10_000 else { throw fault("more than 10000 fields in one object") }
             let key = try parseString()
-            guard !fields.contains(where: { $0.0 == key }) else {
+            if !usesKeySet && fields.count >= 32 {
+                keys = Set(fields.map(\.0))
+                usesKeySet = true
+            }
+            let duplicate = usesKeySet ? !keys.insert(key).inserted : fields.contains(where: { $0.0 == key })
+            guard !duplicate else {
                 throw ParseFault(offset: keyOffset, reason: "duplicate field '\(key)'")
             }
             skipWhitespace()
@@ -146,7 +154,20 @@ public struct JSONParser {
 
     private mutating func parseString() throws -> String {
         index += 1  // opening quote
-        var output: [UInt8] = []
+        // Most strings have no escapes: find the closing quote and take the bytes whole.
+        let start = index
+        var scan = index
+        while scan < bytes.count {
+            let byte = bytes[scan]
+            if byte == UInt8(ascii: "\"") {
+                index = scan + 1
+                return String(decoding: bytes[start..<scan], as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            scan += 1
+        }
+        var output: [UInt8] = Array(bytes[start..<scan])
+        index = scan
         while true {
             guard let byte = current else { throw fault("unterminated string") }
             switch byte {

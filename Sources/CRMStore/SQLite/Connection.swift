@@ -77,8 +77,13 @@ public final class Connection {
     }
 
     /// The cached prepared statement for `sql`, prepared on first use.
+    /// A statement still stepping (the same SQL run again from inside a
+    /// `rows` closure) is not reused: that call gets a fresh one of its own.
     private func statement(_ sql: String) throws -> Statement {
-        if let cached = statements[sql] { return cached }
+        if let cached = statements[sql] {
+            if sqlite3_stmt_busy(cached.handle) == 0 { return cached }
+            return try Statement(connection: try open(), sql: sql)
+        }
         let prepared = try Statement(connection: try open(), sql: sql)
         statements[sql] = prepared
         return prepared

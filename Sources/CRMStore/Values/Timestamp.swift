@@ -6,6 +6,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
 
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range libcrm reads and writes.
+    static let earliest: Int64 = -62_135_596_800
+    static let latest: Int64 = 253_402_300_799
+
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.secondsSinceEpoch < rhs.secondsSinceEpoch }
 
     /// The first instant of a calendar day.
@@ -16,12 +20,29 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         CalendarDate(daysSinceEpoch: secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400)
     }
 
-    /// RFC 3339 text in UTC.
+    /// RFC 3339 text in UTC ("2026-12-01T09:30:00Z"), written digit by digit:
+    /// libcrm formats several timestamps per record.
     public var description: String {
         let day = date
         let seconds = secondsSinceEpoch - day.daysSinceEpoch * 86_400
-        let (hour, minute, second) = (seconds / 3600, (seconds / 60) % 60, seconds % 60)
-        return "\(day)T\(pad2(hour)):\(pad2(minute)):\(pad2(second))Z"
+        let (year, month, dayOfMonth) = day.components
+        guard (0...9999).contains(year) else { return "\(day)T\(pad2(seconds / 3600)):\(pad2((seconds / 60) % 60)):\(pad2(seconds % 60))Z" }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        func digits(_ value: Int64, _ count: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year, 4); bytes.append(UInt8(ascii: "-")); digits(month, 2); bytes.append(UInt8(ascii: "-")); digits(dayOfMonth, 2)
+        bytes.append(UInt8(ascii: "T")); digits(seconds / 3600, 2); bytes.append(UInt8(ascii: ":"))
+        digits((seconds / 60) % 60, 2); bytes.append(UInt8(ascii: ":")); digits(seconds % 60, 2); bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses RFC 3339 ("2026-12-01T09:30:00Z", "2026-12-01T11:30:00.250+02:00"):
@@ -56,7 +77,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             return nil
         }
         guard index == bytes.count else { return nil }
-        secondsSinceEpoch = date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
+        let seconds = date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
+        // An offset must not carry the instant out of the years 1..9999.
+        guard seconds >= Timestamp.earliest, seconds <= Timestamp.latest else { return nil }
+        secondsSinceEpoch = seconds
     }
 }
 
@@ -116,8 +140,12 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + pad2(month) + "-" + pad2(day)
     }
 
-    /// The date `days` later (or earlier, when negative).
-    public func adding(days: Int64) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + days) }
+    /// The date `days` later (or earlier, when negative); nil outside the years 1..9999.
+    public func adding(days: Int64) -> CalendarDate? {
+        let (result, overflow) = daysSinceEpoch.addingReportingOverflow(days)
+        guard !overflow, result >= Timestamp.earliest / 86_400, result <= Timestamp.latest / 86_400 else { return nil }
+        return CalendarDate(daysSinceEpoch: result)
+    }
 
     static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
