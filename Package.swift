@@ -24,6 +24,7 @@ let package = Package(
         .target(
             name: "CRM",
             dependencies: ["CCRM", "CRMStore", "CRMAccounts"],
+            exclude: ["exports.map"],
             swiftSettings: [.enableExperimentalFeature("CImplementation")]
         ),
         // The bundled test-harness CLI: drives the library through the C ABI only.

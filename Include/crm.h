@@ -199,8 +199,10 @@ int crm_rollback(crm_db *db);
 **
 ** Every change writes an event ("account.created", "contact.updated",
 ** "consent.changed", "interaction.logged", ...) into the outbox in the same
-** transaction as the change. A hook is called once per committed event whose
-** type matches its pattern, on the thread that made the change, after the
+** transaction as the change. A hook hears the changes made through its own
+** handle (other handles and processes reach the outbox through
+** crm_events_fetch). It is called once per committed event whose type
+** matches its pattern, on the thread that made the change, after the
 ** commit, outside every lock of the library: a hook may call back into the
 ** library, on this handle or another (a crm_exec from inside a hook runs as
 ** its own transaction; its events reach the hooks after the current one
@@ -236,7 +238,9 @@ int crm_hook_unregister(crm_db *db, int hook_id);
 **
 ** A consumer is any name the host chooses ("ledger-sync"); its acknowledged
 ** position is kept in the file, so delivery is at least once: whatever was
-** fetched but not acknowledged comes again.
+** fetched but not acknowledged comes again. Inside crm_begin, fetch and ack
+** belong to the transaction: fetch sees only events committed before it
+** began, an ack of a later seq is CRM_RANGE, and crm_rollback undoes an ack.
 */
 
 /* Fetches up to `limit` (1..1000) committed events with a seq greater than

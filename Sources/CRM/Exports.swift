@@ -140,6 +140,7 @@ public func crm_close(_ db: OpaquePointer?) -> Int32 {
     let thread = ThreadState.current
     guard let handle = HandleTable.remove(db) else {
         thread.setMessage("crm_close: the handle is not open (closed already?)", handle: key)
+        thread.setMessage("crm_close: the handle is not open (closed already?)", handle: 0)
         return CRM_MISUSE
     }
     handle.removeAllHooks()

@@ -48,6 +48,9 @@ final class DatabaseHandle: @unchecked Sendable {
         }
     }
 
+    /// Whether a hook is still registered.
+    func isRegistered(_ id: Int32) -> Bool { serialized { hooks.contains(where: { $0.id == id }) } }
+
     /// Drops every hook (on close).
     func removeAllHooks() { serialized { hooks.removeAll() } }
 
@@ -78,7 +81,8 @@ final class DatabaseHandle: @unchecked Sendable {
             let json = JSONWriter.string(delivery.event.json)
             delivery.event.type.withCString { type in
                 json.withCString { text in
-                    for hook in delivery.hooks {
+                    // A hook unregistered by an earlier hook of this delivery is skipped.
+                    for hook in delivery.hooks where isRegistered(hook.id) {
                         hook.function(type, text, hook.userData)
                     }
                 }

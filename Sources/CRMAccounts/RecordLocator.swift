@@ -69,12 +69,3 @@ struct Page {
         return .object([("items", .array(shown)), ("next_cursor", cursor)])
     }
 }
-
-extension JSONValue {
-    /// An object with one more field at its end.
-    func adding(_ key: String, _ value: JSONValue) -> JSONValue {
-        guard case .object(var fields) = self else { return self }
-        fields.append((key, value))
-        return .object(fields)
-    }
-}

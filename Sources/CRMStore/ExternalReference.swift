@@ -34,7 +34,7 @@ public struct ExternalReference: Sendable, Equatable {
 
 /// The `crm_external_refs` table: which record each host reference names.
 public enum ExternalReferences {
-    /// The record a reference was claimed by, and the create request that claimed it.
+    /// The record a reference was claimed by, and the content of the create that claimed it.
     public static func find(_ store: Store, recordType: String, _ reference: ExternalReference) throws -> (recordID: Int64, request: JSONValue)? {
         try store.connection.row(
             "SELECT record_id, request_json FROM crm_external_refs WHERE record_type = ? AND source = ? AND external_ref = ?",
@@ -49,7 +49,7 @@ public enum ExternalReferences {
         try find(store, recordType: recordType, reference)?.recordID
     }
 
-    /// Claims a reference for a new record, keeping the create request for replays.
+    /// Claims a reference for a new record, keeping the create's content for replays.
     public static func claim(_ store: Store, recordType: String, _ reference: ExternalReference, recordID: Int64, request: JSONValue) throws {
         try store.connection.run(
             "INSERT INTO crm_external_refs (record_type, source, external_ref, record_id, request_json, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -73,8 +73,8 @@ public enum ExternalReferences {
                                  [.integer(to), .text(recordType), .integer(from)])
     }
 
-    /// The first field in which a replayed create differs from the one that
-    /// claimed the reference, or nil when they are the same.
+    /// The first field in which a replayed create's content differs from the
+    /// one that claimed the reference, or nil when they are the same.
     public static func firstDifference(original: JSONValue, replay: JSONValue) -> String? {
         guard case .object(let old) = original, case .object(let new) = replay else {
             return original == replay ? nil : "arguments"
@@ -86,12 +86,5 @@ public enum ExternalReferences {
             return key
         }
         return nil
-    }
-
-    /// The create request as kept for replay comparison: the arguments
-    /// without `source` and `external_ref`.
-    public static func request(from arguments: JSONValue) -> JSONValue {
-        guard case .object(let fields) = arguments else { return arguments }
-        return .object(fields.filter { $0.0 != "source" && $0.0 != "external_ref" })
     }
 }

@@ -247,8 +247,9 @@ public final class Store {
 
     /// Moves a consumer's acknowledged position up to `seq`.
     public func acknowledgeEvents(consumer: String, seq: Int64) throws {
+        let upTo = inHostTransaction ? lastSeqBeforeTransaction : nil
         _ = try write("crm_events_ack") {
-            try Outbox.acknowledge(connection, consumer: consumer, seq: seq, at: clock.now())
+            try Outbox.acknowledge(connection, consumer: consumer, seq: seq, upTo: upTo, at: clock.now())
         }
     }
 }

@@ -104,11 +104,11 @@ extension JSONValue {
     /// The strings of an array value.
     var strings: [String] { array?.compactMap(\.text) ?? [] }
     /// The field names of an object, in order.
-    var keys: [String] { if case .object(let fields) = self { return fields.map(\.0) } else { return [] } }
+    var keys: [String] { if case .object(let fields) = decoded { return fields.map(\.0) } else { return [] } }
 
     /// The object without one field.
     func removing(_ key: String) -> JSONValue {
-        guard case .object(let fields) = self else { return self }
+        guard case .object(let fields) = decoded else { return self }
         return .object(fields.filter { $0.0 != key })
     }
 }

@@ -168,4 +168,26 @@ struct ReplayTests {
             #expect(try f.rows("accounts") == 1)
         }
     }
+
+    @Test func theSameRecordSentAnotherWayIsAReplay() throws {
+        let f = try Fixture()
+        let first = try f.run("account.create", #"{"source": "ledger", "external_ref": "D1", "name": "Defaults", "tags": ["tools", "paint"]}"#)
+        // Defaults spelled out, tags in another order: the record would be the same.
+        let second = try f.run("account.create",
+                               #"{"source": "ledger", "external_ref": "D1", "name": "Defaults", "kind": "business", "currency": "ZAR", "payment_terms_days": 30, "tags": ["paint", "tools"]}"#)
+        #expect(second["replayed"] == .bool(true))
+        #expect(second["id"] == first["id"])
+        let account = try #require(first["id"]?.int)
+        let call = #"{"source": "pbx", "external_ref": "CALL-1", "account_id": \#(account), "kind": "call", "occurred_at": "2026-11-30T12:00:00+02:00"}"#
+        let logged = try f.run("interaction.log", call)
+        // The same instant written in UTC, with a fraction of a second that is not kept.
+        let again = try f.run("interaction.log",
+                              #"{"source": "pbx", "external_ref": "CALL-1", "account_id": \#(account), "kind": "call", "occurred_at": "2026-11-30T10:00:00.250Z"}"#)
+        #expect(again["replayed"] == .bool(true))
+        #expect(again["id"] == logged["id"])
+        expectError(.conflict, "different kind") {
+            try f.run("account.create", #"{"source": "ledger", "external_ref": "D1", "name": "Defaults", "kind": "dealer", "tags": ["paint", "tools"]}"#)
+        }
+        #expect(try f.rows("accounts") == 1)
+    }
 }

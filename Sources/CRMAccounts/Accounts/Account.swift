@@ -130,7 +130,7 @@ struct AccountChanges {
             try Arguments.text(value, field: field(), context: context, length: 1...50)
         }
         changes.region = try arguments.string("region", length: 1...100)
-        changes.currency = try arguments.string("currency", length: 1...3)
+        changes.currency = try arguments.string("currency", length: 1...20)
         changes.paymentTermsDays = try arguments.integer("payment_terms_days", range: 0...365)
         changes.creditLimitMinor = try arguments.integer("credit_limit_minor", range: 0...Int64.max)
         changes.owner = try arguments.string("owner", length: 1...100)
@@ -156,47 +156,52 @@ struct AccountChanges {
             if case .null = presence { throw CRMError.invalid("\(context): \(field) cannot be null") }
             return presence.value
         }
-        func set<T: Equatable>(_ field: String, _ keyPath: WritableKeyPath<Account, T>, _ value: T) {
-            if account[keyPath: keyPath] != value {
-                account[keyPath: keyPath] = value
+        func set<T: Equatable>(_ field: String, _ current: inout T, _ value: T?) {
+            if let value, current != value {
+                current = value
                 changed.append(field)
             }
         }
-        func setOptional<T: Equatable>(_ field: String, _ keyPath: WritableKeyPath<Account, T?>, _ presence: Presence<T>) {
+        func setOptional<T: Equatable>(_ field: String, _ current: inout T?, _ presence: Presence<T>) {
             switch presence {
             case .absent: return
-            case .null: set(field, keyPath, nil)
-            case .value(let value): set(field, keyPath, value)
+            case .null:
+                if current != nil { current = nil; changed.append(field) }
+            case .value(let value):
+                if current != value { current = value; changed.append(field) }
             }
         }
-        if let name = try required(name, "name") { set("name", \.name, name) }
-        if let kind = try required(kind, "kind") { set("kind", \.kind, kind) }
-        if let strategic = try required(strategic, "strategic") { set("strategic", \.strategic, strategic) }
-        if let national = try required(national, "national") { set("national", \.national, national) }
-        setOptional("size_band", \.sizeBand, sizeBand)
-        setOptional("segment", \.segment, segment)
-        if let tags = try required(tags, "tags") { set("tags", \.tags, Array(Set(tags)).sorted()) }
-        setOptional("region", \.region, region)
+        if let name = name.value, name.trimmingWhitespace().isEmpty {
+            throw CRMError.invalid("\(context): name must not be blank")
+        }
+        set("name", &account.name, try required(name, "name"))
+        set("kind", &account.kind, try required(kind, "kind"))
+        set("strategic", &account.strategic, try required(strategic, "strategic"))
+        set("national", &account.national, try required(national, "national"))
+        setOptional("size_band", &account.sizeBand, sizeBand)
+        setOptional("segment", &account.segment, segment)
+        set("tags", &account.tags, try required(tags, "tags").map { Array(Set($0)).sorted() })
+        setOptional("region", &account.region, region)
         if let currency = try required(currency, "currency") {
             guard let code = CurrencyCode(currency) else {
                 throw CRMError.invalid("\(context): currency must be a three-letter ISO 4217 code such as ZAR; got '\(currency)'")
             }
-            set("currency", \.currency, code)
+            set("currency", &account.currency, code)
         }
-        if let days = try required(paymentTermsDays, "payment_terms_days") { set("payment_terms_days", \.paymentTermsDays, days) }
-        setOptional("credit_limit_minor", \.creditLimitMinor, creditLimitMinor)
-        setOptional("owner", \.owner, owner)
-        if let status = try required(status, "status") { set("status", \.status, status) }
-        setOptional("parent_account_id", \.parentAccountID, parentAccountID)
-        setOptional("tax_number", \.taxNumber, taxNumber)
+        set("payment_terms_days", &account.paymentTermsDays, try required(paymentTermsDays, "payment_terms_days"))
+        setOptional("credit_limit_minor", &account.creditLimitMinor, creditLimitMinor)
+        setOptional("owner", &account.owner, owner)
+        set("status", &account.status, try required(status, "status"))
+        setOptional("parent_account_id", &account.parentAccountID, parentAccountID)
+        setOptional("tax_number", &account.taxNumber, taxNumber)
         if let email = email.value, !Self.looksLikeEmail(email) {
             throw CRMError.invalid("\(context): email must look like name@domain")
         }
-        setOptional("email", \.email, email)
-        setOptional("phone", \.phone, phone)
-        setOptional("website", \.website, website)
-        setOptional("notes", \.notes, notes)
-        if let addresses = try required(addresses, "addresses") { set("addresses", \.addresses, addresses) }
+        setOptional("email", &account.email, email)
+        setOptional("phone", &account.phone, phone)
+        setOptional("website", &account.website, website)
+        setOptional("notes", &account.notes, notes)
+        set("addresses", &account.addresses, try required(addresses, "addresses"))
         return changed
     }
 

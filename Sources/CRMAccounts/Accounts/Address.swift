@@ -21,8 +21,8 @@ public struct Address: Sendable, Equatable {
         var arguments = try Arguments(value, context: context)
         let kind = try arguments.choice("kind", Kind.self).value ?? .billing
         let line1 = try arguments.requiredString("line1", length: 1...200)
-        let country = try arguments.string("country", length: 2...2).value
-        if let country, !country.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
+        let country = try arguments.string("country", length: 1...20).value
+        if let country, country.utf8.count != 2 || !country.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
             throw CRMError.invalid("\(context): country must be an ISO 3166 alpha-2 code such as ZA; got '\(country)'")
         }
         let address = Address(

@@ -128,7 +128,10 @@ struct ContactChanges {
         if case .null = lastName { throw CRMError.invalid("\(context): last_name cannot be null") }
         if let accountID = accountID.value { set("account_id", \.accountID, accountID) }
         setOptional("first_name", \.firstName, firstName)
-        if let lastName = lastName.value { set("last_name", \.lastName, lastName) }
+        if let lastName = lastName.value {
+            guard !lastName.trimmingWhitespace().isEmpty else { throw CRMError.invalid("\(context): last_name must not be blank") }
+            set("last_name", \.lastName, lastName)
+        }
         setOptional("role", \.role, role)
         if let email = email.value, !AccountChanges.looksLikeEmail(email) {
             throw CRMError.invalid("\(context): email must look like name@domain")

@@ -17,21 +17,23 @@ public enum ContactCommands {
         let reference = try ExternalReference.read(&arguments)
         let changes = try ContactChanges.read(&arguments)
         try arguments.finish()
-        if let replayed = try Replay.previous(store, recordType: "contact", reference: reference, arguments: arguments, load: {
-            try ContactQueries.require(store, id: $0, context: arguments.context).json
-        }) {
-            return replayed
-        }
         guard changes.accountID.value != nil else { throw CRMError.invalid("\(arguments.context): account_id is required") }
         guard changes.lastName.value != nil else { throw CRMError.invalid("\(arguments.context): last_name is required") }
         var contact = Contact()
         _ = try changes.apply(to: &contact, context: arguments.context)
+        let content = reference == nil ? JSONValue.null : Replay.content(of: contact.json)
+        if let replayed = try Replay.previous(store, recordType: "contact", reference: reference, content: content,
+                                              context: arguments.context, update: "contact.update", load: {
+            try ContactQueries.require(store, id: $0, context: arguments.context).json
+        }) {
+            return replayed
+        }
         try requireOpenAccount(store, contact.accountID, context: arguments.context)
         contact.id = try store.nextID("contacts")
         contact.createdAt = store.clock.now()
         contact.updatedAt = contact.createdAt
         try ContactQueries.insert(store, contact)
-        try Replay.claim(store, recordType: "contact", reference: reference, recordID: contact.id, arguments: arguments)
+        try Replay.claim(store, recordType: "contact", reference: reference, recordID: contact.id, content: content)
         if let reference { contact.externalRefs = [reference] }
         try store.record(event: "contact.created", contact.json)
         return contact.json.adding("replayed", .bool(false))
@@ -96,6 +98,9 @@ public enum ContactCommands {
             guard let time = Timestamp(rfc3339: text) else {
                 throw CRMError.invalid("\(context): recorded_at must be an RFC 3339 timestamp such as 2026-12-01T09:30:00Z")
             }
+            guard time.secondsSinceEpoch <= store.clock.now().secondsSinceEpoch + 86_400 else {
+                throw CRMError.invalid("\(context): recorded_at \(time) is in the future")
+            }
             recordedAt = time
         }
         let source = try arguments.requiredString("source", length: 1...100)
@@ -106,7 +111,8 @@ public enum ContactCommands {
             "INSERT INTO contact_consents (id, contact_id, channel, status, recorded_at, source) VALUES (?, ?, ?, ?, ?, ?)",
             [.integer(try store.nextID("contact_consents")), .integer(contactID), .text(channel.rawValue),
              .text(status.rawValue), .text(recordedAt.description), .text(source)])
-        contact.consent[channel] = Consent(channel: channel, status: status, recordedAt: recordedAt, source: source)
+        // The latest answer by recorded_at counts: a back-dated one joins the history only.
+        try ContactQueries.loadParts(store, into: &contact)
         try store.record(event: "consent.changed", .object([
             ("contact_id", .integer(contactID)), ("account_id", .integer(contact.accountID)),
             ("channel", .string(channel.rawValue)), ("status", .string(status.rawValue)),
@@ -122,7 +128,7 @@ public enum ContactCommands {
         try arguments.finish()
         _ = try ContactQueries.require(store, id: contactID, context: arguments.context)
         let history = try store.connection.rows(
-            "SELECT channel, status, recorded_at, source FROM contact_consents WHERE contact_id = ? ORDER BY id",
+            "SELECT channel, status, recorded_at, source FROM contact_consents WHERE contact_id = ? ORDER BY recorded_at, id",
             [.integer(contactID)], ContactQueries.consent)
         return .object([("items", .array(history.map { $0.json.adding("channel", .string($0.channel.rawValue)) }))])
     }

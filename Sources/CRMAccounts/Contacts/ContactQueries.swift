@@ -45,7 +45,8 @@ enum ContactQueries {
         let latest = try store.connection.rows(
             """
             SELECT channel, status, recorded_at, source FROM contact_consents c
-            WHERE contact_id = ? AND id = (SELECT MAX(id) FROM contact_consents d WHERE d.contact_id = c.contact_id AND d.channel = c.channel)
+            WHERE contact_id = ? AND id = (SELECT d.id FROM contact_consents d WHERE d.contact_id = c.contact_id AND d.channel = c.channel
+                                          ORDER BY d.recorded_at DESC, d.id DESC LIMIT 1)
             """,
             [.integer(contact.id)], consent)
         contact.consent = [:]

@@ -37,7 +37,9 @@ public enum InteractionCommands {
             return result
         }.value ?? []
         try arguments.finish()
-        if let replayed = try Replay.previous(store, recordType: "interaction", reference: reference, arguments: arguments, load: {
+        let content = reference == nil ? JSONValue.null : Replay.content(of: interaction.json)
+        if let replayed = try Replay.previous(store, recordType: "interaction", reference: reference, content: content,
+                                              context: context, update: nil, load: {
             try require(store, id: $0, context: context).json
         }) {
             return replayed
@@ -71,7 +73,7 @@ public enum InteractionCommands {
                 "INSERT INTO interaction_links (interaction_id, position, record_type, record_id) VALUES (?, ?, ?, ?)",
                 [.integer(interaction.id), .integer(Int64(position)), .text(link.recordType), .text(link.recordID)])
         }
-        try Replay.claim(store, recordType: "interaction", reference: reference, recordID: interaction.id, arguments: arguments)
+        try Replay.claim(store, recordType: "interaction", reference: reference, recordID: interaction.id, content: content)
         if let reference { interaction.externalRefs = [reference] }
         try store.record(event: "interaction.logged", interaction.json)
         return interaction.json.adding("replayed", .bool(false))

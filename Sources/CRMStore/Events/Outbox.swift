@@ -68,10 +68,11 @@ public enum Outbox {
     }
 
     /// Moves the consumer's position up to `seq` (never down).
-    static func acknowledge(_ connection: Connection, consumer: String, seq: Int64, at time: Timestamp) throws {
-        let last = try connection.integer("SELECT COALESCE(MAX(seq), 0) FROM crm_events") ?? 0
+    /// - Parameter upTo: inside a host transaction, the last event committed before it.
+    static func acknowledge(_ connection: Connection, consumer: String, seq: Int64, upTo: Int64? = nil, at time: Timestamp) throws {
+        let last = try upTo ?? (connection.integer("SELECT COALESCE(MAX(seq), 0) FROM crm_events") ?? 0)
         guard seq <= last else {
-            throw CRMError.range("events.ack: seq \(seq) has not been written (the last event is \(last))")
+            throw CRMError.range("crm_events_ack: seq \(seq) has not been committed (the last committed event is \(last))")
         }
         try connection.run(
             """

@@ -14,6 +14,10 @@ public enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// An object already written as compact JSON by `JSONWriter`, kept as
+    /// text so a record written for the outbox is not written again for the
+    /// result. Reads through `subscript` parse it.
+    case encoded(String)
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
@@ -24,6 +28,8 @@ public enum JSONValue: Sendable, Equatable {
         case let (.double(a), .double(b)): return a == b
         case let (.string(a), .string(b)): return a == b
         case let (.array(a), .array(b)): return a == b
+        case let (.encoded(a), .encoded(b)) where a == b: return true
+        case (.encoded, _), (_, .encoded): return lhs.decoded == rhs.decoded
         case let (.object(a), .object(b)):
             // Field order does not matter for equality.
             guard a.count == b.count else { return false }
@@ -44,12 +50,39 @@ public enum JSONValue: Sendable, Equatable {
         case .double: return "a number with a fraction"
         case .string: return "a string"
         case .array: return "an array"
-        case .object: return "an object"
+        case .object, .encoded: return "an object"
+        }
+    }
+
+    /// The value with an `.encoded` text parsed back into objects and arrays.
+    public var decoded: JSONValue {
+        guard case .encoded(let text) = self else { return self }
+        return (try? JSONParser.parse(Array(text.utf8), what: "record")) ?? .null
+    }
+
+    /// An object with one more field at its end (an `.encoded` one stays text).
+    public func adding(_ key: String, _ value: JSONValue) -> JSONValue {
+        switch self {
+        case .object(var fields):
+            fields.append((key, value))
+            return .object(fields)
+        case .encoded(let text) where text.utf8.last == UInt8(ascii: "}"):
+            // Byte-wise: the object's closing brace becomes ",\"key\":value}".
+            var bytes = Array(text.utf8)
+            bytes.removeLast()
+            if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+            var field: [UInt8] = []
+            JSONWriter.write(.object([(key, value)]), into: &field)  // {"key":value}
+            bytes.append(contentsOf: field.dropFirst())
+            return .encoded(String(decoding: bytes, as: UTF8.self))
+        default:
+            return self
         }
     }
 
     /// The value of `key` when this is an object.
     public subscript(key: String) -> JSONValue? {
+        if case .encoded = self { return decoded[key] }
         guard case .object(let fields) = self else { return nil }
         return fields.first(where: { $0.0 == key })?.1
     }

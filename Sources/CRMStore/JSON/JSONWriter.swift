@@ -2,6 +2,7 @@
 public enum JSONWriter {
     /// The compact JSON text of `value`.
     public static func string(_ value: JSONValue) -> String {
+        if case .encoded(let text) = value { return text }
         var output: [UInt8] = []
         output.reserveCapacity(1024)
         write(value, into: &output)
@@ -17,6 +18,7 @@ public enum JSONWriter {
         case .bigInteger(let text): output.append(contentsOf: Array(text.utf8))
         case .double(let number): output.append(contentsOf: Array((number.isFinite ? "\(number)" : "null").utf8))
         case .string(let text): writeString(text, into: &output)
+        case .encoded(let text): output.append(contentsOf: text.utf8)
         case .array(let items):
             output.append(UInt8(ascii: "["))
             for (offset, item) in items.enumerated() {
