@@ -4,14 +4,18 @@
 #   make check-lib        assert the .so's dependencies, exports and SONAME
 #   make install          install lib + header + pkg-config file (PREFIX, DESTDIR)
 #   make test-c           C ABI suite, example host and header checks under valgrind
+#                         (VALGRIND= runs them without; TEST_ARGS=group... picks groups)
 #   make install-test     install into a temporary prefix, build the host via pkg-config
-#   make bench            C benchmark against raw SQLite (not part of the tests)
+#   make bench            C benchmark against raw SQLite (not part of the tests;
+#                         BENCH_ARGS="-n 20000 -g 20000 --refs --strict")
 #   make test-swift       swift test
 #   make test-python      pytest over the Python binding
 #   make test             everything above except bench
+#   make demo             the main job: crm-harness demo on a fresh build/demo.sqlite
 #
 # Test or install a library built elsewhere with CRM_LIB_DIR=/dir/holding/libcrm.so
 # (nothing is rebuilt then), e.g.  make test-c CRM_LIB_DIR=/tmp/crm-dev
+# SWIFT_SCRATCH=dir builds in SwiftPM scratch directory dir instead of .build.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -26,7 +30,8 @@ CC      ?= cc
 CXX     ?= g++
 PYTHON  ?= python3
 VALGRIND ?= valgrind
-VALGRIND_FLAGS ?= --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect \
+VALGRIND_FLAGS ?= --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+                  --errors-for-leak-kinds=definite,indirect \
                   --error-exitcode=1 --suppressions=$(CURDIR)/Tests/c/valgrind.supp
 
 HEADER := Include/crm.h
@@ -43,8 +48,10 @@ endif
 SONAME := libcrm.so.$(ABI)
 
 # ---------------------------------------------------------------------------
-# The library under test / to install.
-DEFAULT_LIB_DIR := .build/release
+# The library under test / to install. SWIFT_SCRATCH is SwiftPM's build
+# directory (its default, .build); another one keeps a second build apart.
+SWIFT_SCRATCH ?= .build
+DEFAULT_LIB_DIR := $(SWIFT_SCRATCH)/release
 CRM_LIB_DIR ?= $(DEFAULT_LIB_DIR)
 LIB := $(CRM_LIB_DIR)/libcrm.so
 # Only the default location is (re)built by this Makefile.
@@ -59,7 +66,7 @@ BUILD := build
 # programs linked with -lcrm find the SONAME at run time whichever CRM_LIB_DIR.
 LINKDIR := $(abspath $(BUILD))/lib
 
-SWIFT_BUILD_FLAGS := -c release --product crm -Xswiftc -static-stdlib \
+SWIFT_BUILD_FLAGS := --scratch-path $(SWIFT_SCRATCH) -c release --product crm -Xswiftc -static-stdlib \
 	-Xlinker --version-script=$(CURDIR)/Sources/CRM/exports.map \
 	-Xlinker -soname=$(SONAME)
 
@@ -77,7 +84,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR    ?=
 
 .PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench \
-        test-swift test-python test clean linkdir
+        test-swift test-python test demo clean linkdir
 
 all: lib
 
@@ -89,11 +96,16 @@ check-lib: $(LIB_DEP)
 	Tests/c/check-lib.sh $(LIB) $(HEADER) $(SONAME)
 
 # ---------------------------------------------------------------------------
-install: $(LIB_DEP)
-	@test -f $(LIB) || { echo "no $(LIB): run make lib (or set CRM_LIB_DIR)"; exit 1; }
+# crm.pc stays relocatable (${prefix}-relative) unless LIBDIR/INCLUDEDIR are moved.
+PC_LIBDIR     = $(if $(filter $(PREFIX)/lib,$(LIBDIR)),$${exec_prefix}/lib,$(LIBDIR))
+PC_INCLUDEDIR = $(if $(filter $(PREFIX)/include,$(INCLUDEDIR)),$${prefix}/include,$(INCLUDEDIR))
+
+# install never builds (so `make && sudo make install` runs no swift as root).
+install:
+	@test -f $(LIB) || { echo "no $(LIB): run make first (or set CRM_LIB_DIR)"; exit 1; }
 	@mkdir -p $(BUILD)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(PC_LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    crm.pc.in > $(BUILD)/crm.pc.tmp
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 0755 $(LIB) $(DESTDIR)$(LIBDIR)/libcrm.so.$(VERSION)
@@ -121,18 +133,30 @@ linkdir: $(LIB_DEP)
 test-c-build: linkdir
 	$(CC) $(CFLAGS_C) -pthread -o $(BUILD)/test_abi $(TEST_SRCS) $(LINK_CRM) -lsqlite3
 	$(CC) $(CFLAGS_C) -o $(BUILD)/host Bindings/c/host.c $(LINK_CRM)
-	$(CC) $(CFLAGS_C) -o $(BUILD)/header_check_c -x c Tests/c/header_check.cpp -x none $(LINK_CRM)
+	$(CC) $(CFLAGS_C) -c -x c -o $(BUILD)/header_check_c.o Tests/c/header_check.cpp
+	$(CC) -o $(BUILD)/header_check_c $(BUILD)/header_check_c.o $(LINK_CRM)
 	$(CXX) $(CFLAGS_CXX) -o $(BUILD)/header_check_cxx Tests/c/header_check.cpp $(LINK_CRM)
 
+# Fast checks first (headers, example host, install), the long suite last.
 test-c: test-c-build
+	@test -z "$(VALGRIND)" || command -v $(VALGRIND) >/dev/null \
+	    || { echo "valgrind missing: apt-get install -y valgrind (or make test-c VALGRIND=)"; exit 1; }
 	$(BUILD)/header_check_c
 	$(BUILD)/header_check_cxx
 	@rm -rf $(BUILD)/host-run && mkdir -p $(BUILD)/host-run
 	$(VALGRIND) $(VALGRIND_FLAGS) $(BUILD)/host $(BUILD)/host-run/crm-example.sqlite \
-	    > $(BUILD)/host-run/output.txt
-	@tail -n 3 $(BUILD)/host-run/output.txt
-	$(VALGRIND) $(VALGRIND_FLAGS) $(BUILD)/test_abi
+	    > $(BUILD)/host-run/output.txt || { cat $(BUILD)/host-run/output.txt; exit 1; }
+	@tail -n 1 $(BUILD)/host-run/output.txt
+	@# a second run on the same file replays the whole feed: no duplicates
+	$(BUILD)/host $(BUILD)/host-run/crm-example.sqlite > $(BUILD)/host-run/output2.txt \
+	    || { cat $(BUILD)/host-run/output2.txt; exit 1; }
+	@test "$$(grep -c 'already imported' $(BUILD)/host-run/output2.txt)" -ge 5 \
+	    || { echo "second host run did not replay"; cat $(BUILD)/host-run/output2.txt; exit 1; }
+	@grep -q 'the hook heard 0 events' $(BUILD)/host-run/output2.txt \
+	    || { echo "second host run wrote events"; cat $(BUILD)/host-run/output2.txt; exit 1; }
+	@echo "host re-run: every debtor replayed, no event written"
 	$(MAKE) --no-print-directory install-test CRM_LIB_DIR=$(CRM_LIB_DIR)
+	$(VALGRIND) $(VALGRIND_FLAGS) $(BUILD)/test_abi $(TEST_ARGS)
 
 # Install into a throw-away prefix (and a DESTDIR staging tree) and build the
 # example host exactly as a user would: cc host.c $(pkg-config --cflags --libs crm).
@@ -144,7 +168,7 @@ install-test: $(LIB_DEP)
 	cd $(BUILD)/install-test && \
 	  export PKG_CONFIG_PATH=$$PWD/prefix/lib/pkgconfig && \
 	  test "$$(pkg-config --modversion crm)" = "$(VERSION)" && \
-	  $(CC) -std=c99 $(WARN) -o host ../../Bindings/c/host.c $$(pkg-config --cflags --libs crm) && \
+	  $(CC) -std=c99 $(WARN) -o host $(CURDIR)/Bindings/c/host.c $$(pkg-config --cflags --libs crm) && \
 	  test "$$(readlink prefix/lib/$(SONAME))" = "libcrm.so.$(VERSION)" && \
 	  test "$$(readlink prefix/lib/libcrm.so)" = "$(SONAME)" && \
 	  test -f prefix/lib/libcrm.so.$(VERSION) -a ! -L prefix/lib/libcrm.so.$(VERSION) && \
@@ -166,12 +190,21 @@ bench: linkdir
 	$(BUILD)/bench $(BENCH_ARGS)
 
 test-swift:
-	$(SWIFT) test
+	$(SWIFT) test --scratch-path $(SWIFT_SCRATCH)
 
 test-python: $(LIB_DEP)
 	CRM_LIBRARY=$(abspath $(LIB)) $(PYTHON) -m pytest Bindings/python/tests -q
 
 test: lib check-lib test-swift test-c test-python
+
+# The main job: the test-harness CLI fills a fresh database with a wholesaler's
+# customers and walks through them (DEMO_DB=path keeps another file).
+DEMO_DB ?= $(BUILD)/demo.sqlite
+demo:
+	$(SWIFT) build --scratch-path $(SWIFT_SCRATCH) --product crm-harness
+	@mkdir -p $(dir $(DEMO_DB))
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(SWIFT_SCRATCH)/debug/crm-harness demo --db $(DEMO_DB)
 
 clean:
 	rm -rf $(BUILD)

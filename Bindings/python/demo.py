@@ -47,7 +47,12 @@ def main(path: str) -> None:
         # A hook: in a real host this would post to the ledger or queue an SMS.
         def print_event(event_type: str, event: dict) -> None:
             record = event["record"]
-            label = record.get("name") or record.get("last_name") or record.get("subject") or ""
+            if event_type == "consent.changed":
+                label = f"contact {record['contact_id']} {record['channel']} {record['status']}"
+            elif event_type == "account.merged":
+                label = f"account {record['merged_id']} into {record['survivor']['name']}"
+            else:
+                label = record.get("name") or record.get("last_name") or record.get("subject") or ""
             print(f"   [hook] #{event['seq']} {event_type} {label}".rstrip())
 
         hook = db.on("*", print_event)
@@ -83,10 +88,13 @@ def main(path: str) -> None:
                                    last_name="Dlamini", role="accounts payable",
                                    email="ap@capebuilders.example",
                                    source="ledger", external_ref="C0002-1")
-        db.contacts.consent(anna["id"], "sms", "opted_in", source="signed application",
-                            recorded_at="2026-10-01T08:00:00Z")
-        db.contacts.consent(anna["id"], "email", "opted_in", source="web form")
-        db.contacts.consent(anna["id"], "email", "opted_out", source="phone call")
+        if not db.contacts.consent_history(anna["id"]):  # first run only
+            db.contacts.consent(anna["id"], "sms", "opted_in", source="signed application",
+                                recorded_at="2026-10-01T08:00:00Z")
+            db.contacts.consent(anna["id"], "email", "opted_in", source="web form",
+                                recorded_at="2026-10-03T14:20:00Z")
+            db.contacts.consent(anna["id"], "email", "opted_out", source="phone call",
+                                recorded_at="2026-11-12T10:05:00Z")
         db.contacts.preferences(anna["id"], language="af", statement_delivery="email")
         anna = db.contacts.get(anna["id"])
         print("Anna's consent now:",
@@ -144,6 +152,8 @@ def main(path: str) -> None:
             # an earlier run merged it: W-77 now belongs to the survivor
             web = db.accounts.get(source="webshop", external_ref="W-77")
             print(f"webshop W-77 was merged into {web['name']!r} on an earlier run")
+        print(f"webshop sign-up W-77 -> account {web['id']} {web['name']!r} "
+              f"replayed={web.get('replayed')}")
         for pair in db.accounts.duplicates():
             a, b = (db.accounts.get(pair["account_id"]), db.accounts.get(pair["duplicate_id"]))
             print(f"possible duplicate: {a['name']!r} / {b['name']!r} "

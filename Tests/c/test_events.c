@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ------------------------------------------------------------------------- */
 void test_events(void)
@@ -99,8 +100,8 @@ void test_events(void)
     crm_free(e);
     e = NULL;
 
-    /* argument ranges; the out-parameter is untouched on failure */
-    e = (char *)&e;
+    /* argument ranges (out-parameter strictness: test_outparams) */
+    e = NULL;
     CHECK_RC(db, crm_events_fetch(db, "c1", 0, 0, &e), CRM_RANGE);
     CHECK_RC(db, crm_events_fetch(db, "c1", 0, 1001, &e), CRM_RANGE);
     CHECK_RC(db, crm_events_fetch(db, "c1", 0, -1, &e), CRM_RANGE);
@@ -115,7 +116,7 @@ void test_events(void)
     c101 = repeat('c', 101);
     CHECK_RC(db, crm_events_fetch(db, c101, 0, 10, &e), CRM_RANGE);
     CHECK_RC(db, crm_events_ack(db, c101, 0), CRM_RANGE);
-    CHECK(e == (char *)&e);
+    CHECK(e == NULL);
     {
         int rc = crm_events_ack(db, "", 0);
         CHECKF(rc == CRM_INVALID || rc == CRM_RANGE, "empty consumer: %d", rc);
@@ -214,6 +215,29 @@ static void selfunreg_hook(const char *type, const char *json, void *ud)
     (void)json;
     s->calls++;
     s->rc = crm_hook_unregister(s->db, s->id);
+}
+
+/* A hook that unregisters a later hook: "it is not called again once this
+** returns (except by a delivery already running on another thread)". */
+typedef struct {
+    crm_db *db;
+    int victim, rc, calls, victim_calls;
+} killer_t;
+
+static void killer_hook(const char *type, const char *json, void *ud)
+{
+    killer_t *k = ud;
+    (void)type;
+    (void)json;
+    if (k->calls++ == 0)
+        k->rc = crm_hook_unregister(k->db, k->victim);
+}
+
+static void victim_hook(const char *type, const char *json, void *ud)
+{
+    (void)type;
+    (void)json;
+    ((killer_t *)ud)->victim_calls++;
 }
 
 void test_hooks(void)
@@ -352,6 +376,27 @@ void test_hooks(void)
     CHECK(su.calls == 1);
     CHECK_RC(db, su.rc, CRM_OK);
 
+    /* unregistered by an earlier hook during the same delivery: not called */
+    {
+        killer_t k;
+        int kid;
+        memset(&k, 0, sizeof k);
+        k.db = db;
+        k.rc = -1;
+        CHECK_RC(db, crm_hook_register(db, "account.created", killer_hook, &k, &kid), CRM_OK);
+        CHECK_RC(db, crm_hook_register(db, "account.created", victim_hook, &k, &k.victim), CRM_OK);
+        create(db, "account.create", "{\"name\":\"Killer One\"}");
+        CHECK_RC(db, k.rc, CRM_OK);
+        CHECKF(k.victim_calls == 0, "a hook unregistered (on this thread) before its turn was still called %d times",
+               k.victim_calls);
+        {
+            int v1 = k.victim_calls;
+            create(db, "account.create", "{\"name\":\"Killer Two\"}");
+            CHECK(k.victim_calls == v1 && k.calls == 2);
+        }
+        CHECK_RC(db, crm_hook_unregister(db, kid), CRM_OK);
+    }
+
     CHECK_RC(db, crm_hook_unregister(db, idp), CRM_OK);
     CHECK_RC(db, crm_hook_unregister(db, idc), CRM_OK);
     /* ids are per handle */
@@ -420,6 +465,78 @@ static void watch_hook(const char *type, const char *json, void *ud)
     rec_hook(type, json, r);
 }
 
+/* "after the commit, outside every lock of the library": a hook may hand
+** work to another thread that uses the same handle, and wait for it. If the
+** handle's lock were held during delivery this would deadlock; the wait is
+** bounded so a deadlock is reported as a failure instead of hanging. */
+typedef struct {
+    crm_db *db;
+    long long acct;
+    volatile int done;
+    int rc, waited_out, calls;
+} xthread_t;
+
+static void *xthread_body(void *p)
+{
+    xthread_t *x = p;
+    char args[64];
+    snprintf(args, sizeof args, "{\"id\":%lld}", x->acct);
+    x->rc = crm_exec(x->db, "account.get", args, NULL);
+    if (x->rc == CRM_OK)
+        x->rc = crm_exec(x->db, "account.update",
+                         "{\"source\":\"ledger\",\"external_ref\":\"XT1\",\"owner\":\"other.thread\"}", NULL);
+    x->done = 1;
+    return NULL;
+}
+
+static void xthread_hook(const char *type, const char *json, void *ud)
+{
+    xthread_t *x = ud;
+    pthread_t t;
+    double t0;
+    (void)type;
+    if (x->calls++)
+        return;
+    x->acct = jintd(json, "record.id", -1);
+    if (pthread_create(&t, NULL, xthread_body, x) != 0)
+        return;
+    t0 = now_s();
+    while (!x->done && now_s() - t0 < 20.0) {
+        struct timespec ts = {0, 2000000};
+        nanosleep(&ts, NULL);
+    }
+    if (x->done)
+        pthread_join(t, NULL);
+    else {
+        x->waited_out = 1;
+        pthread_detach(t);
+    }
+}
+
+static void test_hook_other_thread(void)
+{
+    static xthread_t x;
+    crm_db *db = open_db(":memory:", 0);
+    int hid;
+    if (!db)
+        return;
+    memset(&x, 0, sizeof x);
+    x.db = db;
+    x.rc = -1;
+    CHECK_RC(db, crm_hook_register(db, "account.created", xthread_hook, &x, &hid), CRM_OK);
+    create(db, "account.create", "{\"name\":\"Cross Thread Co\",\"source\":\"ledger\",\"external_ref\":\"XT1\"}");
+    CHECKF(!x.waited_out, "a hook waiting on another thread's call on the same handle deadlocked (lock held during delivery)");
+    if (x.waited_out)
+        return; /* the handle is stuck: leak it rather than hang in crm_close */
+    CHECK_RC(db, x.rc, CRM_OK);
+    {
+        char *r = EXEC(db, "account.get", "{\"source\":\"ledger\",\"external_ref\":\"XT1\"}", CRM_OK);
+        CHECK(r && jstreq(r, "owner", "other.thread"));
+        crm_free(r);
+    }
+    CHECK_RC(db, crm_close(db), CRM_OK);
+}
+
 void test_hooks_reentrant(void)
 {
     crm_db *db = open_db(fresh("reentrant.sqlite"), 0);
@@ -473,6 +590,7 @@ void test_hooks_reentrant(void)
         g_reent = NULL;
     }
     CHECK_RC(db, crm_close(db), CRM_OK);
+    test_hook_other_thread();
 }
 
 /* ------------------------------------------------------------------------- */
@@ -517,7 +635,7 @@ void test_transactions(void)
     ev0 = count_events(db);
     CHECK_RC(db, crm_begin(db), CRM_OK);
     a = create(db, "account.create", account_json("Txn Alpha", "ledger", "TA1"));
-    CHECK_RC(db, crm_exec(db, "account.create", "{\"name\":\"Bad\",\"currency\":\"rand\"}", NULL), CRM_INVALID);
+    CHECK_RC(db, crm_exec(db, "account.create", "{\"name\":\"Bad\",\"currency\":\"zar\"}", NULL), CRM_INVALID);
     CHECK_RC(db, crm_exec(db, "account.create", "{\"name\":\"Other\",\"source\":\"ledger\",\"external_ref\":\"EX1\"}", NULL),
              CRM_CONFLICT);
     CHECK_RC(db, crm_exec(db, "contact.create", "{\"account_id\":999999,\"last_name\":\"Ghost\"}", NULL), CRM_NOTFOUND);
@@ -550,6 +668,20 @@ void test_transactions(void)
     CHECK(before && after && strcmp(before, after) == 0);
     free(after);
     CHECK(count_accounts(db) == n0 + 2);
+
+    /* crm_events_fetch gives "committed events": not those of the open transaction */
+    {
+        long long ev_before = count_events(db);
+        char *e = NULL;
+        CHECK_RC(db, crm_begin(db), CRM_OK);
+        create(db, "account.create", "{\"name\":\"Uncommitted Event\"}");
+        CHECK_RC(db, crm_events_fetch(db, "txn-peek", 0, 1000, &e), CRM_OK);
+        CHECKF(e && jlen(e, "events") == ev_before,
+               "inside crm_begin, crm_events_fetch returned %d events, %lld committed", e ? jlen(e, "events") : -1,
+               ev_before);
+        crm_free(e);
+        CHECK_RC(db, crm_rollback(db), CRM_OK);
+    }
 
     /* close with an open transaction rolls it back */
     CHECK_RC(db, crm_begin(db), CRM_OK);

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int same_bytes(const char *path, const unsigned char *want, long wantn)
 {
@@ -545,4 +548,81 @@ void test_two_handles(void)
     }
     CHECK_RC(h1, crm_close(h1), CRM_OK);
     CHECK_RC(h2, crm_close(h2), CRM_OK);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Several processes on one file: the child is this program re-executed as
+** `test_abi --writer PATH TAG N`; it exits 0 when every call succeeded. */
+int writer_main(const char *path, const char *tag, int n)
+{
+    crm_db *db = NULL;
+    int i, rc = crm_open(path, 0, &db), bad = 0;
+    if (rc != CRM_OK) {
+        fprintf(stderr, "writer %s: crm_open: %d %s\n", tag, rc, crm_errmsg(NULL));
+        return 1;
+    }
+    for (i = 0; i < n; i++) {
+        char args[256], *res = NULL;
+        snprintf(args, sizeof args, "{\"name\":\"Process %s Customer %d\",\"source\":\"%s\",\"external_ref\":\"%d\"}",
+                 tag, i, tag, i);
+        rc = crm_exec(db, "account.create", args, &res);
+        crm_free(res);
+        if (rc != CRM_OK && !bad++)
+            fprintf(stderr, "writer %s: account.create %d: %d %s\n", tag, i, rc, crm_errmsg(db));
+        if (i % 10 == 0) {
+            rc = crm_events_ack(db, "shared-by-processes", 1);
+            if (rc != CRM_OK && !bad++)
+                fprintf(stderr, "writer %s: crm_events_ack: %d %s\n", tag, rc, crm_errmsg(db));
+        }
+    }
+    rc = crm_close(db);
+    return bad || rc != CRM_OK ? 1 : 0;
+}
+
+void test_processes(void)
+{
+    const char *path = fresh("processes.sqlite");
+    crm_db *db = open_db(path, 0);
+    pid_t kids[2];
+    int i, n = 40, status;
+    char nbuf[16];
+    if (!db)
+        return;
+    create(db, "account.create", "{\"name\":\"Parent First\"}");
+    snprintf(nbuf, sizeof nbuf, "%d", n);
+    for (i = 0; i < 2; i++) {
+        char tag[8];
+        snprintf(tag, sizeof tag, "p%d", i);
+        fflush(stdout);
+        kids[i] = fork();
+        if (kids[i] == 0) {
+            execl(tk_argv0, tk_argv0, "--writer", path, tag, nbuf, (char *)NULL);
+            _exit(127);
+        }
+        CHECK(kids[i] > 0);
+    }
+    for (i = 0; i < n; i++)
+        CHECK_RC(db, crm_exec(db, "account.create", S("{\"name\":\"Parent Customer %d\"}", i), NULL), CRM_OK);
+    for (i = 0; i < 2; i++) {
+        if (kids[i] <= 0)
+            continue;
+        CHECK(waitpid(kids[i], &status, 0) == kids[i]);
+        CHECKF(WIFEXITED(status) && WEXITSTATUS(status) == 0, "writer process %d: status %d", i, status);
+    }
+    CHECK(count_accounts(db) == 1 + 3 * n);
+    CHECK(count_events(db) == 1 + 3 * n);
+    {
+        char *e = NULL;
+        CHECK_RC(db, crm_events_fetch(db, "proc-check", 0, 1000, &e), CRM_OK);
+        if (e) {
+            int k, len = jlen(e, "events"), gaps = 0;
+            long long s0 = jintd(e, "events[0].seq", -1);
+            for (k = 1; k < len; k++)
+                if (jintd(e, S("events[%d].seq", k), -1) != s0 + k)
+                    gaps++;
+            CHECKF(gaps == 0, "seq has %d gaps across processes", gaps);
+            crm_free(e);
+        }
+    }
+    CHECK_RC(db, crm_close(db), CRM_OK);
 }

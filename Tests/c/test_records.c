@@ -139,8 +139,7 @@ void test_accounts(void)
     CHECK(count_events(db) == ev + 1);
     {
         char *e = NULL;
-        long long last = -1;
-        CHECK_RC(db, crm_events_fetch(db, "accounts-test", ev > 1 ? 0 : 0, 1000, &e), CRM_OK);
+        CHECK_RC(db, crm_events_fetch(db, "accounts-test", 0, 1000, &e), CRM_OK);
         if (e) {
             int n = jlen(e, "events");
             const char *lastp = n > 0 ? S("events[%d]", n - 1) : "x";
@@ -150,8 +149,6 @@ void test_accounts(void)
                        has_str(e, S("%s.changed", lastp), "payment_terms_days"),
                    "account.updated names the changed field: %.600s", jpath(e, lastp));
             CHECK(jlen(e, S("%s.record.changed", lastp)) == 1 || jlen(e, S("%s.changed", lastp)) == 1);
-            last = jintd(e, "last_seq", -1);
-            (void)last;
             free(le);
             crm_free(e);
         }
@@ -256,7 +253,7 @@ void test_contacts(void)
     CHECK(count_events(db) == ev + 1);
     {
         char *e = NULL;
-        crm_events_fetch(db, "contacts-test", ev > 0 ? 0 : 0, 1000, &e);
+        CHECK_RC(db, crm_events_fetch(db, "contacts-test", 0, 1000, &e), CRM_OK);
         if (e) {
             int n = jlen(e, "events");
             const char *last = S("events[%d]", n - 1);

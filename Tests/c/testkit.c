@@ -15,6 +15,7 @@
 int tk_passed, tk_failed;
 const char *tk_group = "";
 char tk_dir[256];
+const char *tk_argv0 = "test_abi";
 static pthread_mutex_t tk_lock = PTHREAD_MUTEX_INITIALIZER;
 
 const char *tk_rcname(int rc)
@@ -148,7 +149,7 @@ void tk_free_all(void)
 
 const char *tpath(const char *name)
 {
-    return S("%s/%s", tk_dir, name);
+    return M("%s/%s", tk_dir, name);
 }
 
 const char *fresh(const char *name)

@@ -36,7 +36,7 @@ const char *S(const char *fmt, ...);
 /* printf into a malloc'd string freed by tk_free_all() after the group. */
 const char *M(const char *fmt, ...);
 void tk_free_all(void);
-/* A path inside the suite's temporary directory (static ring buffer). */
+/* A path inside the suite's temporary directory (valid until the group ends). */
 const char *tpath(const char *name);
 /* A fresh, empty database file path (removes leftovers of the same name). */
 const char *fresh(const char *name);
@@ -66,5 +66,6 @@ double now_s(void);
 extern int tk_passed, tk_failed;
 extern const char *tk_group;
 extern char tk_dir[256];
+extern const char *tk_argv0;
 
 #endif

@@ -26,5 +26,7 @@ void test_future_migration(void);
 void test_corrupt(void);
 void test_threads(void);
 void test_two_handles(void);
+void test_processes(void);
+int writer_main(const char *path, const char *tag, int n); /* test_abi --writer PATH TAG N */
 
 #endif

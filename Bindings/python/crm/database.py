@@ -14,6 +14,7 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
 
 from . import _lib
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
+from .records import Accounts, Contacts, Events, Interactions
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY"]
 
@@ -170,11 +171,28 @@ class Database:
             raise error_for(13, "crm_open returned CRM_OK but no handle", "crm_open")
         self._handle = out
 
-        from .records import Accounts, Contacts, Events, Interactions
-        self.accounts = Accounts(self)
-        self.contacts = Contacts(self)
-        self.interactions = Interactions(self)
-        self.events = Events(self)
+    # -- the helpers (made on demand: no reference cycle keeps a dropped
+    #    Database, and so its handle, alive) ---------------------------------
+
+    @property
+    def accounts(self) -> "Accounts":
+        """Customers: ``db.accounts.create(...)``, ``.get``, ``.list``, ..."""
+        return Accounts(self)
+
+    @property
+    def contacts(self) -> "Contacts":
+        """Contacts, their consent and preferences."""
+        return Contacts(self)
+
+    @property
+    def interactions(self) -> "Interactions":
+        """The history of calls, visits, e-mails, ..."""
+        return Interactions(self)
+
+    @property
+    def events(self) -> "Events":
+        """The event outbox: ``db.events.fetch(consumer)``, ``.ack(...)``."""
+        return Events(self)
 
     # -- lifetime ----------------------------------------------------------
 

@@ -324,3 +324,47 @@ def test_merge(db):
         db.accounts.merge(survivor["id"], survivor["id"])
     with pytest.raises(crm.NotFound):
         db.accounts.merge(survivor["id"], 999999)
+
+
+# -- replay compares content, not spelling -----------------------------------------
+# docs/COMMANDS.md: "A create with a pair already used ... and the same content
+# returns the record made then with "replayed": true".  These requests make records
+# identical to the first one, so they are the same content.
+
+def test_replay_with_defaults_spelled_out(db):
+    first = db.accounts.create(name="Defaults", source="ledger", external_ref="D1")
+    again = db.accounts.create(name="Defaults", kind="business", currency="ZAR",
+                               payment_terms_days=30, status="prospect",
+                               source="ledger", external_ref="D1")
+    assert (again["id"], again["replayed"]) == (first["id"], True)
+
+
+def test_replay_with_defaults_left_out(db):
+    first = db.accounts.create(name="Explicit", kind="business", strategic=False,
+                               source="ledger", external_ref="D2")
+    again = db.accounts.create(name="Explicit", source="ledger", external_ref="D2")
+    assert (again["id"], again["replayed"]) == (first["id"], True)
+
+
+def test_replay_with_tags_in_another_order(db):
+    first = db.accounts.create(name="Tags", tags=["tools", "paint"],
+                               source="ledger", external_ref="T1")
+    assert first["tags"] == ["paint", "tools"]
+    again = db.accounts.create(name="Tags", tags=["paint", "tools"],
+                               source="ledger", external_ref="T1")
+    assert (again["id"], again["replayed"]) == (first["id"], True)
+
+
+def test_replay_after_an_update_returns_the_current_record(db):
+    first = db.accounts.create(name="Feed", region="A", source="ledger", external_ref="F1")
+    db.accounts.update(first["id"], region="B")
+    again = db.accounts.create(name="Feed", region="A", source="ledger", external_ref="F1")
+    assert again["replayed"] is True and again["region"] == "B"
+
+
+def test_replay_of_a_merged_account_leads_to_the_survivor(db):
+    survivor = db.accounts.create(name="Survivor", source="ledger", external_ref="S1")
+    merged = db.accounts.create(name="Merged", source="webshop", external_ref="W1")
+    db.accounts.merge(survivor["id"], merged["id"])
+    again = db.accounts.create(name="Merged", source="webshop", external_ref="W1")
+    assert again["replayed"] is True and again["id"] == survivor["id"]

@@ -218,3 +218,55 @@ def test_hooks_are_per_handle_and_dropped_on_close(db_path):
     with crm.Database(db_path) as again:
         again.accounts.create(name="No Hooks Now")
     assert heard == [("one", "account.created")]
+
+
+def test_hook_registered_inside_a_hook(db):
+    heard = []
+
+    def registrar(event_type, event):
+        heard.append(("outer", event["record"]["name"]))
+        if len(heard) == 1:
+            db.on("*", lambda t, e: heard.append(("inner", e["record"]["name"])))
+
+    db.on("*", registrar)
+    db.accounts.create(name="first")
+    db.accounts.create(name="second")
+    assert heard[0] == ("outer", "first")
+    assert heard[-2:] == [("outer", "second"), ("inner", "second")]
+
+
+def test_closing_inside_a_hook_does_not_crash():
+    db = crm.Database()
+    db.on("*", lambda t, e: db.close())
+    db.on("*", lambda t, e: None)
+    try:
+        db.accounts.create(name="Closing")
+    except crm.CRMError:
+        pass  # whatever libcrm reports, the process must survive
+    assert db.closed
+    with pytest.raises(crm.Misuse):
+        db.accounts.list()
+
+
+def test_hooks_calling_across_handles_from_threads_do_not_deadlock(db_path):
+    with crm.Database(db_path) as one, crm.Database(db_path) as two:
+        calls = []
+        one.on("account.created", lambda t, e: calls.append(two.accounts.search("x")))
+        two.on("account.created", lambda t, e: calls.append(one.accounts.search("x")))
+        errors = []
+
+        def work(db, tag):
+            try:
+                for i in range(25):
+                    db.accounts.create(name=f"{tag}{i}")
+            except Exception as error:  # pragma: no cover
+                errors.append(error)
+
+        threads = [threading.Thread(target=work, args=(db, tag), daemon=True)
+                   for db, tag in ((one, "a"), (two, "b"), (one, "c"), (two, "d"))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert not any(thread.is_alive() for thread in threads), "deadlock"
+        assert errors == [] and len(calls) == 100

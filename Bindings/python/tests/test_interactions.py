@@ -150,3 +150,28 @@ def test_list_filters_by_date_range(db, history):
     assert _ids(as_dates) == _ids([logged[4]])
     with pytest.raises(crm.InvalidArgument):
         db.interactions.list(from_="last tuesday")
+
+
+def test_replay_with_the_timestamp_read_back(db, account):
+    """A host that sends what it read back must get a replay: the record says
+    occurred_at is the read-back value, so the content is the same."""
+    for ref, sent in (("FRAC", "2026-06-30T10:00:00.250Z"),
+                      ("OFFSET", "2026-06-30T12:00:00+02:00"),
+                      ("LEAP", "2026-06-30T23:59:60Z")):
+        first = db.interactions.log(account_id=account["id"], kind="call",
+                                    occurred_at=sent, source="ledger", external_ref=ref)
+        again = db.interactions.log(account_id=account["id"], kind="call",
+                                    occurred_at=first["occurred_at"],
+                                    source="ledger", external_ref=ref)
+        assert (again["id"], again["replayed"]) == (first["id"], True), (sent, first["occurred_at"])
+
+
+def test_conflict_message_names_a_command_that_exists(db, account):
+    db.interactions.log(account_id=account["id"], kind="call", subject="A",
+                        occurred_at="2026-06-30T10:00:00Z", source="ledger", external_ref="X")
+    with pytest.raises(crm.Conflict) as info:
+        db.interactions.log(account_id=account["id"], kind="call", subject="B",
+                            occurred_at="2026-06-30T10:00:00Z", source="ledger",
+                            external_ref="X")
+    assert "subject" in info.value.message
+    assert "interaction.update" not in info.value.message  # there is no such command

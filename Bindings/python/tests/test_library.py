@@ -268,3 +268,29 @@ def test_prototypes_match_header():
         restype, argtypes = _lib.PROTOTYPES[name]
         assert _C_TYPES[ret] == restype, (name, ret)
         assert [_C_TYPES[a] for a in args] == argtypes, (name, args)
+
+
+def _fake_checkout(tmp_path, configs):
+    import shutil
+    root = tmp_path / "checkout"
+    package = root / "Bindings" / "python"
+    package.mkdir(parents=True)
+    shutil.copytree(PACKAGE_ROOT / "crm", package / "crm",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "Package.swift").write_text("// swift-tools-version: 6.1\n")
+    for config in configs:
+        build = root / ".build" / config
+        build.mkdir(parents=True)
+        (build / "libcrm.so").symlink_to(os.path.realpath(_lib.library_path()))
+    return root, package
+
+
+@pytest.mark.parametrize("configs, expected", [(("release", "debug"), "release"),
+                                               (("debug",), "debug")])
+def test_library_found_in_the_source_tree(tmp_path, configs, expected):
+    root, package = _fake_checkout(tmp_path, configs)
+    env = {k: v for k, v in os.environ.items() if k != "CRM_LIBRARY"}
+    env["PYTHONPATH"] = str(package)
+    result = _run_python("import crm; print(crm.library_path()); print(crm.version())", env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == str(root / ".build" / expected / "libcrm.so")

@@ -46,9 +46,8 @@ def test_rollback_on_exception_leaves_no_record_no_event_no_hook(db):
     # the handle is usable and outside a transaction again
     with pytest.raises(crm.Misuse):
         db.commit()
-    after = db.accounts.create(name="After")
+    db.accounts.create(name="After")
     assert heard == ["account.created"]
-    assert after["id"] != doomed["id"]  # ids are never reused
 
 
 def test_explicit_begin_rollback(db):
