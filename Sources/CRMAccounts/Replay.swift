@@ -12,7 +12,7 @@ enum Replay {
     /// The record fields that are the content of a create: its JSON without
     /// what libcrm assigns itself (ids, versions, timestamps, references).
     static func content(of record: JSONValue) -> JSONValue {
-        guard case .object(let fields) = record else { return record }
+        guard case .object(let fields) = record.decoded else { return record }
         return .object(fields.filter { !assigned.contains($0.0) })
     }
 

@@ -57,38 +57,38 @@ public struct Account: Sendable {
     /// "account 42", how errors name the record.
     var label: String { "account \(id)" }
 
-    /// The account as its documented JSON record.
+    /// The account as its documented JSON record (written straight to text).
     public var json: JSONValue {
-        .object([
-            ("id", .integer(id)),
-            ("name", .string(name)),
-            ("kind", .string(kind.rawValue)),
-            ("strategic", .bool(strategic)),
-            ("national", .bool(national)),
-            ("size_band", .string(sizeBand?.rawValue)),
-            ("segment", .string(segment)),
-            ("tags", .array(tags.map { .string($0) })),
-            ("region", .string(region)),
-            ("currency", .string(currency.code)),
-            ("payment_terms_days", .integer(paymentTermsDays)),
-            ("credit_limit_minor", .integer(creditLimitMinor)),
-            ("owner", .string(owner)),
-            ("status", .string(status.rawValue)),
-            ("parent_account_id", .integer(parentAccountID)),
-            ("tax_number", .string(taxNumber)),
-            ("email", .string(email)),
-            ("phone", .string(phone)),
-            ("website", .string(website)),
-            ("notes", .string(notes)),
-            ("addresses", .array(addresses.map(\.json))),
-            ("archived", .bool(archivedAt != nil)),
-            ("archived_at", .string(archivedAt?.description)),
-            ("merged_into_id", .integer(mergedIntoID)),
-            ("external_refs", .array(externalRefs.map(\.json))),
-            ("version", .integer(version)),
-            ("created_at", .string(createdAt.description)),
-            ("updated_at", .string(updatedAt.description)),
-        ])
+        var writer = JSONObjectWriter()
+        writer.field("id", id)
+        writer.field("name", name)
+        writer.field("kind", kind.rawValue)
+        writer.field("strategic", strategic)
+        writer.field("national", national)
+        writer.field("size_band", sizeBand?.rawValue)
+        writer.field("segment", segment)
+        writer.field("tags", tags)
+        writer.field("region", region)
+        writer.field("currency", currency.code)
+        writer.field("payment_terms_days", paymentTermsDays)
+        writer.field("credit_limit_minor", creditLimitMinor)
+        writer.field("owner", owner)
+        writer.field("status", status.rawValue)
+        writer.field("parent_account_id", parentAccountID)
+        writer.field("tax_number", taxNumber)
+        writer.field("email", email)
+        writer.field("phone", phone)
+        writer.field("website", website)
+        writer.field("notes", notes)
+        writer.field("addresses", .array(addresses.map(\.json)))
+        writer.field("archived", archivedAt != nil)
+        writer.field("archived_at", archivedAt)
+        writer.field("merged_into_id", mergedIntoID)
+        writer.field("external_refs", .array(externalRefs.map(\.json)))
+        writer.field("version", version)
+        writer.field("created_at", createdAt)
+        writer.field("updated_at", updatedAt)
+        return writer.finish()
     }
 }
 

@@ -35,7 +35,7 @@ public enum AccountCommands {
         try Replay.claim(store, recordType: "account", reference: reference, recordID: account.id, content: content)
         if let reference { account.externalRefs = [reference] }
         // Written once: the outbox and the result carry the same text.
-        let record = JSONValue.encoded(JSONWriter.string(account.json))
+        let record = account.json
         try store.record(event: "account.created", record)
         return record.adding("replayed", .bool(false))
     }

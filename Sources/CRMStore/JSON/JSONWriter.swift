@@ -44,7 +44,7 @@ public enum JSONWriter {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Decimal digits without an intermediate String.
-    private static func writeInteger(_ number: Int64, into output: inout [UInt8]) {
+    static func writeInteger(_ number: Int64, into output: inout [UInt8]) {
         if number == 0 { output.append(UInt8(ascii: "0")); return }
         if number < 0 { output.append(UInt8(ascii: "-")) }
         var magnitude = number.magnitude
@@ -60,7 +60,7 @@ public enum JSONWriter {
         }
     }
 
-    private static func writeString(_ text: String, into output: inout [UInt8]) {
+    static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in

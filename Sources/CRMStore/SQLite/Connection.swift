@@ -6,7 +6,24 @@ import CSQLite
 /// Not thread-safe by itself: its owner (`Store`) serializes every use.
 public final class Connection {
     private var handle: OpaquePointer?
-    private var statements: [String: Statement] = [:]
+    private var statements: [StatementKey: Statement] = [:]
+
+    /// SQL text as a cache key, hashed on its length and last bytes: hashing
+    /// a whole statement on every call cost more than running some of them.
+    /// Equality still compares the whole text.
+    private struct StatementKey: Hashable {
+        let sql: String
+
+        func hash(into hasher: inout Hasher) {
+            // FNV-1a over the last 32 bytes, then one combine.
+            let digest = sql.utf8.withContiguousStorageIfAvailable { bytes -> UInt64 in
+                var value: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
+                for byte in bytes.suffix(32) { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+                return value
+            }
+            if let digest { hasher.combine(digest) } else { hasher.combine(sql) }
+        }
+    }
 
     /// Opens `path` (":memory:" for a private in-memory database).
     ///
@@ -80,12 +97,13 @@ public final class Connection {
     /// A statement still stepping (the same SQL run again from inside a
     /// `rows` closure) is not reused: that call gets a fresh one of its own.
     private func statement(_ sql: String) throws -> Statement {
-        if let cached = statements[sql] {
+        let key = StatementKey(sql: sql)
+        if let cached = statements[key] {
             if sqlite3_stmt_busy(cached.handle) == 0 { return cached }
             return try Statement(connection: try open(), sql: sql)
         }
         let prepared = try Statement(connection: try open(), sql: sql)
-        statements[sql] = prepared
+        statements[key] = prepared
         return prepared
     }
 
