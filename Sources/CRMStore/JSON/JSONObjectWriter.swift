@@ -41,7 +41,11 @@ public struct JSONObjectWriter {
 
     /// A timestamp field as RFC 3339 text, `null` for nil.
     public mutating func field(_ name: StaticString, _ value: Timestamp?) {
-        field(name, value?.description)
+        key(name)
+        guard let value else { return null() }
+        bytes.append(UInt8(ascii: "\""))
+        value.write(into: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// An array of strings.

@@ -65,7 +65,12 @@ public enum JSONWriter {
         var text = text
         text.withUTF8 { bytes in
             // Most text needs no escaping: copy it whole.
-            if !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            var plain = true
+            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                plain = false
+                break
+            }
+            if plain {
                 output.append(contentsOf: bytes)
                 return
             }

@@ -20,21 +20,27 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         CalendarDate(daysSinceEpoch: secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400)
     }
 
-    /// RFC 3339 text in UTC ("2026-12-01T09:30:00Z"), written digit by digit:
-    /// libcrm formats several timestamps per record.
+    /// RFC 3339 text in UTC ("2026-12-01T09:30:00Z").
     public var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        write(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the RFC 3339 text digit by digit: libcrm writes several
+    /// timestamps per record.
+    public func write(into bytes: inout [UInt8]) {
         let day = date
         let seconds = secondsSinceEpoch - day.daysSinceEpoch * 86_400
         let (year, month, dayOfMonth) = day.components
-        guard (0...9999).contains(year) else { return "\(day)T\(pad2(seconds / 3600)):\(pad2((seconds / 60) % 60)):\(pad2(seconds % 60))Z" }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(20)
         func digits(_ value: Int64, _ count: Int) {
             var divisor: Int64 = 1
             for _ in 1..<count { divisor *= 10 }
             var rest = value
+            if rest / divisor >= 10 { bytes.append(contentsOf: String(rest / divisor).utf8); rest %= divisor }
             while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: max(0, rest / divisor)))
                 rest %= divisor
                 divisor /= 10
             }
@@ -42,7 +48,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         digits(year, 4); bytes.append(UInt8(ascii: "-")); digits(month, 2); bytes.append(UInt8(ascii: "-")); digits(dayOfMonth, 2)
         bytes.append(UInt8(ascii: "T")); digits(seconds / 3600, 2); bytes.append(UInt8(ascii: ":"))
         digits((seconds / 60) % 60, 2); bytes.append(UInt8(ascii: ":")); digits(seconds % 60, 2); bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses RFC 3339 ("2026-12-01T09:30:00Z", "2026-12-01T11:30:00.250+02:00"):
