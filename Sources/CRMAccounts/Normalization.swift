@@ -16,10 +16,10 @@ public enum Normalization {
     /// international "00"/"+" prefix kept apart: "+27 (0)21 555-0100" and
     /// "021 555 0100" both match on their last 9 digits.
     public static func phone(_ text: String) -> String {
-        let all = String(decoding: text.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }, as: UTF8.self)
+        let digits = text.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
         // Compare on the subscriber part: the last nine digits, which drop
         // the country code or trunk prefix in most numbering plans.
-        return all.count > 9 ? String(all.suffix(9)) : all
+        return String(decoding: digits.suffix(9), as: UTF8.self)
     }
 
     /// A tax (VAT) number as its upper-cased letters and digits.

@@ -42,7 +42,9 @@ public struct Arguments {
 
     /// The raw value of a field, marking it as read.
     public mutating func raw(_ key: String) -> JSONValue? {
-        guard let index = fields.firstIndex(where: { $0.0 == key }) else { return nil }
+        // Lengths first: most fields differ in length, which costs nothing to compare.
+        let length = key.utf8.count
+        guard let index = fields.firstIndex(where: { $0.0.utf8.count == length && $0.0 == key }) else { return nil }
         used[index] = true
         return fields[index].1
     }

@@ -242,11 +242,22 @@ public struct JSONParser {
             }
             while let byte = current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") { index += 1 }
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger {
-            if let value = Int64(text) { return .integer(value) }
-            return .bigInteger(text)
+            // Digits straight to Int64; past 64 bits the literal is kept as text.
+            var value: Int64 = 0
+            let negative = bytes[start] == UInt8(ascii: "-")
+            var fits = true
+            for byte in bytes[(negative ? start + 1 : start)..<index] {
+                let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
+                let digit = Int64(byte - UInt8(ascii: "0"))
+                let (next, overflowB) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+                if overflowA || overflowB { fits = false; break }
+                value = next
+            }
+            if fits { return .integer(value) }
+            return .bigInteger(String(decoding: bytes[start..<index], as: UTF8.self))
         }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard let value = Double(text), value.isFinite else { throw ParseFault(offset: start, reason: "number out of range") }
         return .double(value)
     }

@@ -21,15 +21,19 @@ public final class Statement {
         self.handle = statement
         self.sql = sql
         self.connection = connection
+        self.parameterCount = Int(sqlite3_bind_parameter_count(statement))
     }
+
+    /// How many `?` the statement has.
+    private let parameterCount: Int
 
     deinit { sqlite3_finalize(handle) }
 
     /// Resets the statement and binds `values` to its parameters in order.
+    /// Every parameter is bound on every use, so none keeps an earlier value.
     func reset(binding values: [SQLValue]) throws {
         sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
-        let count = Int(sqlite3_bind_parameter_count(handle))
+        let count = parameterCount
         guard count == values.count else {
             throw StoreError(resultCode: SQLITE_RANGE, extendedResultCode: SQLITE_RANGE,
                              message: "statement takes \(count) values, \(values.count) given", sql: sql)
