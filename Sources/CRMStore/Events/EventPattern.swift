@@ -20,7 +20,7 @@ public struct EventPattern: Sendable, Equatable {
             guard !prefix.contains("*"), prefix.count > 1 else { return nil }
             form = .prefix(prefix)
         } else {
-            guard !text.contains("*") else { return nil }
+            guard !text.contains("*"), !text.hasSuffix("."), !text.hasPrefix(".") else { return nil }
             form = .exact(text)
         }
     }

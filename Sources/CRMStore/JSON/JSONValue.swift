@@ -47,7 +47,7 @@ public enum JSONValue: Sendable, Equatable {
         case .null: return "null"
         case .bool: return "a boolean"
         case .integer, .bigInteger: return "an integer"
-        case .double: return "a number with a fraction"
+        case .double: return "a number with a fraction or an exponent"
         case .string: return "a string"
         case .array: return "an array"
         case .object, .encoded: return "an object"
