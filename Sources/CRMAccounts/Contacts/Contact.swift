@@ -61,6 +61,7 @@ public struct Contact: Sendable {
 /// A contact's answer for one channel: opted in or out, when, and where
 /// the answer was given. Every answer is kept; the latest one counts.
 public struct Consent: Sendable, Equatable {
+    /// The contact's answer.
     public enum Status: String, Sendable, CaseIterable {
         case optedIn = "opted_in"
         case optedOut = "opted_out"

@@ -3,10 +3,12 @@ import CRMStore
 /// One contact with the customer: a call, an e-mail, a meeting, a visit, a
 /// complaint... Interactions are history: logged once, never edited.
 public struct Interaction: Sendable {
+    /// What sort of contact it was.
     public enum Kind: String, Sendable, CaseIterable {
         case call, email, meeting, sms, letter, visit, complaint, note
     }
 
+    /// Who reached out: the customer (inbound), the business (outbound), or nobody (an internal note).
     public enum Direction: String, Sendable, CaseIterable {
         case inbound, outbound, `internal`
     }
