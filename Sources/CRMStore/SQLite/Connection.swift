@@ -51,6 +51,8 @@ public final class Connection {
             // host's long import transaction from spilling early.
             try execute("PRAGMA temp_store = MEMORY")
             try execute("PRAGMA cache_size = -16384")
+            // No memory map (mmap_size stays 0): an I/O error on a mapped
+            // file is a SIGBUS in the host, not an error code.
             try execute("PRAGMA trusted_schema = OFF")
         } catch {
             close()
