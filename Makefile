@@ -114,6 +114,8 @@ install:
 	install -m 0644 $(HEADER) $(DESTDIR)$(INCLUDEDIR)/crm.h
 	install -m 0644 $(BUILD)/crm.pc.tmp $(DESTDIR)$(PKGCONFIGDIR)/crm.pc
 	@rm -f $(BUILD)/crm.pc.tmp
+	@# A system-wide install refreshes the loader's cache, so programs find libcrm.so.0 at once.
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libcrm.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME) \
