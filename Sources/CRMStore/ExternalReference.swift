@@ -17,7 +17,12 @@ public struct ExternalReference: Sendable, Equatable {
     }
 
     /// `{"source","external_ref"}`.
-    public var json: JSONValue { .object([("source", .string(source)), ("external_ref", .string(externalRef))]) }
+    public var json: JSONValue {
+        var writer = JSONObjectWriter(capacity: 80)
+        writer.field("source", source)
+        writer.field("external_ref", externalRef)
+        return writer.finish()
+    }
 
     /// Reads `source` and `external_ref` from arguments: both or neither.
     public static func read(_ arguments: inout Arguments) throws -> ExternalReference? {

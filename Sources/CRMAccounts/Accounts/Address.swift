@@ -38,10 +38,14 @@ public struct Address: Sendable, Equatable {
 
     /// The address as its JSON record.
     var json: JSONValue {
-        .object([
-            ("kind", .string(kind.rawValue)), ("line1", .string(line1)), ("line2", .string(line2)),
-            ("city", .string(city)), ("region", .string(region)), ("postal_code", .string(postalCode)),
-            ("country", .string(country)),
-        ])
+        var writer = JSONObjectWriter(capacity: 160)
+        writer.field("kind", kind.rawValue)
+        writer.field("line1", line1)
+        writer.field("line2", line2)
+        writer.field("city", city)
+        writer.field("region", region)
+        writer.field("postal_code", postalCode)
+        writer.field("country", country)
+        return writer.finish()
     }
 }

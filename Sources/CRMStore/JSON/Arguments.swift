@@ -103,7 +103,8 @@ public struct Arguments {
                 ? "\(context): \(field()) must not be empty"
                 : "\(context): \(field()) must be at least \(length.lowerBound) characters long")
         }
-        if text.utf8.contains(0) {
+        var copy = text
+        if copy.withUTF8({ $0.contains(0) }) {
             throw CRMError.invalid("\(context): \(field()) must not contain a NUL character")
         }
         return text
