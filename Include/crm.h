@@ -160,7 +160,13 @@ void crm_free(void *p);
 **              may be NULL when the caller does not want it.
 **
 ** Outside crm_begin/crm_commit each call is its own transaction. Inside one,
-** a failed call undoes only its own writes; the transaction stays open.
+** a call refused on its input (bad JSON or field, not found, conflict,
+** range: every check a command makes) has written nothing, and the
+** transaction goes on. A call that fails after it began writing (CRM_IO,
+** a full disk, CRM_INTERNAL) rolls back the whole transaction, says so in its
+** message, and every later call on the handle returns CRM_MISUSE until the
+** host ends the transaction with crm_rollback (or crm_commit, which then
+** commits nothing and returns CRM_MISUSE). Nothing is ever half-written.
 ** Hooks for the events a call wrote run after its commit, before crm_exec
 ** returns (or, inside crm_begin, when crm_commit does).
 **
@@ -188,8 +194,13 @@ int crm_find_by_ref(crm_db *db, const char *record_type, const char *source,
 ** since then durable at once and then runs their hooks; crm_rollback undoes
 ** them and their events, whose hooks never run. Transactions do not nest.
 **
+** A call that fails part-way through its writes rolls the transaction back
+** (see crm_exec); it stays open only to be ended: crm_rollback then returns
+** CRM_OK, crm_commit CRM_MISUSE naming the failure, having committed nothing.
+**
 ** Returns CRM_OK, CRM_MISUSE (crm_begin inside a transaction, crm_commit or
-** crm_rollback outside one, a bad handle), CRM_BUSY, CRM_IO, CRM_READONLY. */
+** crm_rollback outside one, crm_commit of a rolled-back transaction, a bad
+** handle), CRM_BUSY, CRM_IO, CRM_READONLY. */
 int crm_begin(crm_db *db);
 int crm_commit(crm_db *db);
 int crm_rollback(crm_db *db);

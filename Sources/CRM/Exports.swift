@@ -182,7 +182,7 @@ public func crm_find_by_ref(_ db: OpaquePointer?, _ record_type: UnsafePointer<C
             externalRef: try CString.string(external_ref, name: "crm_find_by_ref: external_ref", limit: 800))
         guard let out_id else { throw CRMError.invalid("crm_find_by_ref: out_id must not be NULL") }
         let id = try handle.serialized {
-            try handle.store.read { try ExternalReferences.recordID(handle.store, recordType: type, reference) }
+            try handle.store.read("crm_find_by_ref") { try ExternalReferences.recordID(handle.store, recordType: type, reference) }
         }
         guard let id else {
             throw CRMError.notFound("\(type) with source '\(reference.source.prefix(100))' and external_ref '\(reference.externalRef.prefix(200))' not found")

@@ -27,24 +27,32 @@ public enum Normalization {
         String(decoding: text.utf8.filter(isASCIIAlphanumeric), as: UTF8.self).uppercased()
     }
 
-    /// Legal-form words left out of a name key.
-    private static let legalSuffixes: Set<String> = [
+    /// Legal-form words left out of a name key, as bytes.
+    private static let legalSuffixes: [[UInt8]] = [
         "pty", "ltd", "limited", "inc", "incorporated", "cc", "llc", "llp", "plc", "gmbh", "ag", "bv", "nv",
         "sa", "sarl", "srl", "spa", "co", "corp", "corporation", "company", "the", "and", "proprietary",
-    ]
+    ].map { Array($0.utf8) }
 
     /// A name folded for matching: lower case, accents removed, punctuation
     /// as spaces, legal-form words ("Pty", "Ltd", "Inc") dropped, single spaces.
+    /// A name made only of legal-form words keeps them all.
     public static func nameKey(_ text: String) -> String {
+        // fold() leaves words separated by single spaces, none at either end.
         let folded = fold(text)
-        var words: [String] = []
-        var kept: [String] = []
-        for word in folded.split(separator: UInt8(ascii: " ")) {
-            let text = String(decoding: word, as: UTF8.self)
-            words.append(text)
-            if !legalSuffixes.contains(text) { kept.append(text) }
+        var kept: [UInt8] = []
+        kept.reserveCapacity(folded.count)
+        var start = 0
+        while start < folded.count {
+            var end = start
+            while end < folded.count && folded[end] != UInt8(ascii: " ") { end += 1 }
+            let word = folded[start..<end]
+            if !legalSuffixes.contains(where: { $0.count == word.count && $0.elementsEqual(word) }) {
+                if !kept.isEmpty { kept.append(UInt8(ascii: " ")) }
+                kept.append(contentsOf: word)
+            }
+            start = end + 1
         }
-        return (kept.isEmpty ? words : kept).joined(separator: " ")
+        return String(decoding: kept.isEmpty ? folded : kept, as: UTF8.self)
     }
 
     /// Text folded for substring search: lower case, accents removed,

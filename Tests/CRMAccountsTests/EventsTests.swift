@@ -128,7 +128,7 @@ struct EventsTests {
         let f = try Fixture()
         try f.store.beginTransaction()
         try f.run("account.create", #"{"name": "A"}"#)
-        // A failed call inside the transaction undoes only itself.
+        // A call refused on its input leaves the transaction as it was.
         expectError(.invalid, "email") { try f.run("account.create", #"{"name": "B", "email": "x"}"#) }
         try f.run("contact.create", #"{"account_id": 1, "last_name": "Dlamini"}"#)
         let events = try f.store.commitTransaction()

@@ -3,12 +3,15 @@ import Testing
 
 @Suite("CommandTable")
 struct CommandTableTests {
-    /// item.create {id, name, fail?}: inserts, records item.created, and fails after writing when asked.
+    /// item.create {id, name, fail?}: checks its arguments, inserts, records
+    /// item.created, and fails after writing when asked.
     private static let create = Command("item.create", .write) { store, arguments in
         let id = try arguments.requiredInteger("id", range: 1...1_000_000)
         let name = try arguments.requiredString("name", length: 1...50)
+        let fail = try arguments.bool("fail").value == true
+        try arguments.finish()
         try store.insertItem(id, name)
-        if try arguments.bool("fail").value == true {
+        if fail {
             throw CRMError.constraint("item.create: item \(id) refused after writing")
         }
         return .object([("id", .integer(id)), ("name", .string(name))])
@@ -114,19 +117,35 @@ struct CommandTableTests {
         #expect(try store.allEvents().isEmpty)
     }
 
-    @Test func insideAHostTransactionAFailedCommandUndoesOnlyItself() throws {
+    @Test func insideAHostTransactionACommandRefusedOnItsInputChangesNothing() throws {
         let store = try makeStore()
         defer { store.close() }
         try store.beginTransaction()
         let (_, first) = try table.run("item.create", arguments: try json(#"{"id": 1, "name": "one"}"#), store: store)
         #expect(first.isEmpty)
-        #expect(throws: CRMError.self) {
+        expectCRMError(.invalid, "unknown field 'typo'") {
             try table.run("item.create", arguments: try json(#"{"id": 2, "name": "two", "typo": 1}"#), store: store)
+        }
+        expectCRMError(.invalid, "name") {
+            try table.run("item.create", arguments: try json(#"{"id": 2, "name": ""}"#), store: store)
         }
         _ = try table.run("item.create", arguments: try json(#"{"id": 3, "name": "three"}"#), store: store)
         #expect(try table.run("item.list", arguments: .object([]), store: store).0 == .array([.string("one"), .string("three")]))
         let committed = try store.commitTransaction()
         #expect(committed.map { $0.record["name"] } == [.string("one"), .string("three")])
+    }
+
+    @Test func insideAHostTransactionACommandFailingAfterItsWritesRollsBackTheTransaction() throws {
+        let store = try makeStore()
+        defer { store.close() }
+        try store.beginTransaction()
+        _ = try table.run("item.create", arguments: try json(#"{"id": 1, "name": "one"}"#), store: store)
+        expectCRMError(.constraint, "refused after writing", "rolled back") {
+            try table.run("item.create", arguments: try json(#"{"id": 2, "name": "two", "fail": true}"#), store: store)
+        }
+        expectCRMError(.misuse, "item.list", "crm_rollback") { try table.run("item.list", arguments: .object([]), store: store) }
+        try store.rollbackTransaction()
+        #expect(try table.run("item.list", arguments: .object([]), store: store).0 == .array([]))
     }
 
     @Test func writeCommandOnAReadOnlyStoreIsRefused() throws {

@@ -301,34 +301,103 @@ struct StoreTests {
         #expect(try store.commitTransaction().map(\.seq) == [4])
     }
 
-    @Test func aFailedWriteInsideAHostTransactionUndoesOnlyItself() throws {
+    @Test func aWriteThatFailsBeforeWritingLeavesTheHostTransactionAsItWas() throws {
         let store = try makeStore()
         defer { store.close() }
         try store.beginTransaction()
         _ = try store.write("a") { try store.insertItem(1, "one") }
         expectCRMError(.invalid, "refused") {
             try store.write("b") {
-                try store.insertItem(2, "undone")
+                _ = try store.nextID("items")
                 throw CRMError.invalid("b: refused")
             }
         }
+        // A statement that fails on a constraint writes nothing either.
+        expectCRMError(.conflict) { try store.write("c") { try store.insertItem(3, "one") } }
         #expect(store.inHostTransaction)
-        #expect(store.connection.inTransaction)
-        expectCRMError(.conflict) {
-            try store.write("c") {
-                try store.insertItem(3, "undone too")
-                try store.insertItem(4, "one")   // UNIQUE name
-            }
-        }
-        #expect(store.inHostTransaction)
+        #expect(store.abortedTransaction == nil)
         _ = try store.write("d") { try store.insertItem(5, "five") }
-        // Inside the transaction this handle sees only the surviving writes.
         #expect(try store.itemNames() == ["one", "five"])
         let committed = try store.commitTransaction()
         #expect(committed.map { $0.record["name"] } == [.string("one"), .string("five")])
         #expect(committed.map(\.seq) == [1, 2])
-        #expect(try store.itemNames() == ["one", "five"])
         #expect(try store.allEvents().map { $0.record["name"] } == [.string("one"), .string("five")])
+    }
+
+    @Test func aWriteThatFailsAfterWritingRollsBackTheWholeHostTransaction() throws {
+        let store = try makeStore()
+        defer { store.close() }
+        _ = try store.write("setup") { try store.insertItem(1, "kept") }
+        try store.beginTransaction()
+        _ = try store.write("a") { try store.insertItem(2, "two") }
+        expectCRMError(.conflict, "the host transaction was rolled back") {
+            try store.write("b") {
+                try store.insertItem(3, "three")
+                try store.insertItem(4, "kept")   // UNIQUE name, after a write
+            }
+        }
+        #expect(!store.connection.inTransaction)
+        #expect(store.inHostTransaction)
+        #expect(store.abortedTransaction?.code == .conflict)
+        // Nothing half-written survives, and no later call can commit on its own.
+        #expect(try store.connection.integer("SELECT count(*) FROM test_items") == 1)
+        expectCRMError(.misuse, "crm_rollback") { try store.write("c") { try store.insertItem(5, "five") } }
+        expectCRMError(.misuse, "crm_rollback") { try store.read("item.get") { 1 } }
+        expectCRMError(.misuse, "crm_rollback") { try store.fetchEvents(consumer: "c", afterSeq: 0, limit: 10) }
+        expectCRMError(.misuse, "crm_rollback") { try store.beginTransaction() }
+        try store.rollbackTransaction()
+        #expect(!store.inHostTransaction)
+        #expect(try store.itemNames() == ["kept"])
+        #expect(try store.allEvents().map(\.seq) == [1])
+        // The handle works again, and numbering goes on without a gap.
+        let (_, events) = try store.write("e") { try store.insertItem(6, "six") }
+        #expect(events.map(\.seq) == [2])
+    }
+
+    @Test func committingARolledBackHostTransactionCommitsNothing() throws {
+        let store = try makeStore()
+        defer { store.close() }
+        try store.beginTransaction()
+        _ = try store.write("a") { try store.insertItem(1, "one") }
+        expectCRMError(.constraint) {
+            try store.write("b") {
+                try store.insertItem(2, "two")
+                throw CRMError.constraint("b: refused after writing")
+            }
+        }
+        expectCRMError(.misuse, "nothing was committed", "refused after writing") { try store.commitTransaction() }
+        #expect(!store.inHostTransaction)
+        #expect(store.abortedTransaction == nil)
+        #expect(try store.itemNames().isEmpty)
+        #expect(try store.allEvents().isEmpty)
+    }
+
+    @Test func aSavepointUndoesOnlyItsPartAndKeepsTheHostTransaction() throws {
+        let store = try makeStore()
+        defer { store.close() }
+        try store.beginTransaction()
+        _ = try store.write("a") { try store.insertItem(1, "one") }
+        // A call whose only writes were undone by its savepoint wrote nothing.
+        expectCRMError(.constraint, "refused") {
+            try store.write("b") {
+                try store.savepoint {
+                    _ = try store.nextID("items")
+                    try store.insertItem(2, "undone")
+                    throw CRMError.constraint("b: refused")
+                }
+            }
+        }
+        #expect(store.abortedTransaction == nil)
+        // A call that goes on after an undone part keeps the rest of its writes.
+        _ = try store.write("c") { () -> Void in
+            try store.insertItem(3, "three")
+            _ = try? store.savepoint { try store.insertItem(4, "undone too"); throw CRMError.invalid("c: part refused") }
+        }
+        #expect(try store.itemNames() == ["one", "three"])
+        let committed = try store.commitTransaction()
+        #expect(committed.map { $0.record["name"] } == [.string("one"), .string("three")])
+        #expect(committed.map(\.seq) == [1, 2])
+        expectCRMError(.internal, "savepoint") { try store.savepoint { 1 } }
     }
 
     @Test func rollbackTransactionLeavesNoRowsAndNoEvents() throws {

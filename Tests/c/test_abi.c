@@ -689,6 +689,7 @@ static const struct {
     {"readonly", test_readonly},
     {"future_migration", test_future_migration},
     {"corrupt", test_corrupt},
+    {"failure_after_write", test_failure_after_write},
     {"threads", test_threads},
     {"two_handles", test_two_handles},
     {"processes", test_processes},

@@ -630,7 +630,7 @@ void test_transactions(void)
     CHECK_RC(db, crm_rollback(db), CRM_MISUSE);
     CHECK_RC(db, crm_commit(db), CRM_MISUSE);
 
-    /* a failed call inside a transaction undoes only itself */
+    /* a call refused on its input leaves the transaction as it was */
     n0 = count_accounts(db);
     ev0 = count_events(db);
     CHECK_RC(db, crm_begin(db), CRM_OK);

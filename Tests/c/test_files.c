@@ -231,6 +231,103 @@ void test_future_migration(void)
     free(bytes);
 }
 
+static int failure_heard;
+static void count_heard(const char *event_type, const char *event_json, void *user_data)
+{
+    (void)event_type;
+    (void)event_json;
+    (void)user_data;
+    failure_heard++;
+}
+
+/* A call that fails after it began writing rolls the whole host transaction
+** back; the handle refuses every call until the host ends it. The fault is
+** a trigger planted in the file that refuses every address row, so
+** account.create fails after writing its account row. */
+void test_failure_after_write(void)
+{
+    const char *path = fresh("fault.sqlite");
+    char sqlpath[512];
+    crm_db *db = open_db(path, 0);
+    sqlite3 *s = NULL;
+    char *err = NULL, *r;
+    long long ids[3], kept;
+    long n0, ev0;
+    int rc, hook = 0;
+    if (!db)
+        return;
+    seed(db, ids);
+    CHECK_RC(db, crm_close(db), CRM_OK);
+    snprintf(sqlpath, sizeof sqlpath, "%s", path);
+    rc = sqlite3_open_v2(sqlpath, &s, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(s,
+                          "CREATE TRIGGER planted_fault BEFORE INSERT ON account_addresses "
+                          "BEGIN SELECT RAISE(ABORT, 'planted fault'); END",
+                          NULL, NULL, &err);
+    CHECKF(rc == SQLITE_OK, "cannot plant the fault: %s", err ? err : sqlite3_errmsg(s));
+    sqlite3_free(err);
+    sqlite3_close(s);
+    if (rc != SQLITE_OK)
+        return;
+
+    db = open_db(path, 0);
+    if (!db)
+        return;
+    CHECK_RC(db, crm_hook_register(db, "*", count_heard, NULL, &hook), CRM_OK);
+    failure_heard = 0;
+    n0 = count_accounts(db);
+    ev0 = count_events(db);
+
+    /* outside a transaction the call is undone alone */
+    rc = crm_exec(db, "account.create",
+                  "{\"name\":\"Faulty Alone\",\"addresses\":[{\"kind\":\"billing\",\"line1\":\"1 Main Road\"}]}", NULL);
+    CHECK(rc != CRM_OK);
+    CHECKF(strstr(crm_errmsg(db), "planted fault") != NULL, "%s", crm_errmsg(db));
+    CHECK(count_accounts(db) == n0);
+
+    /* inside one, the whole transaction goes */
+    CHECK_RC(db, crm_begin(db), CRM_OK);
+    create(db, "account.create", "{\"name\":\"Lost With The Transaction\"}");
+    rc = crm_exec(db, "account.create",
+                  "{\"name\":\"Faulty\",\"addresses\":[{\"kind\":\"billing\",\"line1\":\"1 Main Road\"}]}", NULL);
+    CHECK(rc != CRM_OK && rc != CRM_INVALID);
+    CHECKF(strstr(crm_errmsg(db), "planted fault") && strstr(crm_errmsg(db), "host transaction was rolled back"), "%s",
+           crm_errmsg(db));
+    /* every later call is refused rather than committed on its own */
+    CHECK_RC(db, crm_exec(db, "account.create", "{\"name\":\"Would Commit Alone\"}", NULL), CRM_MISUSE);
+    CHECKF(strstr(crm_errmsg(db), "crm_rollback") != NULL, "%s", crm_errmsg(db));
+    CHECK_RC(db, crm_exec(db, "account.get", S("{\"id\":%lld}", ids[0]), NULL), CRM_MISUSE);
+    r = (char *)&r;
+    CHECK_RC(db, crm_events_fetch(db, "fault-reader", 0, 10, &r), CRM_MISUSE);
+    CHECK(r == NULL);
+    CHECK_RC(db, crm_events_ack(db, "fault-reader", 1), CRM_MISUSE);
+    CHECK_RC(db, crm_begin(db), CRM_MISUSE);
+    CHECK_RC(db, crm_commit(db), CRM_MISUSE);
+    CHECKF(strstr(crm_errmsg(db), "nothing was committed") != NULL, "%s", crm_errmsg(db));
+    /* commit ended it: the handle works again, and nothing of it was kept or heard */
+    CHECK(count_accounts(db) == n0);
+    CHECK(count_events(db) == ev0);
+    CHECK(failure_heard == 0);
+
+    /* ended by crm_rollback instead */
+    CHECK_RC(db, crm_begin(db), CRM_OK);
+    rc = crm_exec(db, "account.create",
+                  "{\"name\":\"Faulty Again\",\"addresses\":[{\"kind\":\"billing\",\"line1\":\"2 Main Road\"}]}", NULL);
+    CHECK(rc != CRM_OK);
+    CHECK_RC(db, crm_rollback(db), CRM_OK);
+    CHECK_RC(db, crm_begin(db), CRM_OK);
+    kept = create(db, "account.create", "{\"name\":\"Kept After The Fault\"}");
+    CHECK_RC(db, crm_commit(db), CRM_OK);
+    CHECK(count_accounts(db) == n0 + 1);
+    CHECK(count_events(db) == ev0 + 1);
+    CHECK(failure_heard == 1);
+    r = EXEC(db, "account.get", S("{\"id\":%lld}", kept), CRM_OK);
+    CHECK(r && jstreq(r, "name", "Kept After The Fault"));
+    crm_free(r);
+    CHECK_RC(db, crm_close(db), CRM_OK);
+}
+
 void test_corrupt(void)
 {
     const char *path = fresh("random.bin");

@@ -24,6 +24,7 @@ void test_persistence(void);
 void test_readonly(void);
 void test_future_migration(void);
 void test_corrupt(void);
+void test_failure_after_write(void);
 void test_threads(void);
 void test_two_handles(void);
 void test_processes(void);

@@ -75,7 +75,7 @@ def test_order_misuse(db):
                 pass
 
 
-def test_failed_call_in_transaction_undoes_only_itself(db):
+def test_call_refused_on_its_input_keeps_the_transaction(db):
     with db.transaction():
         kept = db.accounts.create(name="Kept")
         with pytest.raises(crm.InvalidArgument):

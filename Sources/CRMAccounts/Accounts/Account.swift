@@ -206,8 +206,19 @@ struct AccountChanges {
     }
 
     /// One "@" with text on both sides and no spaces.
+    /// Checked on the bytes: a split into Characters cost a tenth of a create.
     static func looksLikeEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && !text.contains(" ")
+        var at: Int? = nil
+        var count = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: " ") { return false }
+            if byte == UInt8(ascii: "@") {
+                guard at == nil else { return false }
+                at = count
+            }
+            count += 1
+        }
+        guard let at else { return false }
+        return at > 0 && at < count - 1
     }
 }

@@ -151,6 +151,14 @@ public enum ContactCommands {
         }
         try arguments.finish()
         var contact = try ContactQueries.require(store, id: contactID, context: context)
+        // Counted before anything is written: a refused call writes nothing.
+        var keys = Set(contact.preferences.map(\.key))
+        for (key, value) in updates {
+            if value == nil { keys.remove(key) } else { keys.insert(key) }
+        }
+        guard keys.count <= 100 else {
+            throw CRMError.range("\(context): \(contact.label) would have \(keys.count) preferences, at most 100 allowed")
+        }
         var changed = false
         for (key, value) in updates {
             let current = contact.preferences.first(where: { $0.key == key })?.value
@@ -168,8 +176,6 @@ public enum ContactCommands {
             }
         }
         guard changed else { return contact.json }
-        let count = try store.connection.integer("SELECT count(*) FROM contact_preferences WHERE contact_id = ?", [.integer(contactID)]) ?? 0
-        guard count <= 100 else { throw CRMError.range("\(context): \(contact.label) would have \(count) preferences, at most 100 allowed") }
         try ContactQueries.loadParts(store, into: &contact)
         try save(store, &contact, changed: ["preferences"])
         return contact.json

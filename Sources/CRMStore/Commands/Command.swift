@@ -54,7 +54,7 @@ public struct CommandTable: Sendable {
         var reader = try Arguments(arguments, context: name)
         switch command.access {
         case .read:
-            let result = try store.read {
+            let result = try store.read(name) {
                 let result = try command.run(store, &reader)
                 try reader.finish()
                 return result

@@ -154,6 +154,13 @@ public final class Connection {
         try integer("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)]) ?? 0 > 0
     }
 
+    /// Rows changed by every INSERT, UPDATE and DELETE since the connection
+    /// opened; a statement that failed and was undone adds nothing.
+    public var totalChanges: Int64 {
+        guard let handle else { return 0 }
+        return sqlite3_total_changes64(handle)
+    }
+
     /// Whether the connection is inside a transaction.
     public var inTransaction: Bool {
         guard let handle else { return false }

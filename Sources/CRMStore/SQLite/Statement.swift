@@ -22,12 +22,23 @@ public final class Statement {
         self.sql = sql
         self.connection = connection
         self.parameterCount = Int(sqlite3_bind_parameter_count(statement))
+        self.textBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: 256)
     }
 
     /// How many `?` the statement has.
     private let parameterCount: Int
 
-    deinit { sqlite3_finalize(handle) }
+    /// The bound text of the current use, copied here back to back and bound
+    /// without a copy by SQLite (SQLITE_STATIC): one memcpy per value instead
+    /// of one SQLite allocation each. Owned by the statement; it stays put
+    /// until the next `reset(binding:)`, which resets the statement first.
+    private var textBuffer: UnsafeMutablePointer<CChar>
+    private var textCapacity = 256
+
+    deinit {
+        sqlite3_finalize(handle)
+        textBuffer.deallocate()
+    }
 
     /// Resets the statement and binds `values` to its parameters in order.
     /// Every parameter is bound on every use, so none keeps an earlier value.
@@ -38,22 +49,34 @@ public final class Statement {
             throw StoreError(resultCode: SQLITE_RANGE, extendedResultCode: SQLITE_RANGE,
                              message: "statement takes \(count) values, \(values.count) given", sql: sql)
         }
-        for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
+        var needed = 0
+        for value in values {
+            if case .text(let text) = value { needed += text.utf8.count }
+        }
+        if needed > textCapacity {
+            // Nothing may point into the old buffer once it is freed.
+            sqlite3_clear_bindings(handle)
+            textBuffer.deallocate()
+            textCapacity = max(needed, textCapacity * 2)
+            textBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: textCapacity)
+        }
+        var offset = 0
+        var index: Int32 = 0
+        for value in values {
+            index += 1
             let code: Int32
             switch value {
             case .integer(let number):
                 code = sqlite3_bind_int64(handle, index, number)
             case .text(var text):
                 // The explicit length keeps text with an embedded NUL whole.
-                code = text.withUTF8 { bytes in
-                    bytes.withMemoryRebound(to: CChar.self) { characters in
-                        guard let base = characters.baseAddress else {
-                            return sqlite3_bind_text(handle, index, "", 0, transientDestructor)
-                        }
-                        return sqlite3_bind_text(handle, index, base, Int32(clamping: characters.count), transientDestructor)
-                    }
+                let target = textBuffer + offset
+                let length = text.withUTF8 { bytes -> Int in
+                    if let base = bytes.baseAddress { UnsafeMutableRawPointer(target).copyMemory(from: base, byteCount: bytes.count) }
+                    return bytes.count
                 }
+                offset += length
+                code = sqlite3_bind_text(handle, index, target, Int32(clamping: length), nil)
             case .null:
                 code = sqlite3_bind_null(handle, index)
             }
@@ -79,9 +102,6 @@ public final class Statement {
         sqlite3_reset(handle)
     }
 }
-
-/// SQLite copies bound text at once (SQLITE_TRANSIENT).
-let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// The current row of a stepping statement. Valid only inside the closure it
 /// is handed to.
