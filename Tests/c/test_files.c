@@ -242,8 +242,8 @@ static void count_heard(const char *event_type, const char *event_json, void *us
 
 /* A call that fails after it began writing rolls the whole host transaction
 ** back; the handle refuses every call until the host ends it. The fault is
-** a trigger planted in the file that refuses every address row, so
-** account.create fails after writing its account row. */
+** a trigger planted in the file that refuses the event of an account named
+** "Faulty...", so account.create fails after writing its account row. */
 void test_failure_after_write(void)
 {
     const char *path = fresh("fault.sqlite");
@@ -262,7 +262,8 @@ void test_failure_after_write(void)
     rc = sqlite3_open_v2(sqlpath, &s, SQLITE_OPEN_READWRITE, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(s,
-                          "CREATE TRIGGER planted_fault BEFORE INSERT ON account_addresses "
+                          "CREATE TRIGGER planted_fault BEFORE INSERT ON crm_events "
+                          "WHEN NEW.record_json LIKE '%\"name\":\"Faulty%' "
                           "BEGIN SELECT RAISE(ABORT, 'planted fault'); END",
                           NULL, NULL, &err);
     CHECKF(rc == SQLITE_OK, "cannot plant the fault: %s", err ? err : sqlite3_errmsg(s));

@@ -28,7 +28,12 @@ public struct Account: Sendable {
     public var sizeBand: SizeBand?
     public var segment: String?
     /// Sorted, unique.
-    public var tags: [String] = []
+    public var tags: [String] {
+        get { storedTags.items { if case .string(let tag) = $0 { tag } else { nil } } }
+        set { storedTags = StoredList(newValue.map { .string($0) }) }
+    }
+    /// The tags as stored: items or their JSON text.
+    var storedTags = StoredList()
     public var region: String?
     public var currency = CurrencyCode.zar
     public var paymentTermsDays: Int64 = 30
@@ -43,7 +48,12 @@ public struct Account: Sendable {
     public var phone: String?
     public var website: String?
     public var notes: String?
-    public var addresses: [Address] = []
+    public var addresses: [Address] {
+        get { storedAddresses.items { Address(stored: $0) } }
+        set { storedAddresses = StoredList(newValue.map(\.json)) }
+    }
+    /// The addresses as stored: items or their JSON text.
+    var storedAddresses = StoredList()
     public var archivedAt: Timestamp?
     /// Set on an account merged into another.
     public var mergedIntoID: Int64?
@@ -67,7 +77,7 @@ public struct Account: Sendable {
         writer.field("national", national)
         writer.field("size_band", sizeBand?.rawValue)
         writer.field("segment", segment)
-        writer.field("tags", tags)
+        writer.field("tags", storedTags.json)
         writer.field("region", region)
         writer.field("currency", currency.code)
         writer.field("payment_terms_days", paymentTermsDays)
@@ -80,7 +90,7 @@ public struct Account: Sendable {
         writer.field("phone", phone)
         writer.field("website", website)
         writer.field("notes", notes)
-        writer.field("addresses", .array(addresses.map(\.json)))
+        writer.field("addresses", storedAddresses.json)
         writer.field("archived", archivedAt != nil)
         writer.field("archived_at", archivedAt)
         writer.field("merged_into_id", mergedIntoID)
@@ -89,6 +99,39 @@ public struct Account: Sendable {
         writer.field("created_at", createdAt)
         writer.field("updated_at", updatedAt)
         return writer.finish()
+    }
+}
+
+/// A list of records kept in one column as a JSON array (an account's tags
+/// and addresses): the text read from the file is returned as it is, and
+/// parsed only when someone reads the items.
+struct StoredList: Sendable {
+    private var text: String?
+    private var values: [JSONValue]?
+
+    /// An empty list.
+    init() { values = [] }
+
+    /// A list of items (as their JSON values).
+    init(_ values: [JSONValue]) { self.values = values }
+
+    /// A list as the JSON text stored for it.
+    init(storedText: String) { text = storedText }
+
+    /// The list as JSON, written once and kept.
+    var json: JSONValue {
+        if let text { return .encoded(text) }
+        return .array(values ?? [])
+    }
+
+    /// The JSON text to store.
+    var storedText: String { text ?? JSONWriter.string(.array(values ?? [])) }
+
+    /// The items, decoded with `decode` (text that does not parse reads as no items).
+    func items<T>(_ decode: (JSONValue) -> T?) -> [T] {
+        if let values { return values.compactMap(decode) }
+        guard let text, case .array(let parsed)? = try? JSONParser.parse(Array(text.utf8), what: "stored list") else { return [] }
+        return parsed.compactMap(decode)
     }
 }
 

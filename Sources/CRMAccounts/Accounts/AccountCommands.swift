@@ -31,7 +31,7 @@ public enum AccountCommands {
         account.id = try store.nextID("accounts")
         account.createdAt = store.clock.now()
         account.updatedAt = account.createdAt
-        try AccountQueries.insert(store, account)
+        try AccountQueries.insert(store, &account)
         try Replay.claim(store, recordType: "account", reference: reference, recordID: account.id, content: content)
         if let reference { account.externalRefs = [reference] }
         // Written once: the outbox and the result carry the same text.
@@ -59,7 +59,7 @@ public enum AccountCommands {
         if changed.contains("parent_account_id") { try checkParent(store, account, context: arguments.context) }
         account.version = try VersionCheck.next(account.version, record: account.label)
         account.updatedAt = store.clock.now()
-        try AccountQueries.update(store, account)
+        try AccountQueries.update(store, &account)
         try store.record(event: "account.updated", account.json.adding("changed", .array(changed.map { .string($0) })))
         return account.json
     }
@@ -72,7 +72,7 @@ public enum AccountCommands {
         account.archivedAt = store.clock.now()
         account.updatedAt = account.archivedAt ?? account.updatedAt
         account.version = try VersionCheck.next(account.version, record: account.label)
-        try AccountQueries.update(store, account)
+        try AccountQueries.update(store, &account)
         try store.record(event: "account.archived", account.json)
         return account.json
     }

@@ -59,8 +59,8 @@ enum AccountMerge {
         merged.version = try VersionCheck.next(merged.version, record: merged.label)
         merged.tags = []
         merged.addresses = []
-        try AccountQueries.update(store, merged)
-        try AccountQueries.update(store, survivor)
+        try AccountQueries.update(store, &merged)
+        try AccountQueries.update(store, &survivor)
         survivor = try AccountQueries.require(store, id: survivorID, context: context)
 
         try store.record(event: "account.merged", .object([

@@ -1,15 +1,16 @@
 import CRMStore
 
 /// Every SQL statement about accounts, in the portable subset of SQLite and
-/// PostgreSQL. Values are always bound.
+/// PostgreSQL but one: the tag filter reads the tags array with SQLite's
+/// `json_each` (PostgreSQL: `tags_json::jsonb ? $1`). Values are always bound.
 enum AccountQueries {
     static let columns = """
         id, name, kind, strategic, national, size_band, segment, region, currency, payment_terms_days,
         credit_limit_minor, owner, status, parent_account_id, tax_number, email, phone, website, notes,
-        archived_at, merged_into_id, version, created_at, updated_at
+        archived_at, merged_into_id, version, created_at, updated_at, tags_json, addresses_json
         """
 
-    /// Maps a row selected with `columns` (tags, addresses and references are loaded apart).
+    /// Maps a row selected with `columns` (references are loaded apart).
     static func account(_ row: Row) -> Account {
         var account = Account()
         account.id = row.integer(0)
@@ -36,6 +37,8 @@ enum AccountQueries {
         account.version = row.integer(21)
         account.createdAt = Timestamp(rfc3339: row.text(22)) ?? Timestamp(secondsSinceEpoch: 0)
         account.updatedAt = Timestamp(rfc3339: row.text(23)) ?? Timestamp(secondsSinceEpoch: 0)
+        account.storedTags = StoredList(storedText: row.text(24))
+        account.storedAddresses = StoredList(storedText: row.text(25))
         return account
     }
 
@@ -54,23 +57,17 @@ enum AccountQueries {
         return account
     }
 
-    /// Fills tags, addresses and external references.
+    /// Fills the external references.
     static func loadParts(_ store: Store, into account: inout Account) throws {
-        account.tags = try store.connection.rows("SELECT tag FROM account_tags WHERE account_id = ? ORDER BY tag",
-                                                 [.integer(account.id)]) { $0.text(0) }
-        account.addresses = try store.connection.rows(
-            "SELECT kind, line1, line2, city, region, postal_code, country FROM account_addresses WHERE account_id = ? ORDER BY position",
-            [.integer(account.id)]
-        ) { row in
-            Address(kind: Address.Kind(rawValue: row.text(0)) ?? .billing, line1: row.text(1), line2: row.optionalText(2),
-                    city: row.optionalText(3), region: row.optionalText(4), postalCode: row.optionalText(5),
-                    country: row.optionalText(6))
-        }
         account.externalRefs = try ExternalReferences.references(store, recordType: "account", recordID: account.id)
     }
 
-    private static func values(_ account: Account) -> [SQLValue] {
-        [
+    /// The row's values; the tags and addresses are written to text here,
+    /// once, and kept for the record returned.
+    private static func values(_ account: inout Account) -> [SQLValue] {
+        account.storedTags = StoredList(storedText: account.storedTags.storedText)
+        account.storedAddresses = StoredList(storedText: account.storedAddresses.storedText)
+        return [
             .text(account.name), .text(Normalization.nameKey(account.name)), .text(account.kind.rawValue),
             .bool(account.strategic), .bool(account.national), .text(account.sizeBand?.rawValue), .text(account.segment),
             .text(account.region), .text(account.currency.code), .integer(account.paymentTermsDays),
@@ -79,57 +76,35 @@ enum AccountQueries {
             .text(account.email), .text(account.email.map(Normalization.email)), .text(account.phone),
             .text(account.phone.map(Normalization.phone)), .text(account.website), .text(account.notes),
             .text(account.archivedAt?.description), .integer(account.mergedIntoID), .integer(account.version),
-            .text(account.updatedAt.description),
+            .text(account.updatedAt.description), .text(account.storedTags.storedText), .text(account.storedAddresses.storedText),
         ]
     }
 
-    /// Inserts a new account with its tags and addresses.
-    static func insert(_ store: Store, _ account: Account) throws {
+    /// Inserts a new account.
+    static func insert(_ store: Store, _ account: inout Account) throws {
         try store.connection.run(
             """
             INSERT INTO accounts (name, name_key, kind, strategic, national, size_band, segment, region, currency,
                 payment_terms_days, credit_limit_minor, owner, status, parent_account_id, tax_number, tax_number_key,
                 email, email_key, phone, phone_key, website, notes, archived_at, merged_into_id, version, updated_at,
-                id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                tags_json, addresses_json, id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            values(account) + [.integer(account.id), .text(account.createdAt.description)])
-        try saveParts(store, account, replacing: false)
+            values(&account) + [.integer(account.id), .text(account.createdAt.description)])
     }
 
-    /// Writes every field of an existing account, and its tags and addresses.
-    static func update(_ store: Store, _ account: Account) throws {
+    /// Writes every field of an existing account.
+    static func update(_ store: Store, _ account: inout Account) throws {
         try store.connection.run(
             """
             UPDATE accounts SET name = ?, name_key = ?, kind = ?, strategic = ?, national = ?, size_band = ?,
                 segment = ?, region = ?, currency = ?, payment_terms_days = ?, credit_limit_minor = ?, owner = ?,
                 status = ?, parent_account_id = ?, tax_number = ?, tax_number_key = ?, email = ?, email_key = ?,
                 phone = ?, phone_key = ?, website = ?, notes = ?, archived_at = ?, merged_into_id = ?, version = ?,
-                updated_at = ?
+                updated_at = ?, tags_json = ?, addresses_json = ?
             WHERE id = ?
             """,
-            values(account) + [.integer(account.id)])
-        try saveParts(store, account, replacing: true)
-    }
-
-    private static func saveParts(_ store: Store, _ account: Account, replacing: Bool) throws {
-        if replacing {
-            try store.connection.run("DELETE FROM account_tags WHERE account_id = ?", [.integer(account.id)])
-            try store.connection.run("DELETE FROM account_addresses WHERE account_id = ?", [.integer(account.id)])
-        }
-        for tag in account.tags {
-            try store.connection.run("INSERT INTO account_tags (account_id, tag) VALUES (?, ?)", [.integer(account.id), .text(tag)])
-        }
-        for (position, address) in account.addresses.enumerated() {
-            try store.connection.run(
-                """
-                INSERT INTO account_addresses (account_id, position, kind, line1, line2, city, region, postal_code, country)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [.integer(account.id), .integer(Int64(position)), .text(address.kind.rawValue), .text(address.line1),
-                 .text(address.line2), .text(address.city), .text(address.region), .text(address.postalCode),
-                 .text(address.country)])
-        }
+            values(&account) + [.integer(account.id)])
     }
 
     /// Filters of `account.list`; nil means "any".
@@ -158,7 +133,7 @@ enum AccountQueries {
               AND (? IS NULL OR a.owner = ?)
               AND (? IS NULL OR a.parent_account_id = ?)
               AND (? IS NULL OR a.strategic = ?)
-              AND (? IS NULL OR EXISTS (SELECT 1 FROM account_tags t WHERE t.account_id = a.id AND t.tag = ?))
+              AND (? IS NULL OR EXISTS (SELECT 1 FROM json_each(a.tags_json) t WHERE t.value = ?))
               AND (? = 1 OR a.archived_at IS NULL)
             ORDER BY a.id
             LIMIT ?

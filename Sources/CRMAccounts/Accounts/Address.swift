@@ -49,3 +49,14 @@ public struct Address: Sendable, Equatable {
         return writer.finish()
     }
 }
+
+extension Address {
+    /// An address as the library stored it (its JSON record); a field that
+    /// is missing or of the wrong type reads as empty, never as a failure.
+    init(stored value: JSONValue) {
+        func text(_ key: String) -> String? { if case .string(let text)? = value[key] { text } else { nil } }
+        self.init(kind: text("kind").flatMap(Kind.init(rawValue:)) ?? .billing, line1: text("line1") ?? "",
+                  line2: text("line2"), city: text("city"), region: text("region"),
+                  postalCode: text("postal_code"), country: text("country"))
+    }
+}

@@ -13,7 +13,13 @@ public struct JSONParser {
     /// - Parameter what: how to name the input in errors ("json_args").
     /// - Throws: `CRMError.invalid` naming the offset of the fault.
     public static func parse(_ bytes: [UInt8], what: String) throws -> JSONValue {
-        guard String(validating: bytes, as: UTF8.self) != nil else {
+        // Plain ASCII (most arguments) is valid UTF-8 without building a String.
+        let isASCII = bytes.withUnsafeBufferPointer { buffer -> Bool in
+            var high: UInt8 = 0
+            for byte in buffer { high |= byte }
+            return high < 0x80
+        }
+        guard isASCII || String(validating: bytes, as: UTF8.self) != nil else {
             throw CRMError.invalid("\(what): not valid UTF-8")
         }
         var parser = JSONParser(bytes: bytes)
@@ -76,7 +82,9 @@ public struct JSONParser {
         try enter()
         index += 1
         var fields: [(String, JSONValue)] = []
-        // Small objects are checked for duplicate keys by a scan, large ones by a set.
+        fields.reserveCapacity(16)
+        // Small objects are checked for duplicate keys by a scan (lengths
+        // first, which rules out most), large ones by a set.
         var keys = Set<String>()
         var usesKeySet = false
         skipWhitespace()
@@ -95,7 +103,9 @@ public struct JSONParser {
                 keys = Set(fields.map(\.0))
                 usesKeySet = true
             }
-            let duplicate = usesKeySet ? !keys.insert(key).inserted : fields.contains(where: { $0.0 == key })
+            let length = key.utf8.count
+            let duplicate = usesKeySet ? !keys.insert(key).inserted
+                : fields.contains(where: { $0.0.utf8.count == length && $0.0 == key })
             guard !duplicate else {
                 throw ParseFault(offset: keyOffset, reason: "duplicate field '\(key)'")
             }
