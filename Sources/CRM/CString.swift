@@ -7,10 +7,10 @@ import CRMStore
 enum CString {
     /// The UTF-8 bytes of a NUL-terminated string, at most `limit` bytes.
     /// - Throws: `.invalid` for NULL or invalid UTF-8, `.range` when too long.
-    static func bytes(_ pointer: UnsafePointer<CChar>?, name: String, limit: Int) throws -> [UInt8] {
-        guard let pointer else { throw CRMError.invalid("\(name) must not be NULL") }
+    static func bytes(_ pointer: UnsafePointer<CChar>?, name: @autoclosure () -> String, limit: Int) throws -> [UInt8] {
+        guard let pointer else { throw CRMError.invalid("\(name()) must not be NULL") }
         let length = strnlen(pointer, limit + 1)
-        guard length <= limit else { throw CRMError.range("\(name) is longer than \(limit) bytes") }
+        guard length <= limit else { throw CRMError.range("\(name()) is longer than \(limit) bytes") }
         return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
             Array(UnsafeBufferPointer(start: $0, count: length))
         }
@@ -18,10 +18,15 @@ enum CString {
 
     /// A NUL-terminated UTF-8 string as a Swift string.
     /// - Throws: `.invalid` for NULL, empty or invalid UTF-8, `.range` when too long.
-    static func string(_ pointer: UnsafePointer<CChar>?, name: String, limit: Int) throws -> String {
-        let bytes = try bytes(pointer, name: name, limit: limit)
-        guard !bytes.isEmpty else { throw CRMError.invalid("\(name) must not be empty") }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw CRMError.invalid("\(name) is not valid UTF-8") }
+    static func string(_ pointer: UnsafePointer<CChar>?, name: @autoclosure () -> String, limit: Int) throws -> String {
+        guard let pointer else { throw CRMError.invalid("\(name()) must not be NULL") }
+        let length = strnlen(pointer, limit + 1)
+        guard length <= limit else { throw CRMError.range("\(name()) is longer than \(limit) bytes") }
+        guard length > 0 else { throw CRMError.invalid("\(name()) must not be empty") }
+        let text = pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(validating: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        }
+        guard let text else { throw CRMError.invalid("\(name()) is not valid UTF-8") }
         return text
     }
 

@@ -3,13 +3,29 @@
 public enum Normalization {
     /// An e-mail address trimmed and lower-cased ("Jo@Example.COM " -> "jo@example.com").
     public static func email(_ text: String) -> String {
-        let bytes = text.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.trimmingWhitespace().lowercased() }
-        var folded = bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
-        while let last = folded.last, isSpace(last) { folded.removeLast() }
-        let first = folded.firstIndex(where: { !isSpace($0) }) ?? folded.count
-        return String(decoding: folded[first...], as: UTF8.self)
+        var copy = text
+        let ascii = copy.withUTF8 { bytes -> String? in
+            guard isASCII(bytes) else { return nil }
+            func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+            var start = 0, end = bytes.count
+            while start < end && isSpace(bytes[start]) { start += 1 }
+            while end > start && isSpace(bytes[end - 1]) { end -= 1 }
+            return String(unsafeUninitializedCapacity: end - start) { out in
+                for offset in start..<end {
+                    let byte = bytes[offset]
+                    out[offset - start] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+                }
+                return end - start
+            }
+        }
+        return ascii ?? text.trimmingWhitespace().lowercased()
+    }
+
+    /// Whether every byte is ASCII.
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var high: UInt8 = 0
+        for byte in bytes { high |= byte }
+        return high < 0x80
     }
 
     /// A phone number as its digits only, a leading national "0" and
@@ -61,21 +77,31 @@ public enum Normalization {
 
     /// Lower-case letters and digits, words separated by single spaces.
     private static func fold(_ text: String) -> [UInt8] {
+        var copy = text
+        let ascii = copy.withUTF8 { bytes -> [UInt8]? in
+            guard isASCII(bytes) else { return nil }
+            // One byte out for each letter or digit, and a space only before
+            // one that follows punctuation: never longer than the input.
+            return [UInt8](unsafeUninitializedCapacity: bytes.count) { out, count in
+                var written = 0
+                var pending = false
+                for var byte in bytes {
+                    if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte += 32 }
+                    if isASCIIAlphanumeric(byte) {
+                        if pending { out[written] = UInt8(ascii: " "); written += 1; pending = false }
+                        out[written] = byte
+                        written += 1
+                    } else {
+                        pending = written > 0
+                    }
+                }
+                count = written
+            }
+        }
+        if let ascii { return ascii }
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count)
         var pendingSpace = false
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            for var byte in text.utf8 {
-                if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte += 32 }
-                if isASCIIAlphanumeric(byte) {
-                    if pendingSpace { output.append(UInt8(ascii: " ")); pendingSpace = false }
-                    output.append(byte)
-                } else {
-                    pendingSpace = !output.isEmpty
-                }
-            }
-            return output
-        }
         for scalar in text.lowercased().unicodeScalars {
             guard let base = baseLetter(scalar) else {
                 pendingSpace = !output.isEmpty

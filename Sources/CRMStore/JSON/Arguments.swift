@@ -65,7 +65,8 @@ public struct Arguments {
         }
     }
 
-    private mutating func presence<T>(_ key: String, _ decode: (JSONValue) throws -> T) throws -> Presence<T> {
+    @inlinable
+    mutating func presence<T>(_ key: String, _ decode: (JSONValue) throws -> T) throws -> Presence<T> {
         guard let value = raw(key) else { return .absent }
         if case .null = value { return .null }
         return .value(try decode(value))
@@ -125,6 +126,7 @@ public struct Arguments {
     }
 
     /// A field whose value is the raw value of a `String` enum.
+    @inlinable
     public mutating func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ type: E.Type) throws -> Presence<E>
     where E.RawValue == String {
         switch try string(key, length: 0...100) {
@@ -192,6 +194,7 @@ public struct Arguments {
 
     /// An array field of at most `maximumCount` items, each checked by `item`.
     /// `item` gets each element and a closure naming it ("tags[2]") for its errors.
+    @inlinable
     public mutating func array<T>(_ key: String, maximumCount: Int, _ item: (JSONValue, () -> String) throws -> T) throws -> Presence<[T]> {
         let context = self.context
         return try presence(key) { value in
@@ -212,6 +215,7 @@ public struct Arguments {
 
     /// An object field, handed to `read` as nested `Arguments` whose unknown
     /// fields are rejected too.
+    @inlinable
     public mutating func object<T>(_ key: String, _ read: (inout Arguments) throws -> T) throws -> Presence<T> {
         let context = self.context
         return try presence(key) { value in

@@ -12,7 +12,7 @@ public struct JSONParser {
     /// Parses one JSON document.
     /// - Parameter what: how to name the input in errors ("json_args").
     /// - Throws: `CRMError.invalid` naming the offset of the fault.
-    public static func parse(_ bytes: [UInt8], what: String) throws -> JSONValue {
+    public static func parse(_ bytes: [UInt8], what: @autoclosure () -> String) throws -> JSONValue {
         // Plain ASCII (most arguments) is valid UTF-8 without building a String.
         let isASCII = bytes.withUnsafeBufferPointer { buffer -> Bool in
             var high: UInt8 = 0
@@ -20,7 +20,7 @@ public struct JSONParser {
             return high < 0x80
         }
         guard isASCII || String(validating: bytes, as: UTF8.self) != nil else {
-            throw CRMError.invalid("\(what): not valid UTF-8")
+            throw CRMError.invalid("\(what()): not valid UTF-8")
         }
         var parser = JSONParser(bytes: bytes)
         do {
@@ -30,7 +30,7 @@ public struct JSONParser {
             guard parser.index == parser.bytes.count else { throw parser.fault("unexpected text after the JSON value") }
             return value
         } catch let error as ParseFault {
-            throw CRMError.invalid("\(what): malformed JSON at byte \(error.offset): \(error.reason)")
+            throw CRMError.invalid("\(what()): malformed JSON at byte \(error.offset): \(error.reason)")
         }
     }
 

@@ -28,26 +28,32 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends the RFC 3339 text digit by digit: libcrm writes several
-    /// timestamps per record.
+    /// Appends the RFC 3339 text, built on the stack and appended at once:
+    /// libcrm writes several timestamps per record.
     public func write(into bytes: inout [UInt8]) {
         let day = date
         let seconds = secondsSinceEpoch - day.daysSinceEpoch * 86_400
         let (year, month, dayOfMonth) = day.components
-        func digits(_ value: Int64, _ count: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<count { divisor *= 10 }
-            var rest = value
-            if rest / divisor >= 10 { bytes.append(contentsOf: String(rest / divisor).utf8); rest %= divisor }
-            while divisor > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: max(0, rest / divisor)))
-                rest %= divisor
-                divisor /= 10
+        var text: (UInt64, UInt64, UInt32) = (0, 0, 0)  // 20 bytes: "YYYY-MM-DDTHH:MM:SSZ"
+        withUnsafeMutableBytes(of: &text) { out in
+            func put(_ value: Int64, _ at: Int, _ count: Int) {
+                var rest = value
+                for offset in stride(from: at + count - 1, through: at, by: -1) {
+                    out[offset] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                    rest /= 10
+                }
+            }
+            put(max(0, min(year, 9999)), 0, 4); out[4] = UInt8(ascii: "-"); put(month, 5, 2); out[7] = UInt8(ascii: "-")
+            put(dayOfMonth, 8, 2); out[10] = UInt8(ascii: "T"); put(seconds / 3600, 11, 2); out[13] = UInt8(ascii: ":")
+            put((seconds / 60) % 60, 14, 2); out[16] = UInt8(ascii: ":"); put(seconds % 60, 17, 2); out[19] = UInt8(ascii: "Z")
+            if year >= 0 && year <= 9999 {
+                bytes.append(contentsOf: out)
+            } else {
+                // Outside the years libcrm reads and writes: the year as it is.
+                bytes.append(contentsOf: String(year).utf8)
+                bytes.append(contentsOf: out[4...])
             }
         }
-        digits(year, 4); bytes.append(UInt8(ascii: "-")); digits(month, 2); bytes.append(UInt8(ascii: "-")); digits(dayOfMonth, 2)
-        bytes.append(UInt8(ascii: "T")); digits(seconds / 3600, 2); bytes.append(UInt8(ascii: ":"))
-        digits((seconds / 60) % 60, 2); bytes.append(UInt8(ascii: ":")); digits(seconds % 60, 2); bytes.append(UInt8(ascii: "Z"))
     }
 
     /// Parses RFC 3339 ("2026-12-01T09:30:00Z", "2026-12-01T11:30:00.250+02:00"):
