@@ -21,21 +21,22 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// RFC 3339 text in UTC ("2026-12-01T09:30:00Z").
-    public var description: String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(20)
-        write(into: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+    public var description: String { withRFC3339 { String(decoding: $0, as: UTF8.self) } }
+
+    /// Appends the RFC 3339 text.
+    public func write(into bytes: inout [UInt8]) {
+        withRFC3339 { bytes.append(contentsOf: $0) }
     }
 
-    /// Appends the RFC 3339 text, built on the stack and appended at once:
-    /// libcrm writes several timestamps per record.
-    public func write(into bytes: inout [UInt8]) {
+    /// Calls `body` with the RFC 3339 text, built on the stack: libcrm
+    /// writes several timestamps per record.
+    public func withRFC3339<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let day = date
         let seconds = secondsSinceEpoch - day.daysSinceEpoch * 86_400
         let (year, month, dayOfMonth) = day.components
         var text: (UInt64, UInt64, UInt32) = (0, 0, 0)  // 20 bytes: "YYYY-MM-DDTHH:MM:SSZ"
-        withUnsafeMutableBytes(of: &text) { out in
+        return withUnsafeMutableBytes(of: &text) { raw in
+            let out = raw.bindMemory(to: UInt8.self)
             func put(_ value: Int64, _ at: Int, _ count: Int) {
                 var rest = value
                 for offset in stride(from: at + count - 1, through: at, by: -1) {
@@ -46,13 +47,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             put(max(0, min(year, 9999)), 0, 4); out[4] = UInt8(ascii: "-"); put(month, 5, 2); out[7] = UInt8(ascii: "-")
             put(dayOfMonth, 8, 2); out[10] = UInt8(ascii: "T"); put(seconds / 3600, 11, 2); out[13] = UInt8(ascii: ":")
             put((seconds / 60) % 60, 14, 2); out[16] = UInt8(ascii: ":"); put(seconds % 60, 17, 2); out[19] = UInt8(ascii: "Z")
-            if year >= 0 && year <= 9999 {
-                bytes.append(contentsOf: out)
-            } else {
-                // Outside the years libcrm reads and writes: the year as it is.
-                bytes.append(contentsOf: String(year).utf8)
-                bytes.append(contentsOf: out[4...])
-            }
+            if year >= 0 && year <= 9999 { return body(UnsafeBufferPointer(out)) }
+            // Outside the years libcrm reads and writes: the year as it is.
+            let whole = Array(String(year).utf8) + out[4...]
+            return whole.withUnsafeBufferPointer(body)
         }
     }
 
