@@ -4,7 +4,8 @@
 /// levels, lone surrogates and control characters in strings. Errors name the
 /// byte offset. Input is validated as UTF-8 before parsing.
 public struct JSONParser {
-    private let bytes: [UInt8]
+    /// The input, borrowed for the parse: no bounds-checked array access per byte.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
     private static let maximumDepth = 32
@@ -22,19 +23,21 @@ public struct JSONParser {
         guard isASCII || String(validating: bytes, as: UTF8.self) != nil else {
             throw CRMError.invalid("\(what()): not valid UTF-8")
         }
-        var parser = JSONParser(bytes: bytes)
         do {
-            parser.skipWhitespace()
-            let value = try parser.parseValue()
-            parser.skipWhitespace()
-            guard parser.index == parser.bytes.count else { throw parser.fault("unexpected text after the JSON value") }
-            return value
+            return try bytes.withUnsafeBufferPointer { buffer in
+                var parser = JSONParser(bytes: buffer)
+                parser.skipWhitespace()
+                let value = try parser.parseValue()
+                parser.skipWhitespace()
+                guard parser.index == parser.bytes.count else { throw parser.fault("unexpected text after the JSON value") }
+                return value
+            }
         } catch let error as ParseFault {
             throw CRMError.invalid("\(what()): malformed JSON at byte \(error.offset): \(error.reason)")
         }
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private struct ParseFault: Error {
         let offset: Int
@@ -171,12 +174,12 @@ public struct JSONParser {
             let byte = bytes[scan]
             if byte == UInt8(ascii: "\"") {
                 index = scan + 1
-                return String(decoding: bytes[start..<scan], as: UTF8.self)
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<scan]), as: UTF8.self)
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
             scan += 1
         }
-        var output: [UInt8] = Array(bytes[start..<scan])
+        var output: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<scan]))
         index = scan
         while true {
             guard let byte = current else { throw fault("unterminated string") }
@@ -265,9 +268,9 @@ public struct JSONParser {
                 value = next
             }
             if fits { return .integer(value) }
-            return .bigInteger(String(decoding: bytes[start..<index], as: UTF8.self))
+            return .bigInteger(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { throw ParseFault(offset: start, reason: "number out of range") }
         return .double(value)
     }

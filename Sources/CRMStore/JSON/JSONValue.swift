@@ -66,15 +66,27 @@ public enum JSONValue: Sendable, Equatable {
         case .object(var fields):
             fields.append((key, value))
             return .object(fields)
-        case .encoded(let text) where text.utf8.last == UInt8(ascii: "}"):
+        case .encoded(var text) where text.utf8.last == UInt8(ascii: "}"):
             // Byte-wise: the object's closing brace becomes ",\"key\":value}".
-            var bytes = Array(text.utf8)
-            bytes.removeLast()
-            if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
             var field: [UInt8] = []
-            JSONWriter.write(.object([(key, value)]), into: &field)  // {"key":value}
-            bytes.append(contentsOf: field.dropFirst())
-            return .encoded(String(decoding: bytes, as: UTF8.self))
+            field.reserveCapacity(key.utf8.count + 16)
+            if text.utf8.count > 2 { field.append(UInt8(ascii: ",")) }
+            JSONWriter.writeString(key, into: &field)
+            field.append(UInt8(ascii: ":"))
+            JSONWriter.write(value, into: &field)
+            field.append(UInt8(ascii: "}"))
+            return .encoded(text.withUTF8 { object in
+                let kept = object.count - 1
+                return String(unsafeUninitializedCapacity: kept + field.count) { target in
+                    guard let base = target.baseAddress, let source = object.baseAddress else { return 0 }
+                    base.update(from: source, count: kept)
+                    return field.withUnsafeBufferPointer { added in
+                        guard let addedBase = added.baseAddress else { return kept }
+                        (base + kept).update(from: addedBase, count: added.count)
+                        return kept + added.count
+                    }
+                }
+            })
         default:
             return self
         }
