@@ -126,3 +126,37 @@ def test_second_handle_is_busy_while_a_transaction_is_open(db_path):
         with two.transaction():
             two.accounts.create(name="Now Free")
         assert len(one.accounts.list()["items"]) == 2
+
+
+def test_failure_after_a_write_rolls_back_the_whole_transaction(db_path):
+    """A fault planted in the file (a trigger refusing one account's event)
+    makes account.create fail after its first write: the transaction is
+    rolled back whole and the handle refuses calls until it is ended."""
+    import sqlite3
+
+    with crm.Database(db_path) as db:
+        db.accounts.create(name="Before The Fault")
+    planted = sqlite3.connect(db_path)
+    planted.execute("CREATE TRIGGER planted_fault BEFORE INSERT ON crm_events "
+                    "WHEN NEW.record_json LIKE '%\"name\":\"Faulty%' "
+                    "BEGIN SELECT RAISE(ABORT, 'planted fault'); END")
+    planted.commit()
+    planted.close()
+
+    with crm.Database(db_path) as db:
+        with pytest.raises(crm.CRMError, match="planted fault") as failure:
+            with db.transaction():
+                db.accounts.create(name="Lost With It")
+                try:
+                    db.accounts.create(name="Faulty Traders")
+                except crm.CRMError as error:
+                    assert "host transaction was rolled back" in str(error)
+                    # a later call would otherwise commit on its own
+                    with pytest.raises(crm.Misuse, match="crm_rollback"):
+                        db.accounts.create(name="Would Commit Alone")
+                    raise
+        assert not isinstance(failure.value, crm.InvalidArgument)
+        assert [a["name"] for a in db.accounts.iter()] == ["Before The Fault"]
+        with db.transaction():
+            db.accounts.create(name="After The Fault")
+        assert [a["name"] for a in db.accounts.iter()] == ["Before The Fault", "After The Fault"]
