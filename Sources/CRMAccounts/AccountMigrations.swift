@@ -162,5 +162,9 @@ public enum AccountMigrations {
             "DROP TABLE account_tags",
             "DROP TABLE account_addresses",
         ]),
+        // contact.erase: when a contact's personal data was erased.
+        Migration("0105-contact-erasure", [
+            "ALTER TABLE contacts ADD COLUMN erased_at TEXT",
+        ]),
     ]
 }

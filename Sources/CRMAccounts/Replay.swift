@@ -18,7 +18,7 @@ enum Replay {
 
     private static let assigned: Set<String> = [
         "id", "version", "created_at", "updated_at", "archived", "archived_at", "merged_into_id", "external_refs",
-        "consent", "preferences",
+        "consent", "preferences", "erased", "erased_at",
     ]
 
     /// The replayed record, or nil when the reference is new (or absent).

@@ -18,6 +18,7 @@ struct HostTransactionTests {
         "contact.archive": #"{"id": 1}"#,
         "contact.consent": #"{"contact_id": 1, "channel": "email", "status": "opted_in", "source": "web form"}"#,
         "contact.preferences": #"{"contact_id": 1, "set": {"brand": "Makita"}}"#,
+        "contact.erase": #"{"id": 1}"#,
         "interaction.log": #"{"account_id": 1, "kind": "call", "occurred_at": "2026-12-01T09:30:00Z"}"#,
     ]
 

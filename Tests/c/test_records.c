@@ -329,6 +329,33 @@ void test_contacts(void)
     crm_free(EXEC(db, "account.archive", S("{\"id\":%lld}", archived_acct), CRM_OK));
     CHECK_RC(db, crm_exec(db, "contact.create", S("{\"account_id\":%lld,\"last_name\":\"Late\"}", archived_acct), NULL),
              CRM_CONSTRAINT);
+
+    /* a person's data, exported and then erased on request */
+    {
+        long long p = create(db, "contact.create",
+                             S("{\"account_id\":%lld,\"first_name\":\"Naledi\",\"last_name\":\"Mokoena\","
+                               "\"email\":\"naledi@karoofarm.co.za\",\"source\":\"ledger\",\"external_ref\":\"P-42\"}",
+                               acct));
+        int64_t found = 0;
+        crm_free(EXEC(db, "interaction.log",
+                      S("{\"account_id\":%lld,\"contact_id\":%lld,\"kind\":\"call\",\"occurred_at\":\"2026-11-30T10:00:00Z\","
+                        "\"body\":\"Naledi wants a quote\"}", acct, p),
+                      CRM_OK));
+        r = EXEC(db, "contact.export", "{\"source\":\"ledger\",\"external_ref\":\"P-42\"}", CRM_OK);
+        CHECK(r && jstreq(r, "contact.email", "naledi@karoofarm.co.za") && jlen(r, "interactions") == 1 &&
+              jlen(r, "events") == 2 && jstreq(r, "interactions[0].body", "Naledi wants a quote"));
+        crm_free(r);
+        r = EXEC(db, "contact.erase", S("{\"id\":%lld}", p), CRM_OK);
+        CHECK(r && jbool(r, "erased") == 1 && jbool(r, "archived") == 1 && jisnull(r, "email") && jstreq(r, "last_name", ""));
+        crm_free(r);
+        CHECK_RC(db, crm_find_by_ref(db, "contact", "ledger", "P-42", &found), CRM_NOTFOUND);
+        r = EXEC(db, "contact.export", S("{\"id\":%lld}", p), CRM_OK);
+        CHECK(r && jisnull(r, "interactions[0].body") && jlen(r, "events") == 2 && r && !strstr(r, "Naledi") &&
+              !strstr(r, "naledi@"));
+        crm_free(r);
+        CHECK_RC(db, crm_exec(db, "contact.update", S("{\"id\":%lld,\"first_name\":\"Naledi\"}", p), NULL), CRM_CONSTRAINT);
+        CHECKF(strstr(crm_errmsg(db), "was erased") != NULL, "%s", crm_errmsg(db));
+    }
     CHECK_RC(db, crm_close(db), CRM_OK);
 }
 

@@ -173,6 +173,20 @@ class Contacts(_Editable):
             args["set"] = changes
         return self._exec("preferences", args)
 
+    def export(self, id: Optional[int] = None, source: Optional[str] = None,
+               external_ref: Optional[str] = None) -> Dict[str, Any]:
+        """``contact.export``: everything held about the person (a data
+        subject's request): ``{"contact", "consent_history", "interactions",
+        "events", "exported_at"}``."""
+        return self._exec("export", _ident(id, source, external_ref))
+
+    def erase(self, id: Optional[int] = None, source: Optional[str] = None,
+              external_ref: Optional[str] = None) -> Dict[str, Any]:
+        """``contact.erase``: remove the person's data for good, here and in
+        every outbox copy; returns the archived, nameless contact and writes a
+        ``contact.erased`` event for the bridges."""
+        return self._exec("erase", _ident(id, source, external_ref))
+
 
 class Interactions(_Records):
     """``db.interactions``: the history of every contact with a customer.

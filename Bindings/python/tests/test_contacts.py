@@ -173,3 +173,27 @@ def test_too_many_preferences(db, contact):
     with pytest.raises((crm.OutOfRange, crm.ConstraintViolation, crm.InvalidArgument)):
         db.contacts.preferences(contact["id"], one_too_many="v")
     assert len(db.contacts.get(contact["id"])["preferences"]) == 100
+
+
+def test_export_and_erase_a_person(db, account):
+    c = db.contacts.create(account_id=account["id"], first_name="Sipho", last_name="Nkosi",
+                           email="sipho@example.co.za", source="ledger", external_ref="P-9")
+    db.contacts.consent(c["id"], "email", "opted_in", source="signed form")
+    db.interactions.log(account_id=account["id"], contact_id=c["id"], kind="call",
+                        occurred_at="2026-11-30T10:00:00Z", subject="Sipho's quote")
+    export = db.contacts.export(source="ledger", external_ref="P-9")
+    assert export["contact"]["email"] == "sipho@example.co.za"
+    assert [i["subject"] for i in export["interactions"]] == ["Sipho's quote"]
+    assert [e["type"] for e in export["events"]] == ["contact.created", "consent.changed", "interaction.logged"]
+
+    heard = []
+    db.on("contact.erased", lambda kind, event: heard.append(event["record"]))
+    erased = db.contacts.erase(c["id"])
+    assert erased["erased"] is True and erased["email"] is None and erased["last_name"] == ""
+    assert heard == [{"id": c["id"], "account_id": account["id"], "erased_at": erased["erased_at"]}]
+    with pytest.raises(crm.NotFound):
+        db.contacts.get(source="ledger", external_ref="P-9")
+    with pytest.raises(crm.ConstraintViolation, match="was erased"):
+        db.contacts.update(c["id"], first_name="Sipho")
+    assert all("Sipho" not in str(e["record"]) and "sipho@" not in str(e["record"])
+               for e in db.events.fetch("privacy-check"))

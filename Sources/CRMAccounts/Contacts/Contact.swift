@@ -20,6 +20,9 @@ public struct Contact: Sendable {
     public var preferredChannel: Channel?
     public var address: Address?
     public var archivedAt: Timestamp?
+    /// When the contact's personal data was erased (`contact.erase`); an
+    /// erased contact is archived, nameless and takes no more changes.
+    public var erasedAt: Timestamp?
     /// The latest consent per channel.
     public var consent: [Channel: Consent] = [:]
     /// Free key/values: brands, colours, sizes.
@@ -48,6 +51,8 @@ public struct Contact: Sendable {
             ("address", address?.json ?? .null),
             ("archived", .bool(archivedAt != nil)),
             ("archived_at", .string(archivedAt?.description)),
+            ("erased", .bool(erasedAt != nil)),
+            ("erased_at", .string(erasedAt?.description)),
             ("consent", .object(Channel.allCases.map { ($0.rawValue, consent[$0]?.json ?? .null) })),
             ("preferences", .object(preferences.map { ($0.key, .string($0.value)) })),
             ("external_refs", .array(externalRefs.map(\.json))),

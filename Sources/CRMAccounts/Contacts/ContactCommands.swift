@@ -11,6 +11,8 @@ public enum ContactCommands {
         Command("contact.consent", .write, recordConsent),
         Command("contact.consent_history", .read, consentHistory),
         Command("contact.preferences", .write, preferences),
+        Command("contact.export", .read, PersonalData.export),
+        Command("contact.erase", .write, PersonalData.erase),
     ]
 
     static func create(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
@@ -52,6 +54,7 @@ public enum ContactCommands {
         try arguments.finish()
         var contact = try ContactQueries.require(store, id: id, context: arguments.context)
         try VersionCheck.check(expectedVersion, actual: contact.version, record: contact.label)
+        try PersonalData.requireNotErased(contact, context: arguments.context)
         if contact.archivedAt != nil { throw CRMError.constraint("\(arguments.context): \(contact.label) is archived") }
         let changed = try changes.apply(to: &contact, context: "\(arguments.context): \(contact.label)")
         guard !changed.isEmpty else { return contact.json }
@@ -106,6 +109,7 @@ public enum ContactCommands {
         let source = try arguments.requiredString("source", length: 1...100)
         try arguments.finish()
         var contact = try ContactQueries.require(store, id: contactID, context: context)
+        try PersonalData.requireNotErased(contact, context: context)
         if contact.consent[channel]?.status == status { return contact.json }
         try store.connection.run(
             "INSERT INTO contact_consents (id, contact_id, channel, status, recorded_at, source) VALUES (?, ?, ?, ?, ?, ?)",
@@ -151,6 +155,7 @@ public enum ContactCommands {
         }
         try arguments.finish()
         var contact = try ContactQueries.require(store, id: contactID, context: context)
+        try PersonalData.requireNotErased(contact, context: context)
         // Counted before anything is written: a refused call writes nothing.
         var keys = Set(contact.preferences.map(\.key))
         for (key, value) in updates {

@@ -4,7 +4,7 @@ import CRMStore
 enum ContactQueries {
     static let columns = """
         id, account_id, first_name, last_name, role, email, phone, mobile, preferred_channel, address_json,
-        archived_at, version, created_at, updated_at
+        archived_at, version, created_at, updated_at, erased_at
         """
 
     static func contact(_ row: Row) -> Contact {
@@ -25,6 +25,7 @@ enum ContactQueries {
         contact.version = row.integer(11)
         contact.createdAt = Timestamp(rfc3339: row.text(12)) ?? Timestamp(secondsSinceEpoch: 0)
         contact.updatedAt = Timestamp(rfc3339: row.text(13)) ?? Timestamp(secondsSinceEpoch: 0)
+        contact.erasedAt = row.optionalText(14).flatMap(Timestamp.init(rfc3339:))
         return contact
     }
 
@@ -70,7 +71,7 @@ enum ContactQueries {
             .text(contact.email), .text(contact.email.map(Normalization.email)), .text(contact.phone),
             .text(contact.phone.map(Normalization.phone)), .text(contact.mobile), .text(contact.preferredChannel?.rawValue),
             .text(contact.address.map { JSONWriter.string($0.json) }), .text(contact.archivedAt?.description),
-            .integer(contact.version), .text(contact.updatedAt.description),
+            .integer(contact.version), .text(contact.updatedAt.description), .text(contact.erasedAt?.description),
         ]
     }
 
@@ -78,8 +79,8 @@ enum ContactQueries {
         try store.connection.run(
             """
             INSERT INTO contacts (account_id, first_name, last_name, role, email, email_key, phone, phone_key, mobile,
-                preferred_channel, address_json, archived_at, version, updated_at, id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                preferred_channel, address_json, archived_at, version, updated_at, erased_at, id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             values(contact) + [.integer(contact.id), .text(contact.createdAt.description)])
     }
@@ -89,7 +90,7 @@ enum ContactQueries {
             """
             UPDATE contacts SET account_id = ?, first_name = ?, last_name = ?, role = ?, email = ?, email_key = ?,
                 phone = ?, phone_key = ?, mobile = ?, preferred_channel = ?, address_json = ?, archived_at = ?,
-                version = ?, updated_at = ?
+                version = ?, updated_at = ?, erased_at = ?
             WHERE id = ?
             """,
             values(contact) + [.integer(contact.id)])

@@ -54,6 +54,7 @@ public enum InteractionCommands {
             guard let contact = try ContactQueries.load(store, id: contactID) else {
                 throw CRMError.notFound("\(context): contact_id \(contactID) is not a contact")
             }
+            try PersonalData.requireNotErased(contact, context: context)
             guard contact.accountID == accountID else {
                 throw CRMError.invalid("\(context): contact \(contactID) belongs to account \(contact.accountID), not account \(accountID)")
             }
