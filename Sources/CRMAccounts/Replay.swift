@@ -12,11 +12,10 @@ enum Replay {
     /// The record fields that are the content of a create: its JSON without
     /// what libcrm assigns itself (ids, versions, timestamps, references).
     static func content(of record: JSONValue) -> JSONValue {
-        guard case .object(let fields) = record.decoded else { return record }
-        return .object(fields.filter { !assigned.contains($0.0) })
+        record.removingFields(assigned)
     }
 
-    private static let assigned: Set<String> = [
+    private static let assigned: [String] = [
         "id", "version", "created_at", "updated_at", "archived", "archived_at", "merged_into_id", "external_refs",
         "consent", "preferences", "erased", "erased_at",
     ]

@@ -81,7 +81,7 @@ public enum ExternalReferences {
     /// The first field in which a replayed create's content differs from the
     /// one that claimed the reference, or nil when they are the same.
     public static func firstDifference(original: JSONValue, replay: JSONValue) -> String? {
-        guard case .object(let old) = original, case .object(let new) = replay else {
+        guard case .object(let old) = original.decoded, case .object(let new) = replay.decoded else {
             return original == replay ? nil : "arguments"
         }
         for (key, value) in new where old.first(where: { $0.0 == key })?.1 != value {

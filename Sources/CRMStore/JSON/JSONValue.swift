@@ -111,3 +111,116 @@ public enum JSONValue: Sendable, Equatable {
         return .integer(value)
     }
 }
+
+extension JSONValue {
+    /// The object without the named top-level fields. Written text
+    /// (`.encoded`) is filtered as text, in one pass and without a parse:
+    /// a replayed import compares every create's content this way.
+    public func removingFields(_ names: [String]) -> JSONValue {
+        switch self {
+        case .object(let fields):
+            return .object(fields.filter { !names.contains($0.0) })
+        case .encoded(var text):
+            let bytes = names.map { Array($0.utf8) }
+            if let filtered = text.withUTF8({ buffer -> String? in
+                var filter = JSONFieldFilter(text: buffer)
+                return filter.removing(bytes)
+            }) {
+                return .encoded(filtered)
+            }
+            return decoded.removingFields(names)
+        default:
+            return self
+        }
+    }
+}
+
+/// A scan of one JSON object's top-level fields in its text: each value is
+/// skipped over (strings with their escapes, nested objects and arrays), not
+/// parsed. Returns nil for text that is not a plain object.
+private struct JSONFieldFilter {
+    let text: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    init(text: UnsafeBufferPointer<UInt8>) { self.text = text }
+
+    private var current: UInt8? { index < text.count ? text[index] : nil }
+
+    private mutating func skipWhitespace() {
+        while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
+    }
+
+    /// Past the string starting at `index` (its opening quote).
+    private mutating func skipString() -> Bool {
+        index += 1
+        while let byte = current {
+            index += 1
+            if byte == UInt8(ascii: "\\") { index += 1 } else if byte == UInt8(ascii: "\"") { return true }
+        }
+        return false
+    }
+
+    /// Past one value of any kind.
+    private mutating func skipValue() -> Bool {
+        guard let first = current else { return false }
+        if first == UInt8(ascii: "\"") { return skipString() }
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            var depth = 0
+            while let byte = current {
+                switch byte {
+                case UInt8(ascii: "\""):
+                    guard skipString() else { return false }
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { index += 1; return true }
+                default: break
+                }
+                index += 1
+            }
+            return false
+        }
+        // A number, true, false or null: up to the next delimiter.
+        while let byte = current, byte != UInt8(ascii: ","), byte != UInt8(ascii: "}"), byte != UInt8(ascii: "]"),
+              byte != 0x20, byte != 0x0A, byte != 0x0D, byte != 0x09 {
+            index += 1
+        }
+        return true
+    }
+
+    mutating func removing(_ names: [[UInt8]]) -> String? {
+        var output: [UInt8] = [UInt8(ascii: "{")]
+        output.reserveCapacity(text.count)
+        skipWhitespace()
+        guard current == UInt8(ascii: "{") else { return nil }
+        index += 1
+        skipWhitespace()
+        if current == UInt8(ascii: "}") { return "{}" }
+        while true {
+            skipWhitespace()
+            guard current == UInt8(ascii: "\"") else { return nil }
+            let fieldStart = index
+            guard skipString() else { return nil }
+            let key = UnsafeBufferPointer(rebasing: text[(fieldStart + 1)..<(index - 1)])
+            skipWhitespace()
+            guard current == UInt8(ascii: ":") else { return nil }
+            index += 1
+            skipWhitespace()
+            guard skipValue() else { return nil }
+            let fieldEnd = index
+            if !names.contains(where: { $0.count == key.count && $0.elementsEqual(key) }) {
+                if output.count > 1 { output.append(UInt8(ascii: ",")) }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: text[fieldStart..<fieldEnd]))
+            }
+            skipWhitespace()
+            if current == UInt8(ascii: ",") { index += 1; continue }
+            guard current == UInt8(ascii: "}") else { return nil }
+            index += 1
+            skipWhitespace()
+            guard index == text.count else { return nil }
+            output.append(UInt8(ascii: "}"))
+            return String(decoding: output, as: UTF8.self)
+        }
+    }
+}
