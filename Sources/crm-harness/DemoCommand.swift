@@ -144,6 +144,7 @@ final class DemoRun {
         try customerHistory()
         showHookEvents(hookID: hookID)
         try consumeEvents()
+        try personalData()
 
         say()
         say("Done. Run the demo again on \(database.path): the imports replay with the same ids.")
@@ -694,6 +695,38 @@ final class DemoRun {
             "name": .string(consumer), "fetched": .int(events.count),
             "first_seq": .optional(events.first?["seq"]?.int), "acked_seq": .optional(lastSeq),
             "after_ack": afterAck >= 0 ? .int(afterAck) : .null,
+        ])
+    }
+}
+
+extension DemoRun {
+    // MARK: 12. Personal data
+
+    /// A data subject's request (POPIA, GDPR): what the CRM holds about one
+    /// person. Read only, so a second run of the demo still writes nothing.
+    fileprivate func personalData() throws {
+        heading(12, "What the CRM holds about one person")
+        let account = try accountID(DemoData.focusCode)
+        guard let contact = try database.exec("contact.list", ["account_id": .int(account)])["items"]?.array?.first,
+              let id = contact["id"]?.int else {
+            say("The focus account has no contacts.")
+            return
+        }
+        let export = try database.exec("contact.export", ["id": .int(id)])
+        let person = export["contact"] ?? .null
+        let name = [person["first_name"]?.string, person["last_name"]?.string].compactMap { $0 }.joined(separator: " ")
+        let interactions = export["interactions"]?.array?.count ?? 0
+        let events = export["events"]?.array?.count ?? 0
+        let history = export["consent_history"]?.array?.count ?? 0
+        say("\(name) (contact \(id)) asks what is held about them: contact.export answers")
+        say("  the contact record (e-mail \(person["email"]?.string ?? "-"), phone \(person["phone"]?.string ?? "-")),")
+        say("  \(history) consent answers, \(interactions) interactions naming them, and \(events) outbox events carrying their data.")
+        say("Asked to be forgotten, contact.erase removes all of it, outbox copies included, and")
+        say("announces contact.erased for the bridges (not run here, so the demo can run again):")
+        say("  crm-harness exec contact.erase '{\"id\": \(id)}' --db \(database.path)")
+        remember("personal_data", [
+            "contact_id": .int(Int(id)), "consent_answers": .int(history), "interactions": .int(interactions),
+            "events": .int(events),
         ])
     }
 }

@@ -157,6 +157,10 @@ struct DemoTests {
         #expect(byType["account.merged"] == 1)
         #expect(byType["account.updated"] == 1)
         #expect((summary["history"] as? [String: Any])?["interactions"] as? Int == 9)
+        let person = try #require(summary["personal_data"] as? [String: Any], "\(run)")
+        #expect(person["consent_answers"] as? Int ?? 0 > 0, "\(person)")
+        #expect(person["interactions"] as? Int ?? 0 > 0, "\(person)")
+        #expect(person["events"] as? Int ?? 0 > person["interactions"] as? Int ?? 0, "\(person)")
 
         // The second run replays every import and writes no event at all.
         let again = try db.run(["demo", "--json"])
