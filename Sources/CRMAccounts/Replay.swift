@@ -15,10 +15,10 @@ enum Replay {
         record.removingFields(assigned)
     }
 
-    private static let assigned: [String] = [
+    private static let assigned = JSONFieldNames([
         "id", "version", "created_at", "updated_at", "archived", "archived_at", "merged_into_id", "external_refs",
         "consent", "preferences", "erased", "erased_at",
-    ]
+    ])
 
     /// The replayed record, or nil when the reference is new (or absent).
     /// - Parameter update: the command that changes such records, named in the conflict.

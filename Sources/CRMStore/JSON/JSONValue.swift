@@ -116,16 +116,12 @@ extension JSONValue {
     /// The object without the named top-level fields. Written text
     /// (`.encoded`) is filtered as text, in one pass and without a parse:
     /// a replayed import compares every create's content this way.
-    public func removingFields(_ names: [String]) -> JSONValue {
+    public func removingFields(_ names: JSONFieldNames) -> JSONValue {
         switch self {
         case .object(let fields):
-            return .object(fields.filter { !names.contains($0.0) })
+            return .object(fields.filter { !names.strings.contains($0.0) })
         case .encoded(var text):
-            let bytes = names.map { Array($0.utf8) }
-            if let filtered = text.withUTF8({ buffer -> String? in
-                var filter = JSONFieldFilter(text: buffer)
-                return filter.removing(bytes)
-            }) {
+            if let filtered = text.withUTF8({ JSONFieldFilter.removing(names.bytes, from: $0) }) {
                 return .encoded(filtered)
             }
             return decoded.removingFields(names)
@@ -135,92 +131,132 @@ extension JSONValue {
     }
 }
 
+/// Field names to leave out of an object (`JSONValue.removingFields`),
+/// kept as bytes too so written text is filtered without making strings.
+public struct JSONFieldNames: Sendable {
+    let strings: [String]
+    let bytes: [[UInt8]]
+
+    public init(_ names: [String]) {
+        strings = names
+        bytes = names.map { Array($0.utf8) }
+    }
+}
+
 /// A scan of one JSON object's top-level fields in its text: each value is
 /// skipped over (strings with their escapes, nested objects and arrays), not
 /// parsed. Returns nil for text that is not a plain object.
-private struct JSONFieldFilter {
-    let text: UnsafeBufferPointer<UInt8>
-    private var index = 0
+private enum JSONFieldFilter {
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
 
-    init(text: UnsafeBufferPointer<UInt8>) { self.text = text }
-
-    private var current: UInt8? { index < text.count ? text[index] : nil }
-
-    private mutating func skipWhitespace() {
-        while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
-    }
-
-    /// Past the string starting at `index` (its opening quote).
-    private mutating func skipString() -> Bool {
-        index += 1
-        while let byte = current {
-            index += 1
-            if byte == UInt8(ascii: "\\") { index += 1 } else if byte == UInt8(ascii: "\"") { return true }
+    /// The index past the string whose opening quote is at `start`, or nil.
+    private static func endOfString(_ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int? {
+        var index = start + 1
+        while index < text.count {
+            let byte = text[index]
+            if byte == UInt8(ascii: "\\") {
+                index += 2
+            } else {
+                index += 1
+                if byte == UInt8(ascii: "\"") { return index }
+            }
         }
-        return false
+        return nil
     }
 
-    /// Past one value of any kind.
-    private mutating func skipValue() -> Bool {
-        guard let first = current else { return false }
-        if first == UInt8(ascii: "\"") { return skipString() }
+    /// The index past the value that starts at `start`, or nil.
+    private static func endOfValue(_ text: UnsafeBufferPointer<UInt8>, _ start: Int) -> Int? {
+        guard start < text.count else { return nil }
+        let first = text[start]
+        if first == UInt8(ascii: "\"") { return endOfString(text, start) }
+        var index = start
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
             var depth = 0
-            while let byte = current {
-                switch byte {
-                case UInt8(ascii: "\""):
-                    guard skipString() else { return false }
+            while index < text.count {
+                let byte = text[index]
+                if byte == UInt8(ascii: "\"") {
+                    guard let end = endOfString(text, index) else { return nil }
+                    index = end
                     continue
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                }
+                if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                    depth += 1
+                } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
                     depth -= 1
-                    if depth == 0 { index += 1; return true }
-                default: break
+                    if depth == 0 { return index + 1 }
                 }
                 index += 1
             }
-            return false
+            return nil
         }
         // A number, true, false or null: up to the next delimiter.
-        while let byte = current, byte != UInt8(ascii: ","), byte != UInt8(ascii: "}"), byte != UInt8(ascii: "]"),
-              byte != 0x20, byte != 0x0A, byte != 0x0D, byte != 0x09 {
+        while index < text.count {
+            let byte = text[index]
+            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") || isSpace(byte) { break }
             index += 1
         }
-        return true
+        return index > start ? index : nil
     }
 
-    mutating func removing(_ names: [[UInt8]]) -> String? {
-        var output: [UInt8] = [UInt8(ascii: "{")]
-        output.reserveCapacity(text.count)
-        skipWhitespace()
-        guard current == UInt8(ascii: "{") else { return nil }
+    static func removing(_ names: [[UInt8]], from text: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let base = text.baseAddress else { return nil }
+        let count = text.count
+        var index = 0
+        while index < count && isSpace(base[index]) { index += 1 }
+        guard index < count, base[index] == UInt8(ascii: "{") else { return nil }
         index += 1
-        skipWhitespace()
-        if current == UInt8(ascii: "}") { return "{}" }
-        while true {
-            skipWhitespace()
-            guard current == UInt8(ascii: "\"") else { return nil }
-            let fieldStart = index
-            guard skipString() else { return nil }
-            let key = UnsafeBufferPointer(rebasing: text[(fieldStart + 1)..<(index - 1)])
-            skipWhitespace()
-            guard current == UInt8(ascii: ":") else { return nil }
+        while index < count && isSpace(base[index]) { index += 1 }
+        // Spans of the fields kept, copied once the whole object checks out.
+        var kept: [Range<Int>] = []
+        kept.reserveCapacity(32)
+        if index < count, base[index] == UInt8(ascii: "}") {
             index += 1
-            skipWhitespace()
-            guard skipValue() else { return nil }
-            let fieldEnd = index
-            if !names.contains(where: { $0.count == key.count && $0.elementsEqual(key) }) {
-                if output.count > 1 { output.append(UInt8(ascii: ",")) }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: text[fieldStart..<fieldEnd]))
+        } else {
+            while true {
+                while index < count && isSpace(base[index]) { index += 1 }
+                guard index < count, base[index] == UInt8(ascii: "\""), let keyEnd = endOfString(text, index) else { return nil }
+                let fieldStart = index
+                let keyLength = keyEnd - index - 2
+                index = keyEnd
+                while index < count && isSpace(base[index]) { index += 1 }
+                guard index < count, base[index] == UInt8(ascii: ":") else { return nil }
+                index += 1
+                while index < count && isSpace(base[index]) { index += 1 }
+                guard let valueEnd = endOfValue(text, index) else { return nil }
+                index = valueEnd
+                var dropped = false
+                for name in names where name.count == keyLength {
+                    var same = true
+                    for offset in 0..<keyLength where name[offset] != base[fieldStart + 1 + offset] {
+                        same = false
+                        break
+                    }
+                    if same { dropped = true; break }
+                }
+                if !dropped { kept.append(fieldStart..<valueEnd) }
+                while index < count && isSpace(base[index]) { index += 1 }
+                guard index < count else { return nil }
+                if base[index] == UInt8(ascii: ",") { index += 1; continue }
+                guard base[index] == UInt8(ascii: "}") else { return nil }
+                index += 1
+                break
             }
-            skipWhitespace()
-            if current == UInt8(ascii: ",") { index += 1; continue }
-            guard current == UInt8(ascii: "}") else { return nil }
-            index += 1
-            skipWhitespace()
-            guard index == text.count else { return nil }
-            output.append(UInt8(ascii: "}"))
-            return String(decoding: output, as: UTF8.self)
+        }
+        while index < count && isSpace(base[index]) { index += 1 }
+        guard index == count else { return nil }
+        var length = 2 + max(0, kept.count - 1)
+        for span in kept { length += span.count }
+        return String(unsafeUninitializedCapacity: length) { out in
+            guard let target = out.baseAddress else { return 0 }
+            var at = 0
+            target[at] = UInt8(ascii: "{"); at += 1
+            for (offset, span) in kept.enumerated() {
+                if offset > 0 { target[at] = UInt8(ascii: ","); at += 1 }
+                (target + at).update(from: base + span.lowerBound, count: span.count)
+                at += span.count
+            }
+            target[at] = UInt8(ascii: "}"); at += 1
+            return at
         }
     }
 }
