@@ -144,6 +144,8 @@ public enum AccountMigrations {
         // Tags and addresses move into the account row as JSON arrays: they
         // are read and written only with their account, and the two child
         // tables cost two thirds of account.get and a fifth of account.create.
+        // The copy uses SQLite's json_group_array/json_object (PostgreSQL:
+        // json_agg/json_build_object); the DDL is per engine, as the store is.
         Migration("0104-account-tags-and-addresses-inline", [
             "ALTER TABLE accounts ADD COLUMN tags_json TEXT NOT NULL DEFAULT '[]'",
             "ALTER TABLE accounts ADD COLUMN addresses_json TEXT NOT NULL DEFAULT '[]'",

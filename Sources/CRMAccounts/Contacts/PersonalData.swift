@@ -79,7 +79,8 @@ enum PersonalData {
         try ContactQueries.loadParts(store, into: &contact)
 
         // The outbox keeps a copy of every record it announced: those of
-        // this contact become the erased record, or lose the erased fields.
+        // this contact become the erased record, or lose the erased fields
+        // (SQLite's json_set; PostgreSQL: jsonb_set).
         let erasedRecord = JSONWriter.string(contact.json)
         try connection.run(
             """
