@@ -35,8 +35,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore"]),
-        .testTarget(name: "CRMAccountsTests", dependencies: ["CRMAccounts", "CRMStore"]),
+        // Helpers every Swift suite shares (CRMError checks, temporary directories).
+        .target(name: "CRMTestSupport", dependencies: ["CRMStore"], path: "Tests/CRMTestSupport"),
+        .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore", "CRMTestSupport"]),
+        .testTarget(name: "CRMAccountsTests", dependencies: ["CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMTests", dependencies: ["CCRM", "CRM"]),
         .testTarget(name: "CRMHarnessTests", dependencies: ["crm-harness"]),
     ]

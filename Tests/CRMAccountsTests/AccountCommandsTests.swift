@@ -73,17 +73,17 @@ struct AccountCommandsTests {
 
     @Test func nameIsRequiredAndNotEmpty() throws {
         let f = try Fixture()
-        expectError(.invalid, "name") { try f.run("account.create", #"{"kind": "consumer"}"#) }
-        expectError(.invalid, "name") { try f.run("account.create", #"{"name": ""}"#) }
-        expectError(.invalid, "name") { try f.run("account.create", #"{"name": null}"#) }
-        expectError(.invalid, "name") { try f.run("account.create", #"{"name": 42}"#) }
-        expectError(.invalid, "name", "NUL") { try f.run("account.create", #"{"name": "A\u0000B"}"#) }
+        expectCRMError(.invalid, "name") { try f.run("account.create", #"{"kind": "consumer"}"#) }
+        expectCRMError(.invalid, "name") { try f.run("account.create", #"{"name": ""}"#) }
+        expectCRMError(.invalid, "name") { try f.run("account.create", #"{"name": null}"#) }
+        expectCRMError(.invalid, "name") { try f.run("account.create", #"{"name": 42}"#) }
+        expectCRMError(.invalid, "name", "NUL") { try f.run("account.create", #"{"name": "A\u0000B"}"#) }
         #expect(try f.rows("accounts") == 0)
     }
 
     @Test func overLongNameIsARangeError() throws {
         let f = try Fixture()
-        expectError(.range, "name", "200") {
+        expectCRMError(.range, "name", "200") {
             try f.run("account.create", "{\"name\": \(quoted(String(repeating: "n", count: 201)))}")
         }
         // Lengths count characters, not bytes: 200 accented letters fit.
@@ -108,45 +108,45 @@ struct AccountCommandsTests {
     @Test(arguments: [("kind", "wholesaler"), ("status", "closed"), ("size_band", "huge"), ("kind", "Business")])
     func aValueOutsideItsSetIsInvalidNamingTheField(field: String, value: String) throws {
         let f = try Fixture()
-        expectError(.invalid, field, value) { try f.run("account.create", #"{"name": "A", "\#(field)": "\#(value)"}"#) }
+        expectCRMError(.invalid, field, value) { try f.run("account.create", #"{"name": "A", "\#(field)": "\#(value)"}"#) }
         #expect(try f.rows("accounts") == 0)
     }
 
     @Test(arguments: ["zar", "ZA", "Z1R", "US$", "ÄBC", ""])
     func currencyMustBeThreeCapitalLetters(currency: String) throws {
         let f = try Fixture()
-        expectError(.invalid, "currency") { try f.run("account.create", "{\"name\": \"A\", \"currency\": \(quoted(currency))}") }
+        expectCRMError(.invalid, "currency") { try f.run("account.create", "{\"name\": \"A\", \"currency\": \(quoted(currency))}") }
     }
 
     @Test func currencyOfFourLettersOrNotAStringIsRejected() throws {
         let f = try Fixture()
-        let error = thrownError { try f.run("account.create", #"{"name": "A", "currency": "ZARR"}"#) }
+        let error = thrownCRMError { try f.run("account.create", #"{"name": "A", "currency": "ZARR"}"#) }
         #expect(error?.code == .range || error?.code == .invalid)
         #expect(error?.message.contains("currency") == true)
-        expectError(.invalid, "currency") { try f.run("account.create", #"{"name": "A", "currency": 710}"#) }
+        expectCRMError(.invalid, "currency") { try f.run("account.create", #"{"name": "A", "currency": 710}"#) }
         #expect(try f.run("account.create", #"{"name": "A", "currency": "EUR"}"#)["currency"] == .string("EUR"))
     }
 
     @Test func paymentTermsDaysIsZeroTo365() throws {
         let f = try Fixture()
-        expectError(.range, "payment_terms_days") { try f.run("account.create", #"{"name": "A", "payment_terms_days": -1}"#) }
-        expectError(.range, "payment_terms_days") { try f.run("account.create", #"{"name": "A", "payment_terms_days": 366}"#) }
-        expectError(.invalid, "payment_terms_days") { try f.run("account.create", #"{"name": "A", "payment_terms_days": 30.5}"#) }
-        expectError(.invalid, "payment_terms_days") { try f.run("account.create", #"{"name": "A", "payment_terms_days": "30"}"#) }
+        expectCRMError(.range, "payment_terms_days") { try f.run("account.create", #"{"name": "A", "payment_terms_days": -1}"#) }
+        expectCRMError(.range, "payment_terms_days") { try f.run("account.create", #"{"name": "A", "payment_terms_days": 366}"#) }
+        expectCRMError(.invalid, "payment_terms_days") { try f.run("account.create", #"{"name": "A", "payment_terms_days": 30.5}"#) }
+        expectCRMError(.invalid, "payment_terms_days") { try f.run("account.create", #"{"name": "A", "payment_terms_days": "30"}"#) }
         #expect(try f.run("account.create", #"{"name": "A", "payment_terms_days": 0}"#)["payment_terms_days"] == .integer(0))
         #expect(try f.run("account.create", #"{"name": "B", "payment_terms_days": 365}"#)["payment_terms_days"] == .integer(365))
     }
 
     @Test func creditLimitIsNonNegativeAndFitsIn64Bits() throws {
         let f = try Fixture()
-        expectError(.range, "credit_limit_minor") { try f.run("account.create", #"{"name": "A", "credit_limit_minor": -1}"#) }
-        expectError(.range, "credit_limit_minor") {
+        expectCRMError(.range, "credit_limit_minor") { try f.run("account.create", #"{"name": "A", "credit_limit_minor": -1}"#) }
+        expectCRMError(.range, "credit_limit_minor") {
             try f.run("account.create", #"{"name": "A", "credit_limit_minor": 9223372036854775808}"#)
         }
-        expectError(.range, "credit_limit_minor") {
+        expectCRMError(.range, "credit_limit_minor") {
             try f.run("account.create", #"{"name": "A", "credit_limit_minor": 123456789012345678901234567890}"#)
         }
-        expectError(.invalid, "credit_limit_minor") { try f.run("account.create", #"{"name": "A", "credit_limit_minor": 100.5}"#) }
+        expectCRMError(.invalid, "credit_limit_minor") { try f.run("account.create", #"{"name": "A", "credit_limit_minor": 100.5}"#) }
         #expect(try f.rows("accounts") == 0)
         let max = try f.run("account.create", #"{"name": "A", "credit_limit_minor": 9223372036854775807}"#)
         #expect(max["credit_limit_minor"] == .integer(Int64.max))
@@ -156,15 +156,15 @@ struct AccountCommandsTests {
     @Test(arguments: ["no-at-sign.example.com", "jo@", "@example.com", "jo smith@example.com", "jo@ex@ample.com"])
     func emailMustLookLikeAnAddress(email: String) throws {
         let f = try Fixture()
-        expectError(.invalid, "email") { try f.run("account.create", "{\"name\": \"A\", \"email\": \(quoted(email))}") }
+        expectCRMError(.invalid, "email") { try f.run("account.create", "{\"name\": \"A\", \"email\": \(quoted(email))}") }
         #expect(try f.rows("accounts") == 0)
     }
 
     @Test func emailLengthIsChecked() throws {
         let f = try Fixture()
-        expectError(.invalid, "email") { try f.run("account.create", #"{"name": "A", "email": "a@"}"#) }
+        expectCRMError(.invalid, "email") { try f.run("account.create", #"{"name": "A", "email": "a@"}"#) }
         let long = String(repeating: "a", count: 250) + "@b.co"
-        expectError(.range, "email") { try f.run("account.create", "{\"name\": \"A\", \"email\": \(quoted(long))}") }
+        expectCRMError(.range, "email") { try f.run("account.create", "{\"name\": \"A\", \"email\": \(quoted(long))}") }
         #expect(try f.run("account.create", #"{"name": "A", "email": "a@b"}"#)["email"] == .string("a@b"))
     }
 
@@ -174,24 +174,24 @@ struct AccountCommandsTests {
         let f = try Fixture()
         let fits = try f.run("account.create", "{\"name\": \"A\", \"\(field)\": \(quoted(String(repeating: "7", count: limit)))}")
         #expect(fits[field]?.text?.count == limit)
-        expectError(.range, field) {
+        expectCRMError(.range, field) {
             try f.run("account.create", "{\"name\": \"B\", \"\(field)\": \(quoted(String(repeating: "7", count: limit + 1)))}")
         }
     }
 
     @Test func anUnknownFieldIsInvalidNamingIt() throws {
         let f = try Fixture()
-        expectError(.invalid, "account.create", "unknown field 'nmae'") { try f.run("account.create", #"{"name": "A", "nmae": "B"}"#) }
-        expectError(.invalid, "unknown field 'archived'") { try f.run("account.create", #"{"name": "A", "archived": true}"#) }
-        expectError(.invalid, "unknown field 'id'") { try f.run("account.create", #"{"name": "A", "id": 7}"#) }
+        expectCRMError(.invalid, "account.create", "unknown field 'nmae'") { try f.run("account.create", #"{"name": "A", "nmae": "B"}"#) }
+        expectCRMError(.invalid, "unknown field 'archived'") { try f.run("account.create", #"{"name": "A", "archived": true}"#) }
+        expectCRMError(.invalid, "unknown field 'id'") { try f.run("account.create", #"{"name": "A", "id": 7}"#) }
         #expect(try f.rows("accounts") == 0)
     }
 
     @Test func mistypedFlagsAreInvalid() throws {
         let f = try Fixture()
-        expectError(.invalid, "strategic") { try f.run("account.create", #"{"name": "A", "strategic": "yes"}"#) }
-        expectError(.invalid, "national") { try f.run("account.create", #"{"name": "A", "national": 1}"#) }
-        expectError(.invalid, "arguments must be a JSON object") { try f.run("account.create", #"["name"]"#) }
+        expectCRMError(.invalid, "strategic") { try f.run("account.create", #"{"name": "A", "strategic": "yes"}"#) }
+        expectCRMError(.invalid, "national") { try f.run("account.create", #"{"name": "A", "national": 1}"#) }
+        expectCRMError(.invalid, "arguments must be a JSON object") { try f.run("account.create", #"["name"]"#) }
     }
 
     // MARK: Tags and addresses
@@ -206,12 +206,12 @@ struct AccountCommandsTests {
 
     @Test func eachTagIsCheckedByPosition() throws {
         let f = try Fixture()
-        expectError(.invalid, "tags[1]") { try f.run("account.create", #"{"name": "A", "tags": ["ok", ""]}"#) }
-        expectError(.range, "tags[0]") {
+        expectCRMError(.invalid, "tags[1]") { try f.run("account.create", #"{"name": "A", "tags": ["ok", ""]}"#) }
+        expectCRMError(.range, "tags[0]") {
             try f.run("account.create", "{\"name\": \"A\", \"tags\": [\(quoted(String(repeating: "t", count: 51)))]}")
         }
-        expectError(.invalid, "tags[2]") { try f.run("account.create", #"{"name": "A", "tags": ["a", "b", 3]}"#) }
-        expectError(.invalid, "tags") { try f.run("account.create", #"{"name": "A", "tags": "vip"}"#) }
+        expectCRMError(.invalid, "tags[2]") { try f.run("account.create", #"{"name": "A", "tags": ["a", "b", 3]}"#) }
+        expectCRMError(.invalid, "tags") { try f.run("account.create", #"{"name": "A", "tags": "vip"}"#) }
     }
 
     @Test func tagsAreReplacedWholeByAnUpdate() throws {
@@ -237,17 +237,17 @@ struct AccountCommandsTests {
         #expect(address["line2"] == .null)
         #expect(address["postal_code"] == .null)
 
-        expectError(.invalid, "addresses[0]", "line1") { try f.run("account.create", #"{"name": "B", "addresses": [{"city": "Durban"}]}"#) }
-        expectError(.invalid, "addresses[1]", "country") {
+        expectCRMError(.invalid, "addresses[0]", "line1") { try f.run("account.create", #"{"name": "B", "addresses": [{"city": "Durban"}]}"#) }
+        expectCRMError(.invalid, "addresses[1]", "country") {
             try f.run("account.create", #"{"name": "B", "addresses": [{"line1": "x"}, {"line1": "y", "country": "za"}]}"#)
         }
-        expectError(.invalid, "country") { try f.run("account.create", #"{"name": "B", "addresses": [{"line1": "x", "country": "ZAF"}]}"#) }
-        expectError(.invalid, "kind") { try f.run("account.create", #"{"name": "B", "addresses": [{"line1": "x", "kind": "home"}]}"#) }
-        expectError(.invalid, "unknown field 'zip'") {
+        expectCRMError(.invalid, "country") { try f.run("account.create", #"{"name": "B", "addresses": [{"line1": "x", "country": "ZAF"}]}"#) }
+        expectCRMError(.invalid, "kind") { try f.run("account.create", #"{"name": "B", "addresses": [{"line1": "x", "kind": "home"}]}"#) }
+        expectCRMError(.invalid, "unknown field 'zip'") {
             try f.run("account.create", #"{"name": "B", "addresses": [{"line1": "x", "zip": "8001"}]}"#)
         }
         let eleven = Array(repeating: #"{"line1": "x"}"#, count: 11).joined(separator: ", ")
-        expectError(.range, "addresses") { try f.run("account.create", #"{"name": "B", "addresses": [\#(eleven)]}"#) }
+        expectCRMError(.range, "addresses") { try f.run("account.create", #"{"name": "B", "addresses": [\#(eleven)]}"#) }
         let ten = Array(repeating: #"{"line1": "x"}"#, count: 10).joined(separator: ", ")
         #expect(try f.run("account.create", #"{"name": "B", "addresses": [\#(ten)]}"#)["addresses"]?.array?.count == 10)
     }
@@ -267,8 +267,8 @@ struct AccountCommandsTests {
 
     @Test func parentMustExist() throws {
         let f = try Fixture()
-        expectError(.notFound, "parent_account_id", "99") { try f.run("account.create", #"{"name": "A", "parent_account_id": 99}"#) }
-        expectError(.range, "parent_account_id") { try f.run("account.create", #"{"name": "A", "parent_account_id": 0}"#) }
+        expectCRMError(.notFound, "parent_account_id", "99") { try f.run("account.create", #"{"name": "A", "parent_account_id": 99}"#) }
+        expectCRMError(.range, "parent_account_id") { try f.run("account.create", #"{"name": "A", "parent_account_id": 0}"#) }
         #expect(try f.rows("accounts") == 0)
         let parent = try f.account("Group")
         let child = try f.run("account.create", #"{"name": "Branch", "parent_account_id": \#(parent)}"#)
@@ -280,7 +280,7 @@ struct AccountCommandsTests {
         let f = try Fixture()
         let parent = try f.account("Group")
         try f.run("account.archive", #"{"id": \#(parent)}"#)
-        expectError(.constraint, "parent_account_id") { try f.run("account.create", #"{"name": "A", "parent_account_id": \#(parent)}"#) }
+        expectCRMError(.constraint, "parent_account_id") { try f.run("account.create", #"{"name": "A", "parent_account_id": \#(parent)}"#) }
     }
 
     @Test func parentsCannotFormACycle() throws {
@@ -288,9 +288,9 @@ struct AccountCommandsTests {
         let a = try f.account("A")
         let b = try f.account("B", #""parent_account_id": \#(a)"#)
         let c = try f.account("C", #""parent_account_id": \#(b)"#)
-        expectError(.invalid, "parent_account_id") { try f.run("account.update", #"{"id": \#(a), "parent_account_id": \#(c)}"#) }
-        expectError(.invalid, "parent_account_id") { try f.run("account.update", #"{"id": \#(a), "parent_account_id": \#(b)}"#) }
-        expectError(.invalid, "parent_account_id") { try f.run("account.update", #"{"id": \#(b), "parent_account_id": \#(b)}"#) }
+        expectCRMError(.invalid, "parent_account_id") { try f.run("account.update", #"{"id": \#(a), "parent_account_id": \#(c)}"#) }
+        expectCRMError(.invalid, "parent_account_id") { try f.run("account.update", #"{"id": \#(a), "parent_account_id": \#(b)}"#) }
+        expectCRMError(.invalid, "parent_account_id") { try f.run("account.update", #"{"id": \#(b), "parent_account_id": \#(b)}"#) }
         #expect(try f.run("account.get", #"{"id": \#(a)}"#)["parent_account_id"] == .null)
         // Re-parenting without a cycle is fine.
         let moved = try f.run("account.update", #"{"id": \#(c), "parent_account_id": \#(a)}"#)
@@ -352,7 +352,7 @@ struct AccountCommandsTests {
     func nullOnARequiredFieldIsRejected(field: String) throws {
         let f = try Fixture()
         let id = try f.account("A")
-        expectError(.invalid, field, "null") { try f.run("account.update", #"{"id": \#(id), "\#(field)": null}"#) }
+        expectCRMError(.invalid, field, "null") { try f.run("account.update", #"{"id": \#(id), "\#(field)": null}"#) }
         #expect(try f.run("account.get", #"{"id": \#(id)}"#)["version"] == .integer(1))
     }
 
@@ -377,11 +377,11 @@ struct AccountCommandsTests {
         let id = try f.account("A")
         let v2 = try f.run("account.update", #"{"id": \#(id), "expected_version": 1, "name": "B"}"#)
         #expect(v2["version"] == .integer(2))
-        expectError(.conflict, "expected_version", "1", "2") {
+        expectCRMError(.conflict, "expected_version", "1", "2") {
             try f.run("account.update", #"{"id": \#(id), "expected_version": 1, "name": "C"}"#)
         }
         #expect(try f.run("account.get", #"{"id": \#(id)}"#)["name"] == .string("B"))
-        expectError(.range, "expected_version") { try f.run("account.update", #"{"id": \#(id), "expected_version": 0, "name": "C"}"#) }
+        expectCRMError(.range, "expected_version") { try f.run("account.update", #"{"id": \#(id), "expected_version": 0, "name": "C"}"#) }
         let v3 = try f.run("account.update", #"{"id": \#(id), "expected_version": 2, "name": "C"}"#)
         #expect(v3["version"] == .integer(3))
     }
@@ -389,12 +389,12 @@ struct AccountCommandsTests {
     @Test func updateValidatesLikeCreate() throws {
         let f = try Fixture()
         let id = try f.account("A")
-        expectError(.invalid, "email") { try f.run("account.update", #"{"id": \#(id), "email": "nope"}"#) }
-        expectError(.invalid, "currency") { try f.run("account.update", #"{"id": \#(id), "currency": "rnd"}"#) }
-        expectError(.range, "payment_terms_days") { try f.run("account.update", #"{"id": \#(id), "payment_terms_days": 400}"#) }
-        expectError(.invalid, "unknown field 'colour'") { try f.run("account.update", #"{"id": \#(id), "colour": "red"}"#) }
-        expectError(.notFound, "account 99") { try f.run("account.update", #"{"id": 99, "name": "X"}"#) }
-        expectError(.invalid, "id") { try f.run("account.update", #"{"name": "X"}"#) }
+        expectCRMError(.invalid, "email") { try f.run("account.update", #"{"id": \#(id), "email": "nope"}"#) }
+        expectCRMError(.invalid, "currency") { try f.run("account.update", #"{"id": \#(id), "currency": "rnd"}"#) }
+        expectCRMError(.range, "payment_terms_days") { try f.run("account.update", #"{"id": \#(id), "payment_terms_days": 400}"#) }
+        expectCRMError(.invalid, "unknown field 'colour'") { try f.run("account.update", #"{"id": \#(id), "colour": "red"}"#) }
+        expectCRMError(.notFound, "account 99") { try f.run("account.update", #"{"id": 99, "name": "X"}"#) }
+        expectCRMError(.invalid, "id") { try f.run("account.update", #"{"name": "X"}"#) }
         #expect(try f.run("account.get", #"{"id": \#(id)}"#)["version"] == .integer(1))
     }
 
@@ -404,7 +404,7 @@ struct AccountCommandsTests {
         let updated = try f.run("account.update", #"{"source": "ledger", "external_ref": "C001", "owner": "sipho"}"#)
         #expect(updated["id"] == .integer(id))
         #expect(updated["owner"] == .string("sipho"))
-        expectError(.notFound, "C002") { try f.run("account.update", #"{"source": "ledger", "external_ref": "C002", "owner": "x"}"#) }
+        expectCRMError(.notFound, "C002") { try f.run("account.update", #"{"source": "ledger", "external_ref": "C002", "owner": "x"}"#) }
     }
 
     // MARK: Archive
@@ -417,10 +417,10 @@ struct AccountCommandsTests {
         #expect(archived["archived"] == .bool(true))
         #expect(archived["archived_at"] == .string("2026-12-01T09:32:00Z"))
         #expect(archived["version"] == .integer(2))
-        expectError(.constraint, "account \(id)", "archived") { try f.run("account.update", #"{"id": \#(id), "name": "B"}"#) }
-        expectError(.constraint, "archived") { try f.run("account.archive", #"{"id": \#(id)}"#) }
+        expectCRMError(.constraint, "account \(id)", "archived") { try f.run("account.update", #"{"id": \#(id), "name": "B"}"#) }
+        expectCRMError(.constraint, "archived") { try f.run("account.archive", #"{"id": \#(id)}"#) }
         #expect(try f.run("account.get", #"{"id": \#(id)}"#)["name"] == .string("A"))
-        expectError(.notFound, "account 42") { try f.run("account.archive", #"{"id": 42}"#) }
+        expectCRMError(.notFound, "account 42") { try f.run("account.archive", #"{"id": 42}"#) }
     }
 
     // MARK: Get
@@ -433,12 +433,12 @@ struct AccountCommandsTests {
         #expect(byRef["id"] == .integer(id))
         #expect(byRef["external_refs"] == (try args(#"[{"source": "ledger", "external_ref": "C001"}]"#)))
         #expect(try f.run("account.get", #"{"id": \#(id)}"#) == byRef)
-        expectError(.notFound, "ledger", "C999") { try f.run("account.get", #"{"source": "ledger", "external_ref": "C999"}"#) }
-        expectError(.notFound, "account 77") { try f.run("account.get", #"{"id": 77}"#) }
-        expectError(.invalid, "id") { try f.run("account.get", "{}") }
-        expectError(.invalid, "not both") { try f.run("account.get", #"{"id": \#(id), "source": "ledger", "external_ref": "C001"}"#) }
-        expectError(.invalid, "source") { try f.run("account.get", #"{"external_ref": "C001"}"#) }
-        expectError(.invalid, "unknown field 'name'") { try f.run("account.get", #"{"id": \#(id), "name": "A"}"#) }
+        expectCRMError(.notFound, "ledger", "C999") { try f.run("account.get", #"{"source": "ledger", "external_ref": "C999"}"#) }
+        expectCRMError(.notFound, "account 77") { try f.run("account.get", #"{"id": 77}"#) }
+        expectCRMError(.invalid, "id") { try f.run("account.get", "{}") }
+        expectCRMError(.invalid, "not both") { try f.run("account.get", #"{"id": \#(id), "source": "ledger", "external_ref": "C001"}"#) }
+        expectCRMError(.invalid, "source") { try f.run("account.get", #"{"external_ref": "C001"}"#) }
+        expectCRMError(.invalid, "unknown field 'name'") { try f.run("account.get", #"{"id": \#(id), "name": "A"}"#) }
     }
 
     // MARK: List
@@ -478,12 +478,12 @@ struct AccountCommandsTests {
 
     @Test func listRejectsBadLimitsAndCursors() throws {
         let f = try Fixture()
-        expectError(.range, "limit") { try f.run("account.list", #"{"limit": 0}"#) }
-        expectError(.range, "limit") { try f.run("account.list", #"{"limit": 501}"#) }
-        expectError(.invalid, "cursor") { try f.run("account.list", #"{"cursor": "page-two"}"#) }
-        expectError(.invalid, "cursor") { try f.run("account.list", #"{"cursor": 50}"#) }
-        expectError(.invalid, "status") { try f.run("account.list", #"{"status": "closed"}"#) }
-        expectError(.invalid, "unknown field 'colour'") { try f.run("account.list", #"{"colour": "red"}"#) }
+        expectCRMError(.range, "limit") { try f.run("account.list", #"{"limit": 0}"#) }
+        expectCRMError(.range, "limit") { try f.run("account.list", #"{"limit": 501}"#) }
+        expectCRMError(.invalid, "cursor") { try f.run("account.list", #"{"cursor": "page-two"}"#) }
+        expectCRMError(.invalid, "cursor") { try f.run("account.list", #"{"cursor": 50}"#) }
+        expectCRMError(.invalid, "status") { try f.run("account.list", #"{"status": "closed"}"#) }
+        expectCRMError(.invalid, "unknown field 'colour'") { try f.run("account.list", #"{"colour": "red"}"#) }
         #expect(try f.run("account.list", #"{"limit": 500}"#).items.isEmpty)
     }
 

@@ -123,7 +123,7 @@ struct AccountDuplicatesTests {
         ])
         #expect(try pairs(f, #"{"account_id": \#(c)}"#) == [Pair(accountID: c, duplicateID: b, reasons: ["phone"])])
         #expect(try pairs(f, #"{"account_id": \#(e)}"#) == [Pair(accountID: e, duplicateID: d, reasons: ["tax_number"])])
-        expectError(.notFound, "account 99") { try f.run("account.duplicates", #"{"account_id": 99}"#) }
+        expectCRMError(.notFound, "account 99") { try f.run("account.duplicates", #"{"account_id": 99}"#) }
     }
 
     @Test func accountIDFilterAppliesToNamePairs() throws {
@@ -153,7 +153,7 @@ struct AccountDuplicatesTests {
         for number in 1...6 { try f.account("Company \(number)", #""email": "same@x.test""#) }
         #expect(try pairs(f).count == 15)
         #expect(try pairs(f, #"{"limit": 4}"#).count == 4)
-        expectError(.range, "limit") { try f.run("account.duplicates", #"{"limit": 0}"#) }
-        expectError(.range, "limit") { try f.run("account.duplicates", #"{"limit": 501}"#) }
+        expectCRMError(.range, "limit") { try f.run("account.duplicates", #"{"limit": 0}"#) }
+        expectCRMError(.range, "limit") { try f.run("account.duplicates", #"{"limit": 501}"#) }
     }
 }

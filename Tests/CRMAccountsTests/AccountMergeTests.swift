@@ -107,8 +107,8 @@ struct AccountMergeTests {
         #expect(merged["version"] == .integer(2))
         #expect(try f.ids("account.list") == [s.survivor, s.child])
         #expect(try f.ids("account.list", #"{"include_archived": true}"#) == [s.survivor, s.merged, s.child])
-        expectError(.constraint, "merged into account \(s.survivor)") { try f.run("account.update", #"{"id": \#(s.merged), "name": "X"}"#) }
-        expectError(.constraint, "merged") { try f.run("account.archive", #"{"id": \#(s.merged)}"#) }
+        expectCRMError(.constraint, "merged into account \(s.survivor)") { try f.run("account.update", #"{"id": \#(s.merged), "name": "X"}"#) }
+        expectCRMError(.constraint, "merged") { try f.run("account.archive", #"{"id": \#(s.merged)}"#) }
     }
 
     @Test func replayingTheMergedAccountsCreateReturnsTheSurvivor() throws {
@@ -142,17 +142,17 @@ struct AccountMergeTests {
         let a = try f.account("A"), b = try f.account("B"), archived = try f.account("C")
         try f.run("account.archive", #"{"id": \#(archived)}"#)
         let before = try f.outboxCount()
-        expectError(.invalid, "same") { try f.run("account.merge", #"{"survivor_id": \#(a), "merged_id": \#(a)}"#) }
-        expectError(.constraint, "account \(archived)", "archived") { try f.run("account.merge", #"{"survivor_id": \#(archived), "merged_id": \#(a)}"#) }
-        expectError(.constraint, "account \(archived)", "archived") { try f.run("account.merge", #"{"survivor_id": \#(a), "merged_id": \#(archived)}"#) }
-        expectError(.notFound, "account 99") { try f.run("account.merge", #"{"survivor_id": \#(a), "merged_id": 99}"#) }
-        expectError(.notFound, "account 99") { try f.run("account.merge", #"{"survivor_id": 99, "merged_id": \#(a)}"#) }
-        expectError(.invalid, "merged_id") { try f.run("account.merge", #"{"survivor_id": \#(a)}"#) }
-        expectError(.invalid, "survivor_id") { try f.run("account.merge", #"{"merged_id": \#(a)}"#) }
+        expectCRMError(.invalid, "same") { try f.run("account.merge", #"{"survivor_id": \#(a), "merged_id": \#(a)}"#) }
+        expectCRMError(.constraint, "account \(archived)", "archived") { try f.run("account.merge", #"{"survivor_id": \#(archived), "merged_id": \#(a)}"#) }
+        expectCRMError(.constraint, "account \(archived)", "archived") { try f.run("account.merge", #"{"survivor_id": \#(a), "merged_id": \#(archived)}"#) }
+        expectCRMError(.notFound, "account 99") { try f.run("account.merge", #"{"survivor_id": \#(a), "merged_id": 99}"#) }
+        expectCRMError(.notFound, "account 99") { try f.run("account.merge", #"{"survivor_id": 99, "merged_id": \#(a)}"#) }
+        expectCRMError(.invalid, "merged_id") { try f.run("account.merge", #"{"survivor_id": \#(a)}"#) }
+        expectCRMError(.invalid, "survivor_id") { try f.run("account.merge", #"{"merged_id": \#(a)}"#) }
         #expect(try f.outboxCount() == before)
         try f.run("account.merge", #"{"survivor_id": \#(a), "merged_id": \#(b)}"#)
-        expectError(.constraint, "merged") { try f.run("account.merge", #"{"survivor_id": \#(a), "merged_id": \#(b)}"#) }
-        expectError(.constraint, "merged") { try f.run("account.merge", #"{"survivor_id": \#(b), "merged_id": \#(a)}"#) }
+        expectCRMError(.constraint, "merged") { try f.run("account.merge", #"{"survivor_id": \#(a), "merged_id": \#(b)}"#) }
+        expectCRMError(.constraint, "merged") { try f.run("account.merge", #"{"survivor_id": \#(b), "merged_id": \#(a)}"#) }
     }
 
     @Test func aSurvivorThatWasAChildOfTheMergedAccountTakesItsParent() throws {
@@ -181,7 +181,7 @@ struct AccountMergeTests {
                                #"{"account_id": \#(s.survivor), "contact_id": \#(s.contacts[0]), "kind": "call", "occurred_at": "2026-12-01T10:00:00Z"}"#)
         #expect(logged["contact_id"] == .integer(s.contacts[0]))
         // Logging against the merged account itself is refused and names the survivor.
-        expectError(.constraint, "merged into account \(s.survivor)") {
+        expectCRMError(.constraint, "merged into account \(s.survivor)") {
             try f.run("interaction.log", #"{"account_id": \#(s.merged), "contact_id": \#(s.contacts[0]), "kind": "call", "occurred_at": "2026-12-01T10:00:00Z"}"#)
         }
     }

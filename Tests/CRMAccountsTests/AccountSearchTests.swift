@@ -118,8 +118,8 @@ struct AccountSearchTests {
         #expect(try search(f, "acme").count == 20)
         #expect(try search(f, "acme", limit: 5).count == 5)
         #expect(try search(f, "acme", limit: 100).count == 30)
-        expectError(.range, "limit") { try f.run("account.search", #"{"query": "acme", "limit": 0}"#) }
-        expectError(.range, "limit") { try f.run("account.search", #"{"query": "acme", "limit": 101}"#) }
+        expectCRMError(.range, "limit") { try f.run("account.search", #"{"query": "acme", "limit": 0}"#) }
+        expectCRMError(.range, "limit") { try f.run("account.search", #"{"query": "acme", "limit": 101}"#) }
     }
 
     @Test func theLimitCountsOnlyTheAccountsShown() throws {
@@ -134,9 +134,9 @@ struct AccountSearchTests {
 
     @Test func theQueryIsRequiredWithinItsLength() throws {
         let f = try Fixture()
-        expectError(.invalid, "query") { try f.run("account.search", "{}") }
-        expectError(.invalid, "query") { try f.run("account.search", #"{"query": ""}"#) }
-        expectError(.range, "query") { try f.run("account.search", "{\"query\": \(quoted(String(repeating: "q", count: 201)))}") }
-        expectError(.invalid, "unknown field 'name'") { try f.run("account.search", #"{"query": "a", "name": "a"}"#) }
+        expectCRMError(.invalid, "query") { try f.run("account.search", "{}") }
+        expectCRMError(.invalid, "query") { try f.run("account.search", #"{"query": ""}"#) }
+        expectCRMError(.range, "query") { try f.run("account.search", "{\"query\": \(quoted(String(repeating: "q", count: 201)))}") }
+        expectCRMError(.invalid, "unknown field 'name'") { try f.run("account.search", #"{"query": "a", "name": "a"}"#) }
     }
 }

@@ -36,36 +36,36 @@ struct ContactCommandsTests {
 
     @Test func createRequiresAnOpenAccount() throws {
         let f = try Fixture()
-        expectError(.invalid, "account_id") { try f.run("contact.create", #"{"last_name": "Dlamini"}"#) }
-        expectError(.notFound, "account_id", "9") { try f.run("contact.create", #"{"account_id": 9, "last_name": "Dlamini"}"#) }
+        expectCRMError(.invalid, "account_id") { try f.run("contact.create", #"{"last_name": "Dlamini"}"#) }
+        expectCRMError(.notFound, "account_id", "9") { try f.run("contact.create", #"{"account_id": 9, "last_name": "Dlamini"}"#) }
         let archived = try f.account("Gone")
         try f.run("account.archive", #"{"id": \#(archived)}"#)
-        expectError(.constraint, "archived") { try f.run("contact.create", #"{"account_id": \#(archived), "last_name": "Dlamini"}"#) }
+        expectCRMError(.constraint, "archived") { try f.run("contact.create", #"{"account_id": \#(archived), "last_name": "Dlamini"}"#) }
         let survivor = try f.account("Survivor"), merged = try f.account("Merged")
         try f.run("account.merge", #"{"survivor_id": \#(survivor), "merged_id": \#(merged)}"#)
-        expectError(.constraint, "merged") { try f.run("contact.create", #"{"account_id": \#(merged), "last_name": "Dlamini"}"#) }
+        expectCRMError(.constraint, "merged") { try f.run("contact.create", #"{"account_id": \#(merged), "last_name": "Dlamini"}"#) }
         #expect(try f.rows("contacts") == 0)
     }
 
     @Test func createValidatesFields() throws {
         let f = try Fixture()
         let account = try f.account()
-        expectError(.invalid, "last_name") { try f.run("contact.create", #"{"account_id": \#(account)}"#) }
-        expectError(.invalid, "last_name") { try f.run("contact.create", #"{"account_id": \#(account), "last_name": ""}"#) }
-        expectError(.range, "first_name") {
+        expectCRMError(.invalid, "last_name") { try f.run("contact.create", #"{"account_id": \#(account)}"#) }
+        expectCRMError(.invalid, "last_name") { try f.run("contact.create", #"{"account_id": \#(account), "last_name": ""}"#) }
+        expectCRMError(.range, "first_name") {
             try f.run("contact.create", "{\"account_id\": \(account), \"last_name\": \"D\", \"first_name\": \(quoted(String(repeating: "x", count: 101)))}")
         }
-        expectError(.invalid, "email") { try f.run("contact.create", #"{"account_id": \#(account), "last_name": "D", "email": "nope"}"#) }
-        expectError(.invalid, "preferred_channel") {
+        expectCRMError(.invalid, "email") { try f.run("contact.create", #"{"account_id": \#(account), "last_name": "D", "email": "nope"}"#) }
+        expectCRMError(.invalid, "preferred_channel") {
             try f.run("contact.create", #"{"account_id": \#(account), "last_name": "D", "preferred_channel": "fax"}"#)
         }
-        expectError(.invalid, "address", "line1") {
+        expectCRMError(.invalid, "address", "line1") {
             try f.run("contact.create", #"{"account_id": \#(account), "last_name": "D", "address": {"city": "Durban"}}"#)
         }
-        expectError(.invalid, "unknown field 'surname'") {
+        expectCRMError(.invalid, "unknown field 'surname'") {
             try f.run("contact.create", #"{"account_id": \#(account), "last_name": "D", "surname": "D"}"#)
         }
-        expectError(.invalid, "unknown field 'consent'") {
+        expectCRMError(.invalid, "unknown field 'consent'") {
             try f.run("contact.create", #"{"account_id": \#(account), "last_name": "D", "consent": {}}"#)
         }
         #expect(try f.rows("contacts") == 0)
@@ -95,16 +95,16 @@ struct ContactCommandsTests {
         let account = try f.account("A"), closed = try f.account("Closed")
         try f.run("account.archive", #"{"id": \#(closed)}"#)
         let id = try f.contact(account)
-        expectError(.constraint, "archived") { try f.run("contact.update", #"{"id": \#(id), "account_id": \#(closed)}"#) }
-        expectError(.notFound, "account_id") { try f.run("contact.update", #"{"id": \#(id), "account_id": 99}"#) }
-        expectError(.invalid, "last_name", "null") { try f.run("contact.update", #"{"id": \#(id), "last_name": null}"#) }
-        expectError(.invalid, "account_id", "null") { try f.run("contact.update", #"{"id": \#(id), "account_id": null}"#) }
-        expectError(.conflict, "expected_version") { try f.run("contact.update", #"{"id": \#(id), "expected_version": 3, "role": "x"}"#) }
+        expectCRMError(.constraint, "archived") { try f.run("contact.update", #"{"id": \#(id), "account_id": \#(closed)}"#) }
+        expectCRMError(.notFound, "account_id") { try f.run("contact.update", #"{"id": \#(id), "account_id": 99}"#) }
+        expectCRMError(.invalid, "last_name", "null") { try f.run("contact.update", #"{"id": \#(id), "last_name": null}"#) }
+        expectCRMError(.invalid, "account_id", "null") { try f.run("contact.update", #"{"id": \#(id), "account_id": null}"#) }
+        expectCRMError(.conflict, "expected_version") { try f.run("contact.update", #"{"id": \#(id), "expected_version": 3, "role": "x"}"#) }
         #expect(try f.run("contact.get", #"{"id": \#(id)}"#)["version"] == .integer(1))
         let (same, events) = try f.runWithEvents("contact.update", #"{"id": \#(id), "last_name": "Naidoo"}"#)
         #expect(events.isEmpty)
         #expect(same["version"] == .integer(1))
-        expectError(.notFound, "contact 77") { try f.run("contact.update", #"{"id": 77, "role": "x"}"#) }
+        expectCRMError(.notFound, "contact 77") { try f.run("contact.update", #"{"id": 77, "role": "x"}"#) }
     }
 
     @Test func archiveHidesTheContactFromListsAndStopsUpdates() throws {
@@ -116,8 +116,8 @@ struct ContactCommandsTests {
         #expect(archived["archived"] == .bool(true))
         #expect(archived["archived_at"] == .string("2026-12-01T09:30:30Z"))
         #expect(archived["version"] == .integer(2))
-        expectError(.constraint, "archived") { try f.run("contact.archive", #"{"id": \#(gone)}"#) }
-        expectError(.constraint, "archived") { try f.run("contact.update", #"{"id": \#(gone), "role": "x"}"#) }
+        expectCRMError(.constraint, "archived") { try f.run("contact.archive", #"{"id": \#(gone)}"#) }
+        expectCRMError(.constraint, "archived") { try f.run("contact.update", #"{"id": \#(gone), "role": "x"}"#) }
         #expect(try f.ids("contact.list", #"{"account_id": \#(account)}"#) == [kept])
         #expect(try f.ids("contact.list", #"{"account_id": \#(account), "include_archived": true}"#) == [kept, gone])
     }
@@ -194,19 +194,19 @@ struct ContactCommandsTests {
         let f = try Fixture()
         let account = try f.account()
         let id = try f.contact(account)
-        expectError(.invalid, "channel") { try f.run("contact.consent", #"{"contact_id": \#(id), "channel": "fax", "status": "opted_in", "source": "x"}"#) }
-        expectError(.invalid, "channel") { try f.run("contact.consent", #"{"contact_id": \#(id), "status": "opted_in", "source": "x"}"#) }
-        expectError(.invalid, "status") { try f.run("contact.consent", #"{"contact_id": \#(id), "channel": "email", "status": "yes", "source": "x"}"#) }
-        expectError(.invalid, "source") { try f.run("contact.consent", #"{"contact_id": \#(id), "channel": "email", "status": "opted_in"}"#) }
-        expectError(.range, "source") {
+        expectCRMError(.invalid, "channel") { try f.run("contact.consent", #"{"contact_id": \#(id), "channel": "fax", "status": "opted_in", "source": "x"}"#) }
+        expectCRMError(.invalid, "channel") { try f.run("contact.consent", #"{"contact_id": \#(id), "status": "opted_in", "source": "x"}"#) }
+        expectCRMError(.invalid, "status") { try f.run("contact.consent", #"{"contact_id": \#(id), "channel": "email", "status": "yes", "source": "x"}"#) }
+        expectCRMError(.invalid, "source") { try f.run("contact.consent", #"{"contact_id": \#(id), "channel": "email", "status": "opted_in"}"#) }
+        expectCRMError(.range, "source") {
             try f.run("contact.consent", "{\"contact_id\": \(id), \"channel\": \"email\", \"status\": \"opted_in\", \"source\": \(quoted(String(repeating: "s", count: 101)))}")
         }
-        expectError(.invalid, "recorded_at") {
+        expectCRMError(.invalid, "recorded_at") {
             try f.run("contact.consent", #"{"contact_id": \#(id), "channel": "email", "status": "opted_in", "source": "x", "recorded_at": "yesterday"}"#)
         }
-        expectError(.invalid, "contact_id") { try f.run("contact.consent", #"{"channel": "email", "status": "opted_in", "source": "x"}"#) }
-        expectError(.notFound, "contact 99") { try f.run("contact.consent", #"{"contact_id": 99, "channel": "email", "status": "opted_in", "source": "x"}"#) }
-        expectError(.notFound, "contact 99") { try f.run("contact.consent_history", #"{"contact_id": 99}"#) }
+        expectCRMError(.invalid, "contact_id") { try f.run("contact.consent", #"{"channel": "email", "status": "opted_in", "source": "x"}"#) }
+        expectCRMError(.notFound, "contact 99") { try f.run("contact.consent", #"{"contact_id": 99, "channel": "email", "status": "opted_in", "source": "x"}"#) }
+        expectCRMError(.notFound, "contact 99") { try f.run("contact.consent_history", #"{"contact_id": 99}"#) }
         #expect(try f.rows("contact_consents") == 0)
     }
 
@@ -245,17 +245,17 @@ struct ContactCommandsTests {
         let f = try Fixture()
         let account = try f.account()
         let id = try f.contact(account)
-        expectError(.range, "key") {
+        expectCRMError(.range, "key") {
             try f.run("contact.preferences", "{\"contact_id\": \(id), \"set\": {\(quoted(String(repeating: "k", count: 51))): \"v\"}}")
         }
-        expectError(.invalid, "key") { try f.run("contact.preferences", #"{"contact_id": \#(id), "set": {"": "v"}}"#) }
-        expectError(.invalid, "set.size") { try f.run("contact.preferences", #"{"contact_id": \#(id), "set": {"size": ""}}"#) }
-        expectError(.invalid, "set.size") { try f.run("contact.preferences", #"{"contact_id": \#(id), "set": {"size": 42}}"#) }
-        expectError(.range, "set.note") {
+        expectCRMError(.invalid, "key") { try f.run("contact.preferences", #"{"contact_id": \#(id), "set": {"": "v"}}"#) }
+        expectCRMError(.invalid, "set.size") { try f.run("contact.preferences", #"{"contact_id": \#(id), "set": {"size": ""}}"#) }
+        expectCRMError(.invalid, "set.size") { try f.run("contact.preferences", #"{"contact_id": \#(id), "set": {"size": 42}}"#) }
+        expectCRMError(.range, "set.note") {
             try f.run("contact.preferences", "{\"contact_id\": \(id), \"set\": {\"note\": \(quoted(String(repeating: "v", count: 501)))}}")
         }
-        expectError(.invalid, "set") { try f.run("contact.preferences", #"{"contact_id": \#(id), "set": ["size"]}"#) }
-        expectError(.notFound, "contact 5") { try f.run("contact.preferences", #"{"contact_id": 5, "set": {"a": "b"}}"#) }
+        expectCRMError(.invalid, "set") { try f.run("contact.preferences", #"{"contact_id": \#(id), "set": ["size"]}"#) }
+        expectCRMError(.notFound, "contact 5") { try f.run("contact.preferences", #"{"contact_id": 5, "set": {"a": "b"}}"#) }
         #expect(try f.rows("contact_preferences") == 0)
     }
 
@@ -267,7 +267,7 @@ struct ContactCommandsTests {
         let full = try f.run("contact.preferences", #"{"contact_id": \#(id), "set": {\#(hundred)}}"#)
         #expect(full["preferences"]?.keys.count == 100)
         let before = try f.outboxCount()
-        expectError(.range, "100") { try f.run("contact.preferences", #"{"contact_id": \#(id), "set": {"one_more": "v"}}"#) }
+        expectCRMError(.range, "100") { try f.run("contact.preferences", #"{"contact_id": \#(id), "set": {"one_more": "v"}}"#) }
         #expect(try f.rows("contact_preferences") == 100)
         #expect(try f.outboxCount() == before)
         // Replacing a value or swapping one key for another stays within the limit.
@@ -276,6 +276,6 @@ struct ContactCommandsTests {
         #expect(swapped["preferences"]?["k2"] == .string("w"))
         let hundredAndOne = (1...101).map { "\"n\($0)\": \"v\"" }.joined(separator: ", ")
         let other = try f.contact(account, "Other")
-        expectError(.range, "100") { try f.run("contact.preferences", #"{"contact_id": \#(other), "set": {\#(hundredAndOne)}}"#) }
+        expectCRMError(.range, "100") { try f.run("contact.preferences", #"{"contact_id": \#(other), "set": {\#(hundredAndOne)}}"#) }
     }
 }

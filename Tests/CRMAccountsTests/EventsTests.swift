@@ -86,7 +86,7 @@ struct EventsTests {
             ("account.merge", #"{"survivor_id": \#(account), "merged_id": 42}"#),
         ]
         for (command, text) in failures {
-            let error = thrownError { try f.runWithEvents(command, text) }
+            let error = thrownCRMError { try f.runWithEvents(command, text) }
             #expect(error != nil, "\(command) \(text) should fail")
             #expect(try f.outboxCount() == events, "\(command) \(text) wrote an event")
         }
@@ -129,7 +129,7 @@ struct EventsTests {
         try f.store.beginTransaction()
         try f.run("account.create", #"{"name": "A"}"#)
         // A call refused on its input leaves the transaction as it was.
-        expectError(.invalid, "email") { try f.run("account.create", #"{"name": "B", "email": "x"}"#) }
+        expectCRMError(.invalid, "email") { try f.run("account.create", #"{"name": "B", "email": "x"}"#) }
         try f.run("contact.create", #"{"account_id": 1, "last_name": "Dlamini"}"#)
         let events = try f.store.commitTransaction()
         #expect(events.map(\.type) == ["account.created", "contact.created"])

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import CRMAccounts
 import CRMStore
+@_exported import CRMTestSupport
 
 // Shared helpers for the CRMAccounts suites: a store over the accounts schema
 // with a fixed clock, the command table a host reaches through crm_exec, JSON
@@ -111,40 +112,4 @@ extension JSONValue {
         guard case .object(let fields) = decoded else { return self }
         return .object(fields.filter { $0.0 != key })
     }
-}
-
-/// The CRMError `body` throws; records an issue (and returns nil) when it
-/// throws nothing or something else.
-@discardableResult
-func thrownError<T>(sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> T) -> CRMError? {
-    do {
-        let value = try body()
-        Issue.record("expected a CRMError, but the call returned \(value)", sourceLocation: sourceLocation)
-        return nil
-    } catch let error as CRMError {
-        return error
-    } catch {
-        Issue.record("expected a CRMError, got \(type(of: error)): \(error)", sourceLocation: sourceLocation)
-        return nil
-    }
-}
-
-/// Expects `body` to throw a CRMError with `code` whose message contains every one of `fragments`.
-@discardableResult
-func expectError<T>(_ code: ResultCode, _ fragments: String..., sourceLocation: SourceLocation = #_sourceLocation,
-                    _ body: () throws -> T) -> CRMError? {
-    guard let error = thrownError(sourceLocation: sourceLocation, body) else { return nil }
-    #expect(error.code == code, "message: \(error.message)", sourceLocation: sourceLocation)
-    for fragment in fragments {
-        #expect(error.message.contains(fragment), "'\(error.message)' should mention '\(fragment)'", sourceLocation: sourceLocation)
-    }
-    return error
-}
-
-/// Runs `body` with a fresh temporary directory that is removed afterwards.
-func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("crmaccounts-tests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try body(url)
 }

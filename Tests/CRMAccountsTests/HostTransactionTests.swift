@@ -45,7 +45,7 @@ struct HostTransactionTests {
         // The same valid arguments with one misspelt field more: refused
         // after every other field was read and checked, before any write.
         let misspelt = String(valid.dropLast()) + #", "zz_unknown": 1}"#
-        expectError(.invalid, "unknown field 'zz_unknown'") { try f.run(command, misspelt) }
+        expectCRMError(.invalid, "unknown field 'zz_unknown'") { try f.run(command, misspelt) }
         #expect(f.store.abortedTransaction == nil)
         #expect(f.store.connection.inTransaction)
         // The transaction goes on: the command itself still works, and both calls commit.
@@ -66,7 +66,7 @@ struct HostTransactionTests {
         try f.run("contact.preferences", "{\"contact_id\": 1, \"set\": {\(first)}}")
         try f.store.beginTransaction()
         let more = (1...41).map { "\"b\($0)\": \"y\"" }.joined(separator: ", ")
-        expectError(.range, "101 preferences") { try f.run("contact.preferences", "{\"contact_id\": 1, \"set\": {\(more)}}") }
+        expectCRMError(.range, "101 preferences") { try f.run("contact.preferences", "{\"contact_id\": 1, \"set\": {\(more)}}") }
         #expect(f.store.abortedTransaction == nil)
         // Clearing some makes room in the same call.
         let swap = (1...41).map { "\"b\($0)\": \"y\"" } + (1...41).map { "\"a\($0)\": null" }

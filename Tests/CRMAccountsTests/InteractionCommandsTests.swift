@@ -30,8 +30,8 @@ struct InteractionCommandsTests {
 
     @Test func logRequiresAnExistingAccount() throws {
         let f = try Fixture()
-        expectError(.invalid, "account_id") { try f.run("interaction.log", #"{"kind": "call", "occurred_at": "\#(epochText)"}"#) }
-        expectError(.notFound, "account_id", "12") { try f.run("interaction.log", #"{"account_id": 12, "kind": "call", "occurred_at": "\#(epochText)"}"#) }
+        expectCRMError(.invalid, "account_id") { try f.run("interaction.log", #"{"kind": "call", "occurred_at": "\#(epochText)"}"#) }
+        expectCRMError(.notFound, "account_id", "12") { try f.run("interaction.log", #"{"account_id": 12, "kind": "call", "occurred_at": "\#(epochText)"}"#) }
         #expect(try f.rows("interactions") == 0)
         #expect(try f.outboxCount() == 0)
     }
@@ -40,10 +40,10 @@ struct InteractionCommandsTests {
         let f = try Fixture()
         let mine = try f.account("Mine"), theirs = try f.account("Theirs")
         let stranger = try f.contact(theirs)
-        expectError(.invalid, "contact \(stranger)", "account \(theirs)", "account \(mine)") {
+        expectCRMError(.invalid, "contact \(stranger)", "account \(theirs)", "account \(mine)") {
             try f.run("interaction.log", #"{"account_id": \#(mine), "contact_id": \#(stranger), "kind": "call", "occurred_at": "\#(epochText)"}"#)
         }
-        expectError(.notFound, "contact_id", "40") {
+        expectCRMError(.notFound, "contact_id", "40") {
             try f.run("interaction.log", #"{"account_id": \#(mine), "contact_id": 40, "kind": "call", "occurred_at": "\#(epochText)"}"#)
         }
         #expect(try f.rows("interactions") == 0)
@@ -69,7 +69,7 @@ struct InteractionCommandsTests {
         let account = try f.account()
         let note = try f.run("interaction.log", #"{"account_id": \#(account), "kind": "note", "direction": "inbound", "occurred_at": "\#(epochText)"}"#)
         #expect(note["direction"] == .string("inbound"))
-        expectError(.invalid, "direction") {
+        expectCRMError(.invalid, "direction") {
             try f.run("interaction.log", #"{"account_id": \#(account), "kind": "call", "direction": "sideways", "occurred_at": "\#(epochText)"}"#)
         }
     }
@@ -90,30 +90,30 @@ struct InteractionCommandsTests {
     @Test func logArgumentsAreChecked() throws {
         let f = try Fixture()
         let account = try f.account()
-        expectError(.invalid, "kind") { try f.run("interaction.log", #"{"account_id": \#(account), "occurred_at": "\#(epochText)"}"#) }
-        expectError(.invalid, "kind") { try f.run("interaction.log", #"{"account_id": \#(account), "kind": "fax", "occurred_at": "\#(epochText)"}"#) }
-        expectError(.invalid, "occurred_at") { try f.run("interaction.log", #"{"account_id": \#(account), "kind": "call"}"#) }
+        expectCRMError(.invalid, "kind") { try f.run("interaction.log", #"{"account_id": \#(account), "occurred_at": "\#(epochText)"}"#) }
+        expectCRMError(.invalid, "kind") { try f.run("interaction.log", #"{"account_id": \#(account), "kind": "fax", "occurred_at": "\#(epochText)"}"#) }
+        expectCRMError(.invalid, "occurred_at") { try f.run("interaction.log", #"{"account_id": \#(account), "kind": "call"}"#) }
         for bad in ["2026-12-01", "2026-12-01 09:30", "2026-13-01T09:30:00Z", "yesterday", "2026-12-01T09:30:00"] {
-            expectError(.invalid, "occurred_at") { try f.run("interaction.log", #"{"account_id": \#(account), "kind": "call", "occurred_at": "\#(bad)"}"#) }
+            expectCRMError(.invalid, "occurred_at") { try f.run("interaction.log", #"{"account_id": \#(account), "kind": "call", "occurred_at": "\#(bad)"}"#) }
         }
-        expectError(.range, "subject") {
+        expectCRMError(.range, "subject") {
             try f.run("interaction.log", "{\"account_id\": \(account), \"kind\": \"call\", \"occurred_at\": \"\(epochText)\", \"subject\": \(quoted(String(repeating: "s", count: 201)))}")
         }
-        expectError(.range, "body") {
+        expectCRMError(.range, "body") {
             try f.run("interaction.log", "{\"account_id\": \(account), \"kind\": \"call\", \"occurred_at\": \"\(epochText)\", \"body\": \(quoted(String(repeating: "b", count: 20_001)))}")
         }
         let links = Array(repeating: #"{"record_type": "invoice", "record_id": "1"}"#, count: 21).joined(separator: ", ")
-        expectError(.range, "links") {
+        expectCRMError(.range, "links") {
             try f.run("interaction.log", #"{"account_id": \#(account), "kind": "call", "occurred_at": "\#(epochText)", "links": [\#(links)]}"#)
         }
-        expectError(.invalid, "links[0]", "record_id") {
+        expectCRMError(.invalid, "links[0]", "record_id") {
             try f.run("interaction.log", #"{"account_id": \#(account), "kind": "call", "occurred_at": "\#(epochText)", "links": [{"record_type": "invoice"}]}"#)
         }
-        expectError(.invalid, "links[0]", "unknown field 'amount'") {
+        expectCRMError(.invalid, "links[0]", "unknown field 'amount'") {
             try f.run("interaction.log",
                       #"{"account_id": \#(account), "kind": "call", "occurred_at": "\#(epochText)", "links": [{"record_type": "invoice", "record_id": "1", "amount": 5}]}"#)
         }
-        expectError(.invalid, "unknown field 'outcome'") {
+        expectCRMError(.invalid, "unknown field 'outcome'") {
             try f.run("interaction.log", #"{"account_id": \#(account), "kind": "call", "occurred_at": "\#(epochText)", "outcome": "sold"}"#)
         }
         #expect(try f.rows("interactions") == 0)
@@ -123,8 +123,8 @@ struct InteractionCommandsTests {
         #expect(commands.command(named: "interaction.update") == nil)
         #expect(commands.command(named: "interaction.delete") == nil)
         let f = try Fixture()
-        expectError(.invalid, "interaction.update") { try f.run("interaction.update", #"{"id": 1}"#) }
-        expectError(.notFound, "interaction 3") { try f.run("interaction.get", #"{"id": 3}"#) }
+        expectCRMError(.invalid, "interaction.update") { try f.run("interaction.update", #"{"id": 1}"#) }
+        expectCRMError(.notFound, "interaction 3") { try f.run("interaction.get", #"{"id": 3}"#) }
     }
 
     // MARK: List
@@ -144,7 +144,7 @@ struct InteractionCommandsTests {
         #expect(try f.ids("interaction.list", #"{"kind": "call", "account_id": \#(a)}"#) == [call])
         #expect(try f.ids("interaction.list", #"{"kind": "visit"}"#) == [])
         #expect(try f.ids("interaction.list") == [call, email, note, other])
-        expectError(.invalid, "kind") { try f.run("interaction.list", #"{"kind": "fax"}"#) }
+        expectCRMError(.invalid, "kind") { try f.run("interaction.list", #"{"kind": "fax"}"#) }
     }
 
     @Test func fromAndToAreInclusiveAndADateIncludesTheWholeDay() throws {
@@ -165,8 +165,8 @@ struct InteractionCommandsTests {
         #expect(try f.ids("interaction.list", #"{"from": "2026-12-01T12:00:00Z", "to": "2026-12-01T12:00:00Z"}"#) == [middle])
         #expect(try f.ids("interaction.list", #"{"from": "2026-12-01T14:00:00+02:00", "to": "2026-12-01"}"#) == [middle])
         #expect(try f.ids("interaction.list", #"{"from": "2026-12-02", "to": "2026-12-01"}"#) == [])
-        expectError(.invalid, "from") { try f.run("interaction.list", #"{"from": "last week"}"#) }
-        expectError(.invalid, "to") { try f.run("interaction.list", #"{"to": "2026-02-30"}"#) }
+        expectCRMError(.invalid, "from") { try f.run("interaction.list", #"{"from": "last week"}"#) }
+        expectCRMError(.invalid, "to") { try f.run("interaction.list", #"{"to": "2026-02-30"}"#) }
     }
 
     @Test func listIsOrderedByOccurredAtThenID() throws {
@@ -208,8 +208,8 @@ struct InteractionCommandsTests {
         // The order itself: by time, then id.
         let times = try f.run("interaction.list", #"{"limit": 500}"#).items.compactMap { $0["occurred_at"]?.text }
         #expect(times == times.sorted())
-        expectError(.invalid, "cursor") { try f.run("interaction.list", #"{"cursor": "12"}"#) }
-        expectError(.range, "limit") { try f.run("interaction.list", #"{"limit": 0}"#) }
+        expectCRMError(.invalid, "cursor") { try f.run("interaction.list", #"{"cursor": "12"}"#) }
+        expectCRMError(.range, "limit") { try f.run("interaction.list", #"{"limit": 0}"#) }
     }
 
     @Test func getBySourceAndExternalRef() throws {
@@ -219,6 +219,6 @@ struct InteractionCommandsTests {
         let found = try f.run("interaction.get", #"{"source": "phone-system", "external_ref": "CALL-1"}"#)
         #expect(found["id"] == .integer(id))
         #expect(found["external_refs"] == (try args(#"[{"source": "phone-system", "external_ref": "CALL-1"}]"#)))
-        expectError(.notFound, "CALL-2") { try f.run("interaction.get", #"{"source": "phone-system", "external_ref": "CALL-2"}"#) }
+        expectCRMError(.notFound, "CALL-2") { try f.run("interaction.get", #"{"source": "phone-system", "external_ref": "CALL-2"}"#) }
     }
 }

@@ -62,7 +62,7 @@ struct PersonalDataTests {
         #expect(events.first?.record == .object([("id", .integer(contact)), ("account_id", .integer(account)), ("erased_at", .string(epochText))]))
 
         // Not found by the host's reference nor by e-mail any more.
-        expectError(.notFound) { try f.run("contact.get", #"{"source": "ledger", "external_ref": "CT-7"}"#) }
+        expectCRMError(.notFound) { try f.run("contact.get", #"{"source": "ledger", "external_ref": "CT-7"}"#) }
         guard case .array(let byEmail)? = try f.run("contact.list", #"{"email": "thandi.dlamini@example.co.za", "include_archived": true}"#)["items"] else {
             Issue.record("no items")
             return
@@ -85,7 +85,7 @@ struct PersonalDataTests {
             }
         }
         // Replaying the erased interaction's import is a conflict, not a resurrection of its text.
-        expectError(.conflict) {
+        expectCRMError(.conflict) {
             try f.run("interaction.log", "{\"account_id\": \(account), \"kind\": \"visit\", \"occurred_at\": \"\(epochText)\", \"contact_id\": \(contact), \"subject\": \"Farm visit\", \"source\": \"ledger\", \"external_ref\": \"IN-1\"}")
         }
     }
@@ -97,15 +97,15 @@ struct PersonalDataTests {
         // Erasing again changes nothing and announces nothing.
         #expect(try f.run("contact.erase", "{\"id\": \(contact)}")["version"] == f.run("contact.get", "{\"id\": \(contact)}")["version"])
         #expect(try f.outboxCount() == outboxBefore)
-        expectError(.constraint, "was erased") { try f.run("contact.update", "{\"id\": \(contact), \"first_name\": \"Thandi\"}") }
-        expectError(.constraint, "was erased") {
+        expectCRMError(.constraint, "was erased") { try f.run("contact.update", "{\"id\": \(contact), \"first_name\": \"Thandi\"}") }
+        expectCRMError(.constraint, "was erased") {
             try f.run("contact.consent", "{\"contact_id\": \(contact), \"channel\": \"email\", \"status\": \"opted_out\", \"source\": \"x\"}")
         }
-        expectError(.constraint, "was erased") { try f.run("contact.preferences", "{\"contact_id\": \(contact), \"set\": {\"a\": \"b\"}}") }
-        expectError(.constraint, "was erased") {
+        expectCRMError(.constraint, "was erased") { try f.run("contact.preferences", "{\"contact_id\": \(contact), \"set\": {\"a\": \"b\"}}") }
+        expectCRMError(.constraint, "was erased") {
             try f.interaction(account, kind: "call", "\"contact_id\": \(contact)")
         }
-        expectError(.notFound) { try f.run("contact.erase", #"{"id": 999}"#) }
+        expectCRMError(.notFound) { try f.run("contact.erase", #"{"id": 999}"#) }
         // The reference is free: the host may import the person anew.
         let again = try f.contact(account, "Dlamini", #""source": "ledger", "external_ref": "CT-7""#)
         #expect(again != contact)

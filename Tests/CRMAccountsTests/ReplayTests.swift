@@ -55,7 +55,7 @@ struct ReplayTests {
         let f = try Fixture()
         let first = try f.run("account.create", Self.acme)
         let id = try #require(first["id"]?.int)
-        expectError(.conflict, "different \(field)", "CUST-0042", "account \(id)") { try f.run("account.create", replay) }
+        expectCRMError(.conflict, "different \(field)", "CUST-0042", "account \(id)") { try f.run("account.create", replay) }
         #expect(try f.rows("accounts") == 1)
         #expect(try f.eventTypes() == ["account.created"])
         #expect(try f.run("account.get", #"{"id": \#(id)}"#)["name"] == .string("Acme Trading"))
@@ -79,13 +79,13 @@ struct ReplayTests {
 
     @Test func referencesAreBothOrNeitherWithinTheirLengths() throws {
         let f = try Fixture()
-        expectError(.invalid, "source") { try f.run("account.create", #"{"external_ref": "C1", "name": "A"}"#) }
-        expectError(.invalid, "external_ref") { try f.run("account.create", #"{"source": "ledger", "name": "A"}"#) }
-        expectError(.invalid, "external_ref") { try f.run("account.create", #"{"source": "ledger", "external_ref": "", "name": "A"}"#) }
-        expectError(.range, "source") {
+        expectCRMError(.invalid, "source") { try f.run("account.create", #"{"external_ref": "C1", "name": "A"}"#) }
+        expectCRMError(.invalid, "external_ref") { try f.run("account.create", #"{"source": "ledger", "name": "A"}"#) }
+        expectCRMError(.invalid, "external_ref") { try f.run("account.create", #"{"source": "ledger", "external_ref": "", "name": "A"}"#) }
+        expectCRMError(.range, "source") {
             try f.run("account.create", "{\"source\": \(quoted(String(repeating: "s", count: 101))), \"external_ref\": \"C1\", \"name\": \"A\"}")
         }
-        expectError(.range, "external_ref") {
+        expectCRMError(.range, "external_ref") {
             try f.run("account.create", "{\"source\": \"ledger\", \"external_ref\": \(quoted(String(repeating: "r", count: 201))), \"name\": \"A\"}")
         }
         #expect(try f.rows("accounts") == 0)
@@ -94,7 +94,7 @@ struct ReplayTests {
 
     @Test func aFailedCreateDoesNotClaimItsReference() throws {
         let f = try Fixture()
-        expectError(.invalid, "email") {
+        expectCRMError(.invalid, "email") {
             try f.run("account.create", #"{"source": "ledger", "external_ref": "C1", "name": "A", "email": "broken"}"#)
         }
         let made = try f.run("account.create", #"{"source": "ledger", "external_ref": "C1", "name": "A", "email": "a@b.test"}"#)
@@ -127,7 +127,7 @@ struct ReplayTests {
         #expect(second["id"] == first["id"])
         #expect(try f.rows("contacts") == 1)
         #expect(try f.eventTypes() == ["account.created", "contact.created"])
-        expectError(.conflict, "different first_name", "contact") {
+        expectCRMError(.conflict, "different first_name", "contact") {
             try f.run("contact.create",
                       #"{"source": "ledger", "external_ref": "P-7", "account_id": \#(account), "first_name": "Lindi", "last_name": "Dlamini", "email": "l@d.test"}"#)
         }
@@ -146,7 +146,7 @@ struct ReplayTests {
         #expect(second["created_at"] == first["created_at"])
         #expect(try f.rows("interactions") == 1)
         #expect(try f.eventTypes() == ["account.created", "interaction.logged"])
-        expectError(.conflict, "different subject", "interaction") {
+        expectCRMError(.conflict, "different subject", "interaction") {
             try f.run("interaction.log",
                       #"{"source": "phone-system", "external_ref": "CALL-991", "account_id": \#(account), "kind": "call", "direction": "inbound", "subject": "Other", "occurred_at": "2026-11-30T08:00:00Z"}"#)
         }
@@ -185,7 +185,7 @@ struct ReplayTests {
                               #"{"source": "pbx", "external_ref": "CALL-1", "account_id": \#(account), "kind": "call", "occurred_at": "2026-11-30T10:00:00.250Z"}"#)
         #expect(again["replayed"] == .bool(true))
         #expect(again["id"] == logged["id"])
-        expectError(.conflict, "different kind") {
+        expectCRMError(.conflict, "different kind") {
             try f.run("account.create", #"{"source": "ledger", "external_ref": "D1", "name": "Defaults", "kind": "dealer", "tags": ["paint", "tools"]}"#)
         }
         #expect(try f.rows("accounts") == 1)

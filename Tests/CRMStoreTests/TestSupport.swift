@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 @testable import CRMStore
+@_exported import CRMTestSupport
 
-// Shared helpers for the CRMStore suites: temporary directories, stores over
-// a small test schema, and checks on thrown CRMErrors.
+// Shared helpers for the CRMStore suites: stores over a small test schema,
+// files; the CRMError checks and temporary directories are CRMTestSupport's.
 
 /// 2026-12-01T09:30:00Z.
 let testEpoch = Timestamp(secondsSinceEpoch: 1_796_117_400)
@@ -37,21 +38,6 @@ func makeStore(
     try Store(path: path, readOnly: readOnly, clock: clock, migrations: migrations, libraryVersion: testLibraryVersion)
 }
 
-/// Runs `body` with a fresh, empty directory that is removed afterwards.
-@discardableResult
-func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
-    var template = Array((NSTemporaryDirectory() + "/crmstore-tests-XXXXXX").utf8CString)
-    let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in
-        guard let base = buffer.baseAddress else { return false }
-        return mkdtemp(base) != nil
-    }
-    guard made else { throw CRMError(.io, "mkdtemp failed") }
-    let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-    let url = URL(fileURLWithPath: path, isDirectory: true)
-    defer { try? FileManager.default.removeItem(at: url) }
-    return try body(url)
-}
-
 /// The path of `name` inside `directory`.
 func file(_ directory: URL, _ name: String) -> String {
     directory.appendingPathComponent(name).path
@@ -60,43 +46,6 @@ func file(_ directory: URL, _ name: String) -> String {
 /// The bytes of a file, or nil when it does not exist.
 func contents(_ path: String) -> Data? {
     FileManager.default.contents(atPath: path)
-}
-
-/// The CRMError `body` throws; records an issue (and returns nil) when it
-/// throws nothing or something else.
-@discardableResult
-func thrownCRMError<T>(
-    sourceLocation: SourceLocation = #_sourceLocation,
-    _ body: () throws -> T
-) -> CRMError? {
-    do {
-        let value = try body()
-        Issue.record("expected a CRMError, but the call returned \(value)", sourceLocation: sourceLocation)
-        return nil
-    } catch let error as CRMError {
-        return error
-    } catch {
-        Issue.record("expected a CRMError, got \(type(of: error)): \(error)", sourceLocation: sourceLocation)
-        return nil
-    }
-}
-
-/// Expects `body` to throw a CRMError with `code` whose message contains
-/// every one of `fragments`.
-@discardableResult
-func expectCRMError<T>(
-    _ code: ResultCode,
-    _ fragments: String...,
-    sourceLocation: SourceLocation = #_sourceLocation,
-    _ body: () throws -> T
-) -> CRMError? {
-    guard let error = thrownCRMError(sourceLocation: sourceLocation, body) else { return nil }
-    #expect(error.code == code, "message: \(error.message)", sourceLocation: sourceLocation)
-    for fragment in fragments {
-        #expect(error.message.contains(fragment), "'\(error.message)' should mention '\(fragment)'",
-                sourceLocation: sourceLocation)
-    }
-    return error
 }
 
 /// Parses JSON text (test convenience).
