@@ -39,6 +39,22 @@ static void seed(crm_db *db, long long ids[3])
     }
 }
 
+/* Runs `sql` on a closed libcrm file straight through SQLite, as another
+** program (or a newer libcrm) would; `what` names the change in a failure.
+** Returns 1 when it was made. */
+static int alter_file(const char *path, const char *sql, const char *what)
+{
+    sqlite3 *s = NULL;
+    char *err = NULL;
+    int rc = sqlite3_open_v2(path, &s, SQLITE_OPEN_READWRITE, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(s, sql, NULL, NULL, &err);
+    CHECKF(rc == SQLITE_OK, "cannot %s: %s", what, err ? err : sqlite3_errmsg(s));
+    sqlite3_free(err);
+    sqlite3_close(s);
+    return rc == SQLITE_OK;
+}
+
 void test_persistence(void)
 {
     const char *path = fresh("persist.sqlite");
@@ -185,7 +201,6 @@ void test_future_migration(void)
     char sqlpath[512];
     crm_db *db = open_db(path, 0);
     sqlite3 *s = NULL;
-    char *err = NULL;
     unsigned char *bytes;
     long n = -1;
     long long ids[3];
@@ -197,15 +212,8 @@ void test_future_migration(void)
     snprintf(sqlpath, sizeof sqlpath, "%s", path);
 
     /* a newer libcrm applied a migration this one does not know */
-    rc = sqlite3_open_v2(sqlpath, &s, SQLITE_OPEN_READWRITE, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(s,
-                          "INSERT INTO crm_migrations(id, applied_at) VALUES ('9999-future', '2099-01-01T00:00:00Z')",
-                          NULL, NULL, &err);
-    CHECKF(rc == SQLITE_OK, "cannot simulate a newer file (table crm_migrations?): %s", err ? err : sqlite3_errmsg(s));
-    sqlite3_free(err);
-    sqlite3_close(s);
-    if (rc != SQLITE_OK)
+    if (!alter_file(sqlpath, "INSERT INTO crm_migrations(id, applied_at) VALUES ('9999-future', '2099-01-01T00:00:00Z')",
+                    "simulate a newer file (table crm_migrations?)"))
         return;
 
     bytes = file_bytes(sqlpath, &n);
@@ -247,10 +255,8 @@ static void count_heard(const char *event_type, const char *event_json, void *us
 void test_failure_after_write(void)
 {
     const char *path = fresh("fault.sqlite");
-    char sqlpath[512];
     crm_db *db = open_db(path, 0);
-    sqlite3 *s = NULL;
-    char *err = NULL, *r;
+    char *r;
     long long ids[3], kept;
     long n0, ev0;
     int rc, hook = 0;
@@ -258,18 +264,11 @@ void test_failure_after_write(void)
         return;
     seed(db, ids);
     CHECK_RC(db, crm_close(db), CRM_OK);
-    snprintf(sqlpath, sizeof sqlpath, "%s", path);
-    rc = sqlite3_open_v2(sqlpath, &s, SQLITE_OPEN_READWRITE, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(s,
-                          "CREATE TRIGGER planted_fault BEFORE INSERT ON crm_events "
-                          "WHEN NEW.record_json LIKE '%\"name\":\"Faulty%' "
-                          "BEGIN SELECT RAISE(ABORT, 'planted fault'); END",
-                          NULL, NULL, &err);
-    CHECKF(rc == SQLITE_OK, "cannot plant the fault: %s", err ? err : sqlite3_errmsg(s));
-    sqlite3_free(err);
-    sqlite3_close(s);
-    if (rc != SQLITE_OK)
+    if (!alter_file(path,
+                    "CREATE TRIGGER planted_fault BEFORE INSERT ON crm_events "
+                    "WHEN NEW.record_json LIKE '%\"name\":\"Faulty%' "
+                    "BEGIN SELECT RAISE(ABORT, 'planted fault'); END",
+                    "plant the fault"))
         return;
 
     db = open_db(path, 0);
