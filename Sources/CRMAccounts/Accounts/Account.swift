@@ -223,7 +223,12 @@ struct AccountChanges {
         set("national", &account.national, try required(national, "national"))
         setOptional("size_band", &account.sizeBand, sizeBand)
         setOptional("segment", &account.segment, segment)
-        set("tags", &account.tags, try required(tags, "tags").map { Array(Set($0)).sorted() })
+        // Tags and addresses are read back from their stored text only when
+        // sent: going through `set` would parse and rewrite them every time.
+        if let tags = try required(tags, "tags").map({ Array(Set($0)).sorted() }), tags != account.tags {
+            account.tags = tags
+            changed.append("tags")
+        }
         setOptional("region", &account.region, region)
         if let currency = try required(currency, "currency") {
             guard let code = CurrencyCode(currency) else {
@@ -244,7 +249,10 @@ struct AccountChanges {
         setOptional("phone", &account.phone, phone)
         setOptional("website", &account.website, website)
         setOptional("notes", &account.notes, notes)
-        set("addresses", &account.addresses, try required(addresses, "addresses"))
+        if let addresses = try required(addresses, "addresses"), addresses != account.addresses {
+            account.addresses = addresses
+            changed.append("addresses")
+        }
         return changed
     }
 

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Writes one JSON object field by field straight to text, for the records
 /// libcrm returns most (accounts, addresses, references): no intermediate
 /// `JSONValue` tree, one buffer. Keys are static ASCII names.
@@ -78,12 +74,7 @@ public struct JSONObjectWriter: ~Copyable {
     private mutating func string(_ text: String) {
         var utf8 = text
         utf8.withUTF8 { bytes in
-            var plain = true
-            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                plain = false
-                break
-            }
-            if plain {
+            if !JSONWriter.needsEscaping(bytes) {
                 reserve(bytes.count + 2)
                 base[count] = UInt8(ascii: "\"")
                 count += 1

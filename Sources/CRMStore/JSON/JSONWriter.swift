@@ -60,17 +60,19 @@ public enum JSONWriter {
         }
     }
 
+    /// Whether UTF-8 text holds a byte a JSON string must escape
+    /// (a quote, a backslash, a control character).
+    static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C { return true }
+        return false
+    }
+
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
             // Most text needs no escaping: copy it whole.
-            var plain = true
-            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                plain = false
-                break
-            }
-            if plain {
+            if !needsEscaping(bytes) {
                 output.append(contentsOf: bytes)
                 return
             }
