@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "CRMTestSupport", dependencies: ["CRMStore"], path: "Tests/CRMTestSupport"),
         .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMAccountsTests", dependencies: ["CRMAccounts", "CRMStore", "CRMTestSupport"]),
-        .testTarget(name: "CRMTests", dependencies: ["CCRM", "CRM"]),
+        .testTarget(name: "CRMTests", dependencies: ["CCRM", "CRM", "CRMStore"]),
         .testTarget(name: "CRMHarnessTests", dependencies: ["crm-harness"]),
     ]
 )

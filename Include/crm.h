@@ -157,7 +157,10 @@ void crm_free(void *p);
 ** command      the command name, copied.
 ** json_args    a JSON object, copied; NULL means "{}".
 ** json_result  [out] the resulting record as JSON, free with crm_free();
-**              may be NULL when the caller does not want it.
+**              may be NULL when the caller does not want it. The result is
+**              copied out before the call commits: when the copy fails (out
+**              of memory) the call fails with CRM_INTERNAL and has written
+**              nothing, so no hook runs for it.
 **
 ** Outside crm_begin/crm_commit each call is its own transaction. Inside one,
 ** a call refused on its input (bad JSON or field, not found, conflict,
@@ -178,11 +181,13 @@ int crm_exec(crm_db *db, const char *command, const char *json_args,
 
 /* Finds the id of the record the host knows as `external_ref` in `source`
 ** (its customer code, its contact number), the typed shortcut for the
-** lookup a bridge makes most. record_type is "account", "contact" or
-** "interaction". A merged account's references lead to the survivor.
+** lookup a bridge makes most. record_type is any record type a module of
+** the library makes: in this version "account", "contact" and
+** "interaction"; a type that does not exist is CRM_INVALID, and the message
+** lists those that do. A merged account's references lead to the survivor.
 **
 ** out_id  [out] the record's id.
-** Returns CRM_OK, CRM_NOTFOUND, CRM_INVALID, CRM_MISUSE. */
+** Returns CRM_OK, CRM_NOTFOUND, CRM_INVALID, CRM_MISUSE, CRM_BUSY, CRM_IO. */
 int crm_find_by_ref(crm_db *db, const char *record_type, const char *source,
                     const char *external_ref, int64_t *out_id);
 

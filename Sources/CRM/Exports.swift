@@ -118,7 +118,7 @@ public func crm_open(_ path: UnsafePointer<CChar>?, _ flags: Int32, _ out_db: Un
         guard flags & ~CRM_OPEN_READONLY == 0 else { throw CRMError.invalid("crm_open: unknown flags 0x\(String(flags, radix: 16))") }
         let pathText = try CString.string(path, name: "crm_open: path", limit: 4096)
         let store = try Store(path: pathText, readOnly: flags & CRM_OPEN_READONLY != 0,
-                              migrations: Library.migrations, libraryVersion: Library.version)
+                              modules: Library.modules, libraryVersion: Library.version)
         guard let handle = HandleTable.insert(DatabaseHandle(store: store)) else {
             store.close()
             throw CRMError(.internal, "internal: no handle token left")
@@ -159,13 +159,21 @@ public func crm_exec(_ db: OpaquePointer?, _ command: UnsafePointer<CChar>?, _ j
         let name = try CString.string(command, name: "crm_exec: command", limit: 100)
         let bytes = json_args == nil ? Array("{}".utf8) : try CString.bytes(json_args, name: "\(name): json_args", limit: 4 << 20)
         let arguments = try JSONParser.parse(bytes, what: "\(name): json_args")
-        let (result, events) = try handle.serialized {
-            try Library.commands.run(name, arguments: arguments, store: handle.store)
+        // The result is copied out inside the call's transaction, before it
+        // commits: a failed copy fails the call and leaves the file as it was.
+        var copy: UnsafeMutablePointer<CChar>? = nil
+        do {
+            let (_, events) = try handle.serialized {
+                try Library.commands.run(name, arguments: arguments, store: handle.store) { result in
+                    if json_result != nil { copy = try CString.copy(JSONWriter.string(result)) }
+                }
+            }
+            json_result?.pointee = copy
+            return events
+        } catch {
+            free(copy)
+            throw error
         }
-        if let json_result {
-            json_result.pointee = try CString.copy(JSONWriter.string(result))
-        }
-        return events
     }
 }
 
@@ -174,20 +182,15 @@ public func crm_find_by_ref(_ db: OpaquePointer?, _ record_type: UnsafePointer<C
                             _ external_ref: UnsafePointer<CChar>?, _ out_id: UnsafeMutablePointer<Int64>?) -> Int32 {
     onHandle(db, "crm_find_by_ref") { handle in
         let type = try CString.string(record_type, name: "crm_find_by_ref: record_type", limit: 50)
-        guard ["account", "contact", "interaction"].contains(type) else {
-            throw CRMError.invalid("crm_find_by_ref: record_type must be account, contact or interaction; got '\(type)'")
-        }
         let reference = ExternalReference(
             source: try CString.string(source, name: "crm_find_by_ref: source", limit: 400),
             externalRef: try CString.string(external_ref, name: "crm_find_by_ref: external_ref", limit: 800))
         guard let out_id else { throw CRMError.invalid("crm_find_by_ref: out_id must not be NULL") }
-        let id = try handle.serialized {
-            try handle.store.read("crm_find_by_ref") { try ExternalReferences.recordID(handle.store, recordType: type, reference) }
+        out_id.pointee = try handle.serialized {
+            try handle.store.read("crm_find_by_ref") {
+                try handle.store.recordID(type, reference: reference, context: "crm_find_by_ref")
+            }
         }
-        guard let id else {
-            throw CRMError.notFound("\(type) with source '\(reference.source.prefix(100))' and external_ref '\(reference.externalRef.prefix(200))' not found")
-        }
-        out_id.pointee = id
         return []
     }
 }

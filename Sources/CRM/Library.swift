@@ -2,20 +2,20 @@ import CCRM
 import CRMAccounts
 import CRMStore
 
-/// What this build of the library is made of: its version, every module's
-/// migrations and every module's commands. A new capability adds its
-/// migrations and its command list here, and nothing else in the C layer.
+/// What this build of the library is made of: its version and its modules.
+/// A new capability adds its `Module` to `modules`, and nothing else in the
+/// C layer: its migrations, commands, record types (for `crm_find_by_ref`),
+/// account links (for `account.merge`) and personal data (for
+/// `contact.export` and `contact.erase`) come with it.
 enum Library {
     /// "MAJOR.MINOR.PATCH", the same as CRM_VERSION in crm.h.
     static let version = CRM_VERSION
 
-    /// Every module's schema steps, in the order they apply.
-    static let migrations: [Migration] = AccountMigrations.all
+    /// Every module, in the order their migrations apply (the store's own first).
+    static let modules = Modules([
+        AccountsModule.module,
+    ])
 
     /// Every command of every module.
-    static let commands = CommandTable([
-        AccountCommands.all,
-        ContactCommands.all,
-        InteractionCommands.all,
-    ])
+    static var commands: CommandTable { modules.commands }
 }

@@ -1,10 +1,14 @@
 /// One named, append-only schema step. A module lists its migrations in
 /// order; once released, a migration is never edited, only followed by new ones.
 public struct Migration: Sendable {
-    /// Unique across all modules and never reused: "0001-store-outbox".
+    /// Unique across all modules and never reused, numbered inside its
+    /// module's range (`Module.migrationIDs`): "0101-accounts".
     public let id: String
     /// The statements to run, in order, inside the migrating transaction.
-    /// Portable SQL: explicit types, ISO text dates, no reliance on rowids.
+    /// Explicit types and ISO text dates; ids are assigned by libcrm, never
+    /// by SQLite. The DDL is SQLite's own where that saves writes (`INTEGER
+    /// PRIMARY KEY`, `WITHOUT ROWID` child tables, partial indexes); queries
+    /// stay in the SQL both engines share.
     public let statements: [String]
 
     public init(_ id: String, _ statements: [String]) {

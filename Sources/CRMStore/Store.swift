@@ -21,6 +21,9 @@ public final class Store {
     public let clock: any Clock
     /// Whether the handle was opened read-only.
     public let isReadOnly: Bool
+    /// The modules the library is made of: their record types, account
+    /// links and personal data, for the commands that reach across modules.
+    public let modules: Modules
     /// The file's random identity, the first half of every idempotency key.
     public private(set) var fileID = ""
     /// Whether the host opened a transaction with `beginTransaction` (and
@@ -42,11 +45,12 @@ public final class Store {
     /// Sequence values counted in the open write transaction, not yet saved.
     private var sequenceValues: [String: Int64] = [:]
 
-    /// Opens the file and applies pending migrations.
+    /// Opens the file and applies the modules' pending migrations.
     /// - Throws: `CRMError` (`.version` for a newer file, `.corrupt`, `.io`, `.busy`, `.readOnly`).
-    public init(path: String, readOnly: Bool, clock: any Clock = SystemClock(), migrations: [Migration], libraryVersion: String) throws {
+    public init(path: String, readOnly: Bool, clock: any Clock = SystemClock(), modules: Modules, libraryVersion: String) throws {
         self.clock = clock
         self.isReadOnly = readOnly
+        self.modules = modules
         do {
             connection = try Connection(path: path, readOnly: readOnly)
         } catch {
@@ -54,7 +58,7 @@ public final class Store {
         }
         do {
             let connection = self.connection
-            try Migrator(Outbox.migrations + migrations)
+            try Migrator(modules.migrations)
                 .migrate(connection, readOnly: readOnly, now: clock.now(), libraryVersion: libraryVersion) {
                     if path != ":memory:" { try connection.enableWriteAheadLog() }
                 }
@@ -63,6 +67,13 @@ public final class Store {
             connection.close()
             throw CRMError(error)
         }
+    }
+
+    /// Opens the file with the store's own schema and `migrations` and no
+    /// commands: for tests of the store itself.
+    public convenience init(path: String, readOnly: Bool, clock: any Clock = SystemClock(), migrations: [Migration], libraryVersion: String) throws {
+        let module = Module(name: "test", migrationIDs: 0...Int.max, migrations: migrations)
+        try self.init(path: path, readOnly: readOnly, clock: clock, modules: Modules([module]), libraryVersion: libraryVersion)
     }
 
     /// Rolls back any open transaction and closes the file.

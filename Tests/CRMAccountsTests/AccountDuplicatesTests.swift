@@ -153,6 +153,8 @@ struct AccountDuplicatesTests {
         for number in 1...6 { try f.account("Company \(number)", #""email": "same@x.test""#) }
         #expect(try pairs(f).count == 15)
         #expect(try pairs(f, #"{"limit": 4}"#).count == 4)
+        #expect(try f.run("account.duplicates", #"{"limit": 4}"#)["truncated"] == .bool(true))
+        #expect(try f.run("account.duplicates", #"{"limit": 15}"#)["truncated"] == .bool(false))
         expectCRMError(.range, "limit") { try f.run("account.duplicates", #"{"limit": 0}"#) }
         expectCRMError(.range, "limit") { try f.run("account.duplicates", #"{"limit": 501}"#) }
     }

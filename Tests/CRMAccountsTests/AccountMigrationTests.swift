@@ -12,7 +12,7 @@ struct AccountMigrationTests {
             let path = directory.appendingPathComponent("old.db").path
             do {
                 let old = try Store(path: path, readOnly: false, clock: FixedClock(epoch),
-                                    migrations: Array(AccountMigrations.all.prefix(3)), libraryVersion: "0.0.9")
+                                    migrations: Array(AccountsSchema.migrations.prefix(3)), libraryVersion: "0.0.9")
                 defer { old.close() }
                 _ = try old.write("seed") {
                     for (id, name) in [(1, "Tagged Traders"), (2, "Plain Traders")] {

@@ -118,6 +118,10 @@ struct AccountSearchTests {
         #expect(try search(f, "acme").count == 20)
         #expect(try search(f, "acme", limit: 5).count == 5)
         #expect(try search(f, "acme", limit: 100).count == 30)
+        // The answer says when more accounts matched than it shows.
+        #expect(try f.run("account.search", #"{"query": "acme"}"#)["truncated"] == .bool(true))
+        #expect(try f.run("account.search", #"{"query": "acme", "limit": 29}"#)["truncated"] == .bool(true))
+        #expect(try f.run("account.search", #"{"query": "acme", "limit": 30}"#)["truncated"] == .bool(false))
         expectCRMError(.range, "limit") { try f.run("account.search", #"{"query": "acme", "limit": 0}"#) }
         expectCRMError(.range, "limit") { try f.run("account.search", #"{"query": "acme", "limit": 101}"#) }
     }

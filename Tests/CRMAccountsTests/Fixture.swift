@@ -13,7 +13,10 @@ let epoch = Timestamp(secondsSinceEpoch: 1_796_117_400)
 let epochText = "2026-12-01T09:30:00Z"
 
 /// Every command of the accounts module, as the C layer gathers them.
-let commands = CommandTable([AccountCommands.all, ContactCommands.all, InteractionCommands.all])
+/// The accounts module with the store's own, as the library registers them.
+let accountsModules = Modules([AccountsModule.module])
+/// Every command of the accounts module.
+let commands = accountsModules.commands
 
 /// Parses JSON arguments as a host would send them.
 func args(_ text: String) throws -> JSONValue {
@@ -23,14 +26,14 @@ func args(_ text: String) throws -> JSONValue {
 /// A JSON string literal for `text` (quotes and escapes included).
 func quoted(_ text: String) -> String { JSONWriter.string(.string(text)) }
 
-/// One open store with the accounts schema and a fixed clock.
+/// One open store with the accounts module (or the modules given) and a fixed clock.
 final class Fixture {
     let clock: FixedClock
     let store: Store
 
-    init(path: String = ":memory:", clock: FixedClock = FixedClock(epoch)) throws {
+    init(path: String = ":memory:", clock: FixedClock = FixedClock(epoch), modules: Modules = accountsModules) throws {
         self.clock = clock
-        store = try Store(path: path, readOnly: false, clock: clock, migrations: AccountMigrations.all, libraryVersion: "test")
+        store = try Store(path: path, readOnly: false, clock: clock, modules: modules, libraryVersion: "test")
     }
 
     deinit { store.close() }
@@ -38,12 +41,12 @@ final class Fixture {
     /// Runs a command with JSON text arguments; returns its result.
     @discardableResult
     func run(_ command: String, _ text: String = "{}") throws -> JSONValue {
-        try commands.run(command, arguments: args(text), store: store).0
+        try store.modules.commands.run(command, arguments: args(text), store: store).0
     }
 
     /// Runs a command; returns its result and the events it committed.
     func runWithEvents(_ command: String, _ text: String = "{}") throws -> (JSONValue, [Event]) {
-        try commands.run(command, arguments: args(text), store: store)
+        try store.modules.commands.run(command, arguments: args(text), store: store)
     }
 
     /// Creates an account named `name` with extra JSON fields ("\"email\": \"a@b.c\""); returns its id.

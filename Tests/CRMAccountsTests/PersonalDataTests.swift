@@ -110,4 +110,38 @@ struct PersonalDataTests {
         let again = try f.contact(account, "Dlamini", #""source": "ledger", "external_ref": "CT-7""#)
         #expect(again != contact)
     }
+
+    /// Erasure blanks the person's fields in the outbox's past events and
+    /// leaves the rest of the history as it was: versions, flags, the
+    /// `changed` lists, the event types and their order.
+    @Test func erasureKeepsTheHistoryOfTheOutboxAndBlanksOnlyThePerson() throws {
+        let (f, _, contact) = try setUp()
+        try f.run("contact.update", "{\"id\": \(contact), \"role\": \"owner\"}")
+        func contactEvents() throws -> [(type: String, record: JSONValue)] {
+            try f.store.connection.rows(
+                "SELECT type, record_json FROM crm_events WHERE type LIKE 'contact.%' AND type <> 'contact.erased' ORDER BY seq", []
+            ) { ($0.text(0), try args($0.text(1))) }
+        }
+        let before = try contactEvents()
+        try f.run("contact.erase", "{\"id\": \(contact)}")
+        let after = try contactEvents()
+        #expect(after.map(\.type) == before.map(\.type))
+        #expect(after.map(\.type) == ["contact.created", "contact.updated", "contact.updated"])
+        for (old, new) in zip(before, after) {
+            for kept in ["id", "account_id", "version", "archived", "archived_at", "erased", "erased_at", "changed", "created_at", "updated_at"] {
+                #expect(new.record[kept] == old.record[kept], "\(old.type): \(kept) changed")
+            }
+            for blanked in ["first_name", "last_name", "role", "email", "phone", "mobile", "address", "preferences", "external_refs"] {
+                #expect(new.record[blanked] == .null, "\(old.type): \(blanked) kept")
+            }
+            #expect(new.record["consent"]?["email"]?["status"] == old.record["consent"]?["email"]?["status"])
+        }
+        #expect(after.last?.record["changed"] == .array([.string("role")]))
+        #expect(after.last?.record["erased"] == .bool(false))
+        // Consent events keep channel, status and date; only the source goes.
+        let consent = try f.store.connection.rows(
+            "SELECT record_json FROM crm_events WHERE type = 'consent.changed' ORDER BY seq", []) { try args($0.text(0)) }
+        #expect(consent.map { $0["channel"] } == [.string("email"), .string("sms")])
+        #expect(consent.map { $0["source"] } == [.string("erased"), .string("erased")])
+    }
 }

@@ -20,24 +20,20 @@ public enum AccountCommands {
         var account = Account()
         _ = try changes.apply(to: &account, context: arguments.context)
         guard !account.name.isEmpty else { throw CRMError.invalid("\(arguments.context): name is required") }
-        let content = reference == nil ? JSONValue.null : Replay.content(of: account.json)
-        if let replayed = try Replay.previous(store, recordType: "account", reference: reference, content: content,
-                                              context: arguments.context, update: "account.update", load: {
+        return try store.create("account", event: "account.created", reference: reference, content: account.json,
+                                context: arguments.context, update: "account.update", load: {
             try AccountQueries.require(store, id: $0, context: arguments.context).json
         }) {
-            return replayed
+            try checkParent(store, account, context: arguments.context)
+            account.id = try store.nextID("accounts")
+            account.createdAt = store.clock.now()
+            account.updatedAt = account.createdAt
+            try AccountQueries.insert(store, &account)
+            return account.id
+        } record: { references in
+            account.externalRefs = references
+            return account.json
         }
-        try checkParent(store, account, context: arguments.context)
-        account.id = try store.nextID("accounts")
-        account.createdAt = store.clock.now()
-        account.updatedAt = account.createdAt
-        try AccountQueries.insert(store, &account)
-        try Replay.claim(store, recordType: "account", reference: reference, recordID: account.id, content: content)
-        if let reference { account.externalRefs = [reference] }
-        // Written once: the outbox and the result carry the same text.
-        let record = account.json
-        try store.record(event: "account.created", record)
-        return record.adding("replayed", .bool(false))
     }
 
     static func get(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {

@@ -97,6 +97,6 @@ enum AccountDuplicates {
                 ("name_similarity", .double((pair.nameSimilarity * 100).rounded() / 100)),
             ])
         }
-        return .object([("items", .array(items))])
+        return .object([("items", .array(items)), ("truncated", .bool(sorted.count > Int(limit)))])
     }
 }

@@ -1,6 +1,7 @@
 import CRMStore
 
 /// `account.merge`: folds a duplicate account into the one that survives.
+/// What any module keeps per account (its `AccountLink`s) moves with it.
 enum AccountMerge {
     static func merge(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = arguments.context
@@ -15,9 +16,9 @@ enum AccountMerge {
         let connection = store.connection
         let now = store.clock.now()
 
-        let contacts = try connection.run("UPDATE contacts SET account_id = ? WHERE account_id = ?", [.integer(survivorID), .integer(mergedID)])
-        let interactions = try connection.run("UPDATE interactions SET account_id = ? WHERE account_id = ?",
-                                              [.integer(survivorID), .integer(mergedID)])
+        // Every module's rows of the merged account (contacts, interactions,
+        // and whatever later modules declare) move to the survivor.
+        let moved = try store.moveAccountData(from: mergedID, to: survivorID)
         let references = try ExternalReferences.move(store, recordType: "account", from: mergedID, to: survivorID)
         // A survivor below the merged account in the group takes its place,
         // so moving the merged account's children cannot make a cycle.
@@ -66,9 +67,7 @@ enum AccountMerge {
         try store.record(event: "account.merged", .object([
             ("survivor", survivor.json),
             ("merged_id", .integer(mergedID)),
-            ("moved", .object([
-                ("contacts", .integer(Int64(contacts))),
-                ("interactions", .integer(Int64(interactions))),
+            ("moved", .object(moved.map { ($0.name, .integer(Int64($0.moved))) } + [
                 ("external_refs", .integer(Int64(references))),
                 ("child_accounts", .integer(Int64(children))),
             ])),

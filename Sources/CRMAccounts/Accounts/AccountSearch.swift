@@ -1,7 +1,10 @@
 import CRMStore
 
 /// `account.search`: find open accounts by name, e-mail, phone, tax number
-/// or the host's external reference, from one query string.
+/// or the host's external reference, from one query string. The best
+/// matches come first, up to `limit`; `truncated` says more matched: a
+/// narrower query finds them (a search is not paged: its order is by match
+/// kind, not by a key a cursor could hold).
 enum AccountSearch {
     static func search(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let query = try arguments.requiredString("query", length: 1...200)
@@ -35,16 +38,18 @@ enum AccountSearch {
             let pattern = "%" + escapeLike(nameKey) + "%"
             add(try store.connection.rows(
                 "SELECT id FROM accounts WHERE name_key LIKE ? ESCAPE '\\' AND \(open) ORDER BY name_key, id LIMIT ?",
-                [.text(pattern), .integer(limit)]) { $0.integer(0) }, "name")
+                [.text(pattern), .integer(limit + 1)]) { $0.integer(0) }, "name")
         }
+        // One more than the limit is looked for, so the answer can say
+        // whether more accounts match than it shows.
         var items: [JSONValue] = []
-        for (id, reason) in found where items.count < Int(limit) {
+        for (id, reason) in found where items.count <= Int(limit) {
             // A reference can name an archived account: show open accounts only.
             guard let account = try AccountQueries.load(store, id: id),
                   account.archivedAt == nil, account.mergedIntoID == nil else { continue }
             items.append(account.json.adding("matched_on", .string(reason)))
         }
-        return .object([("items", .array(items))])
+        return .object([("items", .array(Array(items.prefix(Int(limit))))), ("truncated", .bool(items.count > Int(limit)))])
     }
 
     /// The text with LIKE's wildcards escaped, so user input matches literally.

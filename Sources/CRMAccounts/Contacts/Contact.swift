@@ -139,7 +139,7 @@ struct ContactChanges {
             set("last_name", \.lastName, lastName)
         }
         setOptional("role", \.role, role)
-        if let email = email.value, !AccountChanges.looksLikeEmail(email) {
+        if let email = email.value, !EmailAddress.looksValid(email) {
             throw CRMError.invalid("\(context): email must look like name@domain")
         }
         setOptional("email", \.email, email)

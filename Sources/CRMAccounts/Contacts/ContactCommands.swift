@@ -11,8 +11,8 @@ public enum ContactCommands {
         Command("contact.consent", .write, recordConsent),
         Command("contact.consent_history", .read, consentHistory),
         Command("contact.preferences", .write, preferences),
-        Command("contact.export", .read, PersonalData.export),
-        Command("contact.erase", .write, PersonalData.erase),
+        Command("contact.export", .read, ContactPersonalData.export),
+        Command("contact.erase", .write, ContactPersonalData.erase),
     ]
 
     static func create(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
@@ -23,22 +23,20 @@ public enum ContactCommands {
         guard changes.lastName.value != nil else { throw CRMError.invalid("\(arguments.context): last_name is required") }
         var contact = Contact()
         _ = try changes.apply(to: &contact, context: arguments.context)
-        let content = reference == nil ? JSONValue.null : Replay.content(of: contact.json)
-        if let replayed = try Replay.previous(store, recordType: "contact", reference: reference, content: content,
-                                              context: arguments.context, update: "contact.update", load: {
+        return try store.create("contact", event: "contact.created", reference: reference, content: contact.json,
+                                context: arguments.context, update: "contact.update", load: {
             try ContactQueries.require(store, id: $0, context: arguments.context).json
         }) {
-            return replayed
+            try requireOpenAccount(store, contact.accountID, context: arguments.context)
+            contact.id = try store.nextID("contacts")
+            contact.createdAt = store.clock.now()
+            contact.updatedAt = contact.createdAt
+            try ContactQueries.insert(store, contact)
+            return contact.id
+        } record: { references in
+            contact.externalRefs = references
+            return contact.json
         }
-        try requireOpenAccount(store, contact.accountID, context: arguments.context)
-        contact.id = try store.nextID("contacts")
-        contact.createdAt = store.clock.now()
-        contact.updatedAt = contact.createdAt
-        try ContactQueries.insert(store, contact)
-        try Replay.claim(store, recordType: "contact", reference: reference, recordID: contact.id, content: content)
-        if let reference { contact.externalRefs = [reference] }
-        try store.record(event: "contact.created", contact.json)
-        return contact.json.adding("replayed", .bool(false))
     }
 
     static func get(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
@@ -54,7 +52,7 @@ public enum ContactCommands {
         try arguments.finish()
         var contact = try ContactQueries.require(store, id: id, context: arguments.context)
         try VersionCheck.check(expectedVersion, actual: contact.version, record: contact.label)
-        try PersonalData.requireNotErased(contact, context: arguments.context)
+        try ContactPersonalData.requireNotErased(contact, context: arguments.context)
         if contact.archivedAt != nil { throw CRMError.constraint("\(arguments.context): \(contact.label) is archived") }
         let changed = try changes.apply(to: &contact, context: "\(arguments.context): \(contact.label)")
         guard !changed.isEmpty else { return contact.json }
@@ -109,7 +107,7 @@ public enum ContactCommands {
         let source = try arguments.requiredString("source", length: 1...100)
         try arguments.finish()
         var contact = try ContactQueries.require(store, id: contactID, context: context)
-        try PersonalData.requireNotErased(contact, context: context)
+        try ContactPersonalData.requireNotErased(contact, context: context)
         if contact.consent[channel]?.status == status { return contact.json }
         try store.connection.run(
             "INSERT INTO contact_consents (id, contact_id, channel, status, recorded_at, source) VALUES (?, ?, ?, ?, ?, ?)",
@@ -155,7 +153,7 @@ public enum ContactCommands {
         }
         try arguments.finish()
         var contact = try ContactQueries.require(store, id: contactID, context: context)
-        try PersonalData.requireNotErased(contact, context: context)
+        try ContactPersonalData.requireNotErased(contact, context: context)
         // Counted before anything is written: a refused call writes nothing.
         var keys = Set(contact.preferences.map(\.key))
         for (key, value) in updates {

@@ -29,7 +29,8 @@ public struct Command: Sendable {
 public struct CommandTable: Sendable {
     private let commands: [String: Command]
 
-    /// Builds the table; a name listed twice keeps the first.
+    /// Builds the table. A name listed twice keeps the first; `Modules.problems`
+    /// reports it, and the library's tests fail on it.
     public init(_ lists: [[Command]]) {
         var commands: [String: Command] = [:]
         for command in lists.joined() where commands[command.name] == nil {
@@ -45,9 +46,13 @@ public struct CommandTable: Sendable {
     public var names: [String] { commands.keys.sorted() }
 
     /// Runs a command against `store` with `arguments` (a JSON object).
+    /// - Parameter beforeCommit: runs with the result inside the call's
+    ///   transaction, before it commits (the C layer copies the result out
+    ///   there, so a failed copy leaves the file as it was).
     /// - Returns: the result and the events committed by the call.
     /// - Throws: `CRMError`; nothing the call wrote survives a throw.
-    public func run(_ name: String, arguments: JSONValue, store: Store) throws -> (JSONValue, [Event]) {
+    public func run(_ name: String, arguments: JSONValue, store: Store,
+                    beforeCommit: (JSONValue) throws -> Void = { _ in }) throws -> (JSONValue, [Event]) {
         guard let command = commands[name] else {
             throw CRMError.invalid("unknown command '\(name.prefix(100))'")
         }
@@ -57,6 +62,7 @@ public struct CommandTable: Sendable {
             let result = try store.read(name) {
                 let result = try command.run(store, &reader)
                 try reader.finish()
+                try beforeCommit(result)
                 return result
             }
             return (result, [])
@@ -64,6 +70,7 @@ public struct CommandTable: Sendable {
             return try store.write(name) {
                 let result = try command.run(store, &reader)
                 try reader.finish()
+                try beforeCommit(result)
                 return result
             }
         }

@@ -8,8 +8,9 @@ import CRMStore
 /// cost a third of the time of `account.create`. Tables keyed by their
 /// parent (preferences, links) are WITHOUT ROWID: the primary key is the
 /// table, one b-tree write per row instead of two.
-public enum AccountMigrations {
-    public static let all: [Migration] = [
+public enum AccountsSchema {
+    /// Migrations 0100-0199, in the order they apply.
+    public static let migrations: [Migration] = [
         Migration("0101-accounts", [
             """
             CREATE TABLE accounts (

@@ -1,5 +1,5 @@
 import Testing
-@testable import CRMAccounts
+@testable import CRMStore
 
 @Suite("normalization")
 struct NormalizationTests {
