@@ -116,24 +116,35 @@ class _Editable(_Records):
         return self._exec("archive", _ident(id, source, external_ref))
 
 
+class Matches(list):
+    """The items of a search or duplicate check, a plain list, with
+    ``truncated``: whether more matched than the limit let through."""
+
+    def __init__(self, answer: Dict[str, Any]):
+        super().__init__(answer.get("items", []))
+        self.truncated: bool = bool(answer.get("truncated", False))
+
+
 class Accounts(_Editable):
     """``db.accounts``: customers (account.* commands)."""
 
     entity = "account"
 
-    def search(self, query: str, limit: Optional[int] = None) -> List[Dict[str, Any]]:
-        """``account.search``: matching open accounts, each with ``matched_on``."""
+    def search(self, query: str, limit: Optional[int] = None) -> "Matches":
+        """``account.search``: matching open accounts, each with ``matched_on``;
+        ``.truncated`` is True when more matched than ``limit`` shows."""
         args: Dict[str, Any] = {"query": query}
         if limit is not None:
             args["limit"] = limit
-        return self._exec("search", args).get("items", [])
+        return Matches(self._exec("search", args))
 
     def duplicates(self, account_id: Optional[int] = None,
-                   limit: Optional[int] = None) -> List[Dict[str, Any]]:
+                   limit: Optional[int] = None) -> "Matches":
         """``account.duplicates``: ``[{"account_id", "duplicate_id", "reasons",
-        "name_similarity"}]``, optionally only the pairs of ``account_id``."""
+        "name_similarity"}]``, optionally only the pairs of ``account_id``;
+        ``.truncated`` is True when more pairs exist than ``limit`` shows."""
         args = _merge(None, {"account_id": account_id, "limit": limit}, drop_none=True)
-        return self._exec("duplicates", args).get("items", [])
+        return Matches(self._exec("duplicates", args))
 
     def merge(self, survivor_id: int, merged_id: int) -> Dict[str, Any]:
         """``account.merge``: moves everything of ``merged_id`` onto

@@ -264,6 +264,16 @@ def test_search(db):
         db.accounts.search("karoo", limit=101)
 
 
+def test_search_and_duplicates_say_when_more_matched(db):
+    for number in range(4):
+        db.accounts.create(name=f"Protea Roofing {number}", email="sales@protea.example")
+    assert db.accounts.search("protea", limit=3).truncated is True
+    everything = db.accounts.search("protea", limit=4)
+    assert len(everything) == 4 and everything.truncated is False
+    assert db.accounts.duplicates(limit=5).truncated is True   # 6 pairs share the e-mail
+    assert db.accounts.duplicates(limit=6).truncated is False
+
+
 def test_duplicates(db):
     a = db.accounts.create(name="Cape Builders (Pty) Ltd", phone="021 555 0199")
     b = db.accounts.create(name="CAPE BUILDERS", phone="0215550199")
