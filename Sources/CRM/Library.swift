@@ -17,5 +17,5 @@ enum Library {
     ])
 
     /// Every command of every module.
-    static var commands: CommandTable { modules.commands }
+    static let commands = modules.commands
 }

@@ -24,7 +24,7 @@ public enum AccountCommands {
                                 context: arguments.context, update: "account.update", load: {
             try AccountQueries.require(store, id: $0, context: arguments.context).json
         }) {
-            try checkParent(store, account, context: arguments.context)
+            try checkParent(store, account.parentAccountID, of: account.id, context: arguments.context)
             account.id = try store.nextID("accounts")
             account.createdAt = store.clock.now()
             account.updatedAt = account.createdAt
@@ -52,7 +52,7 @@ public enum AccountCommands {
         try requireOpen(account, context: arguments.context)
         let changed = try changes.apply(to: &account, context: "\(arguments.context): \(account.label)")
         guard !changed.isEmpty else { return account.json }
-        if changed.contains("parent_account_id") { try checkParent(store, account, context: arguments.context) }
+        if changed.contains("parent_account_id") { try checkParent(store, account.parentAccountID, of: account.id, context: arguments.context) }
         account.version = try VersionCheck.next(account.version, record: account.label)
         account.updatedAt = store.clock.now()
         try AccountQueries.update(store, &account)
@@ -101,15 +101,15 @@ public enum AccountCommands {
     }
 
     /// The parent must exist, be open, and not be the account or one of its children.
-    static func checkParent(_ store: Store, _ account: Account, context: String) throws {
-        guard let parentID = account.parentAccountID else { return }
+    static func checkParent(_ store: Store, _ parentAccountID: Int64?, of accountID: Int64, context: String) throws {
+        guard let parentID = parentAccountID else { return }
         guard let parent = try AccountQueries.load(store, id: parentID) else {
             throw CRMError.notFound("\(context): parent_account_id \(parentID) is not an account")
         }
         if parent.mergedIntoID != nil || parent.archivedAt != nil {
             throw CRMError.constraint("\(context): parent_account_id \(parentID) is archived or merged")
         }
-        if account.id != 0, try AccountQueries.isAncestor(store, account.id, of: parentID) {
+        if accountID != 0, try AccountQueries.isAncestor(store, accountID, of: parentID) {
             throw CRMError.invalid("\(context): parent_account_id \(parentID) would make the account its own ancestor")
         }
     }

@@ -68,6 +68,7 @@ extension Store {
     ///   - record: the made record's JSON, given its references.
     /// - Throws: what `load` and `insert` throw, `.conflict`; check everything
     ///   in `insert` before its first write (check, then write).
+    @inlinable
     public func create(_ recordType: String, event: String, reference: ExternalReference?, content: @autoclosure () -> JSONValue,
                        context: String, update: String?, load: (Int64) throws -> JSONValue,
                        insert: () throws -> Int64, record: ([ExternalReference]) -> JSONValue) throws -> JSONValue {
