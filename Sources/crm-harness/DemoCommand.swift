@@ -31,7 +31,7 @@ extension CRMHarness {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try global.withDatabase { database in
+            try global.withDatabase(create: true) { database in
                 let run = DemoRun(database: database, prose: !global.json)
                 try run.perform()
                 if global.json { print(run.summary.pretty) }

@@ -41,7 +41,7 @@ public final class Connection {
         if !DatabaseFile.isFileless(path) {
             if readOnly || mustExist {
                 if DatabaseFile.isMissing(path) {
-                    throw CRMError.notFound("no such file; nothing was created (the open allows only an existing file)")
+                    throw CRMError.notFound("no such file; nothing was created (an open with CRM_OPEN_EXISTING or CRM_OPEN_READONLY never creates one)")
                 }
             } else {
                 try DatabaseFile.createIfMissing(path, access: access)
