@@ -80,10 +80,12 @@ int crm_abi_version(void);
 #define CRM_INVALID     1  /* bad argument: malformed JSON, unknown command,
                               unknown or mistyped field, invalid UTF-8,
                               a value not allowed for its field */
-#define CRM_NOTFOUND    2  /* the record, command target or hook does not exist */
+#define CRM_NOTFOUND    2  /* the record, command target or hook does not exist;
+                              for crm_open, a missing file it may not create */
 #define CRM_CONFLICT    3  /* a duplicate: the same source + external_ref sent
                               with different content, a stale expected_version,
-                              a record that already exists */
+                              a record that already exists, a crm_backup
+                              destination that already exists */
 #define CRM_CONSTRAINT  4  /* a business rule refused the change (an archived or
                               merged account; later a credit hold) */
 #define CRM_BUSY        5  /* another connection (handle or process) held the

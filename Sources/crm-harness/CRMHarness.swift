@@ -30,10 +30,10 @@ struct CRMHarness: ParsableCommand {
             EXIT STATUS
               0   success
               1   CRM_INVALID      bad argument: malformed JSON, unknown command or field
-              2   CRM_NOTFOUND     the record, command target or hook does not exist
-              3   CRM_CONFLICT     a conflicting replay, a stale expected_version
+              2   CRM_NOTFOUND     the record, command target or hook does not exist; no --db file
+              3   CRM_CONFLICT     a conflicting replay, a stale expected_version, a backup file that exists
               4   CRM_CONSTRAINT   a business rule refused the change
-              5   CRM_BUSY         another connection holds the write lock
+              5   CRM_BUSY         another connection holds the write lock (retrying is safe)
               6   CRM_IO           the file could not be read or written
               7   CRM_CORRUPT      the file is not a libcrm database or is damaged
               8   CRM_RANGE        a value outside its range
