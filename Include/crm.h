@@ -33,11 +33,13 @@
 **
 ** THREADS: a crm_db handle may be used from any thread; calls on one handle
 ** are serialized by the library. Several handles, in one process or in
-** several, may open the same file (WAL mode, 5 s busy timeout); a writer
-** that still cannot get the file gets CRM_BUSY. The library starts no
-** threads of its own. Error messages are kept per handle and per thread.
-** A transaction opened with crm_begin belongs to the handle, not to the
-** thread that opened it.
+** several, may open the same file (WAL mode). One of them writes at a time:
+** a writer waits up to the handle's busy timeout (5 s unless crm_busy_timeout
+** says otherwise) for another's write to end, and then gets CRM_BUSY (see
+** that code for what to do). Readers never wait for a writer. The library
+** starts no threads of its own. Error messages are kept per handle and per
+** thread. A transaction opened with crm_begin belongs to the handle, not to
+** the thread that opened it.
 */
 #ifndef CRM_H
 #define CRM_H
@@ -78,13 +80,22 @@ int crm_abi_version(void);
 #define CRM_INVALID     1  /* bad argument: malformed JSON, unknown command,
                               unknown or mistyped field, invalid UTF-8,
                               a value not allowed for its field */
-#define CRM_NOTFOUND    2  /* the record, command target or hook does not exist */
+#define CRM_NOTFOUND    2  /* the record, command target or hook does not exist;
+                              for crm_open, a missing file it may not create */
 #define CRM_CONFLICT    3  /* a duplicate: the same source + external_ref sent
                               with different content, a stale expected_version,
-                              a record that already exists */
+                              a record that already exists, a crm_backup
+                              destination that already exists */
 #define CRM_CONSTRAINT  4  /* a business rule refused the change (an archived or
                               merged account; later a credit hold) */
-#define CRM_BUSY        5  /* another connection holds the file's write lock */
+#define CRM_BUSY        5  /* another connection (handle or process) held the
+                              file's write lock for longer than the busy
+                              timeout. The call did nothing, so retrying it
+                              is safe: wait a moment and call again (a create
+                              carrying source + external_ref is an idempotent
+                              retry even if an earlier try did get through).
+                              The message names the call. Inside crm_begin
+                              the transaction goes on. See crm_busy_timeout. */
 #define CRM_IO          6  /* the file could not be read or written */
 #define CRM_CORRUPT     7  /* the file is not a libcrm database or is damaged */
 #define CRM_RANGE       8  /* a value outside its range: an amount that
@@ -107,21 +118,40 @@ const char *crm_errstr(int code);
 */
 typedef struct crm_db crm_db;
 
-#define CRM_OPEN_READONLY 0x1  /* open an existing file for reading only */
+#define CRM_OPEN_READONLY     0x1  /* open an existing file for reading only */
+#define CRM_OPEN_EXISTING     0x2  /* open only a file that exists; never create */
+#define CRM_OPEN_GROUP_ACCESS 0x4  /* a file this open creates is 0660, not 0600 */
 
-/* Opens (and creates if missing, unless CRM_OPEN_READONLY) the database at
-** `path`, a file path or ":memory:" for a private in-memory database.
+/* Opens the database at `path`, a file path or ":memory:" for a private
+** in-memory database. A missing file is created, unless CRM_OPEN_READONLY or
+** CRM_OPEN_EXISTING is given: then a missing file is CRM_NOTFOUND and nothing
+** is created (a host that only reads, or a tool given a path by a user,
+** cannot make a new empty database by mistyping a name).
+**
+** A new file holds personal data, so it is created owner-only: mode 0600,
+** whatever the process's umask. With CRM_OPEN_GROUP_ACCESS it is created
+** 0660 instead, for a host whose users share the file through a group.
+** SQLite gives the -wal and -shm files beside it the same mode. An existing
+** file keeps its mode: the flags never change it.
+**
 ** Pending schema migrations run inside one transaction; a file written by a
 ** newer libcrm is refused with CRM_VERSION_ERR and left untouched. A
-** read-only open of a file that needs migrating gives CRM_READONLY.
+** read-only open of a file that needs migrating gives CRM_READONLY. The
+** handle starts with a busy timeout of 5000 ms (crm_busy_timeout).
 **
 ** path    UTF-8 file name, copied.
-** flags   0 or CRM_OPEN_READONLY; other bits give CRM_INVALID.
+** flags   0 or an OR of CRM_OPEN_READONLY, CRM_OPEN_EXISTING and
+**         CRM_OPEN_GROUP_ACCESS (which only matters when the open creates
+**         the file); other bits give CRM_INVALID. With ":memory:" the file
+**         flags have no effect.
 ** out_db  [out] the new handle, to be released with crm_close(). Set to NULL
-**         on failure; the failure's message is then crm_errmsg(NULL).
+**         on failure; the failure's message is then crm_errmsg(NULL), and it
+**         names the file: "crm_open: '/data/crm.sqlite': ...".
 **
-** Returns CRM_OK, CRM_INVALID, CRM_IO, CRM_CORRUPT, CRM_BUSY, CRM_READONLY,
-** CRM_VERSION_ERR. */
+** Returns CRM_OK, CRM_INVALID, CRM_NOTFOUND (a missing file with
+** CRM_OPEN_READONLY or CRM_OPEN_EXISTING), CRM_IO (a file that cannot be
+** created or opened: a missing directory, no permission), CRM_CORRUPT,
+** CRM_BUSY, CRM_READONLY, CRM_VERSION_ERR. */
 int crm_open(const char *path, int flags, crm_db **out_db);
 
 /* Closes a handle. An open crm_begin transaction is rolled back. Every
@@ -130,6 +160,17 @@ int crm_open(const char *path, int flags, crm_db **out_db);
 ** most such uses and returns CRM_MISUSE, but cannot promise to).
 ** Returns CRM_OK, CRM_MISUSE (a handle that is not open). */
 int crm_close(crm_db *db);
+
+/* Sets how long a call on `db` waits for a lock another connection holds
+** (another handle's crm_begin, another process's write) before it gives up
+** with CRM_BUSY. Every handle starts at 5000 ms. 0 fails at once, for a host
+** that would rather retry on its own schedule (or tell its user) than block.
+** The wait is a sleep in the calling thread; the handle is held meanwhile.
+**
+** milliseconds  0 or more.
+** Returns CRM_OK, CRM_RANGE (a negative value; the timeout is unchanged),
+** CRM_MISUSE. */
+int crm_busy_timeout(crm_db *db, int milliseconds);
 
 /* ---------------------------------------------------------------------------
 ** ERRORS
@@ -209,6 +250,42 @@ int crm_find_by_ref(crm_db *db, const char *record_type, const char *source,
 int crm_begin(crm_db *db);
 int crm_commit(crm_db *db);
 int crm_rollback(crm_db *db);
+
+/* ---------------------------------------------------------------------------
+** BACKUPS
+**
+** Copying the database file while a handle has it open can copy a torn
+** database: in WAL mode the newest commits live in the -wal file beside it,
+** and a copy of the two taken at different moments does not fit together.
+** Back up with crm_backup, which any handle may call while other handles and
+** processes go on reading and writing; or copy the file only while no handle
+** anywhere has it open. Never copy a live file with its -wal and -shm by
+** hand.
+*/
+
+/* Writes a consistent copy of the database to a new file at `dest_path`,
+** through SQLite's online backup API: the copy holds every transaction
+** committed when the backup began and none of those committed while it runs
+** (other handles and processes may write meanwhile: they are not blocked,
+** and the copy is not torn). The copy is a libcrm database any crm_open
+** opens; it is created owner-only (0600), as crm_open creates files. A
+** ":memory:" database can be backed up to a file.
+**
+** A backup never overwrites: when a file (or a -wal or -journal file of that
+** name) already exists at dest_path, nothing is written and the call gives
+** CRM_CONFLICT. On any failure no file is left at dest_path.
+**
+** Inside a crm_begin transaction on this handle the call is refused with
+** CRM_MISUSE (the copy would have to include or leave out writes the host
+** has not decided on): end the transaction first, or back up through
+** another handle, which copies the committed state.
+**
+** dest_path  UTF-8 file name of the new copy, copied; not ":memory:".
+** Returns CRM_OK, CRM_INVALID (a NULL, empty or ":memory:" dest_path),
+** CRM_CONFLICT (dest_path exists), CRM_MISUSE (inside crm_begin, a bad
+** handle), CRM_IO (a missing directory, no permission, a full disk),
+** CRM_BUSY. */
+int crm_backup(crm_db *db, const char *dest_path);
 
 /* ---------------------------------------------------------------------------
 ** EVENTS: IN PROCESS

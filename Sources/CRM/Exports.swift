@@ -113,11 +113,19 @@ private func clear<T>(_ out: UnsafeMutablePointer<T?>?) { out?.pointee = nil }
 public func crm_open(_ path: UnsafePointer<CChar>?, _ flags: Int32, _ out_db: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
     clear(out_db)
     let thread = ThreadState.current
+    var pathText: String?
     do {
-        guard let out_db else { throw CRMError.invalid("crm_open: out_db must not be NULL") }
-        guard flags & ~CRM_OPEN_READONLY == 0 else { throw CRMError.invalid("crm_open: unknown flags 0x\(String(flags, radix: 16))") }
-        let pathText = try CString.string(path, name: "crm_open: path", limit: 4096)
-        let store = try Store(path: pathText, readOnly: flags & CRM_OPEN_READONLY != 0,
+        let text = try CString.string(path, name: "crm_open: path", limit: 4096)
+        pathText = text
+        guard let out_db else { throw CRMError.invalid("out_db must not be NULL") }
+        let known = CRM_OPEN_READONLY | CRM_OPEN_EXISTING | CRM_OPEN_GROUP_ACCESS
+        guard flags & ~known == 0 else {
+            throw CRMError.invalid("unknown flags 0x\(String(UInt32(bitPattern: flags & ~known), radix: 16)) "
+                + "(known: CRM_OPEN_READONLY, CRM_OPEN_EXISTING, CRM_OPEN_GROUP_ACCESS)")
+        }
+        let store = try Store(path: text, readOnly: flags & CRM_OPEN_READONLY != 0,
+                              mustExist: flags & CRM_OPEN_EXISTING != 0,
+                              access: flags & CRM_OPEN_GROUP_ACCESS != 0 ? .group : .ownerOnly,
                               modules: Library.modules, libraryVersion: Library.version)
         guard let handle = HandleTable.insert(DatabaseHandle(store: store)) else {
             store.close()
@@ -127,8 +135,12 @@ public func crm_open(_ path: UnsafePointer<CChar>?, _ flags: Int32, _ out_db: Un
         thread.clearMessage(handle: 0)
         return CRM_OK
     } catch {
+        // Every message names the file (when the path could be read at all).
         let failure = CRMError(error)
-        thread.setMessage(failure.message.hasPrefix("crm_open") ? failure.message : "crm_open: \(failure.message)", handle: 0)
+        var detail = Substring(failure.message)
+        if detail.hasPrefix("crm_open: ") { detail = detail.dropFirst("crm_open: ".count) }
+        let message = pathText.map { "crm_open: '\($0)': \(detail)" } ?? "crm_open: \(detail)"
+        thread.setMessage(message, handle: 0)
         return cCode(failure.code)
     }
 }
@@ -147,6 +159,25 @@ public func crm_close(_ db: OpaquePointer?) -> Int32 {
     handle.serialized { handle.store.close() }
     thread.clearMessage(handle: key)
     return CRM_OK
+}
+
+@_cdecl("crm_busy_timeout") @implementation
+public func crm_busy_timeout(_ db: OpaquePointer?, _ milliseconds: Int32) -> Int32 {
+    onHandle(db, "crm_busy_timeout") { handle in
+        try handle.serialized { try handle.store.setBusyTimeout(milliseconds: milliseconds) }
+        return []
+    }
+}
+
+// MARK: Backups
+
+@_cdecl("crm_backup") @implementation
+public func crm_backup(_ db: OpaquePointer?, _ dest_path: UnsafePointer<CChar>?) -> Int32 {
+    onHandle(db, "crm_backup") { handle in
+        let destination = try CString.string(dest_path, name: "crm_backup: dest_path", limit: 4096)
+        try handle.serialized { try handle.store.backup(to: destination) }
+        return []
+    }
 }
 
 // MARK: Commands

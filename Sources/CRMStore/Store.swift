@@ -45,14 +45,22 @@ public final class Store {
     /// Sequence values counted in the open write transaction, not yet saved.
     private var sequenceValues: [String: Int64] = [:]
 
+    /// How long a call waits for another connection's lock before it fails
+    /// with `.busy`, in milliseconds (0: at once).
+    public private(set) var busyTimeout = Connection.defaultBusyTimeout
+
     /// Opens the file and applies the modules' pending migrations.
-    /// - Throws: `CRMError` (`.version` for a newer file, `.corrupt`, `.io`, `.busy`, `.readOnly`).
-    public init(path: String, readOnly: Bool, clock: any Clock = SystemClock(), modules: Modules, libraryVersion: String) throws {
+    ///
+    /// A missing file is created (empty, with `access`'s mode) unless
+    /// `readOnly` or `mustExist`; then it is `.notFound` and nothing is created.
+    /// - Throws: `CRMError` (`.version` for a newer file, `.corrupt`, `.io`, `.busy`, `.readOnly`, `.notFound`).
+    public init(path: String, readOnly: Bool, mustExist: Bool = false, access: FileAccess = .ownerOnly,
+                clock: any Clock = SystemClock(), modules: Modules, libraryVersion: String) throws {
         self.clock = clock
         self.isReadOnly = readOnly
         self.modules = modules
         do {
-            connection = try Connection(path: path, readOnly: readOnly)
+            connection = try Connection(path: path, readOnly: readOnly, mustExist: mustExist, access: access)
         } catch {
             throw CRMError(error)
         }
@@ -71,9 +79,11 @@ public final class Store {
 
     /// Opens the file with the store's own schema and `migrations` and no
     /// commands: for tests of the store itself.
-    public convenience init(path: String, readOnly: Bool, clock: any Clock = SystemClock(), migrations: [Migration], libraryVersion: String) throws {
+    public convenience init(path: String, readOnly: Bool, mustExist: Bool = false, access: FileAccess = .ownerOnly,
+                            clock: any Clock = SystemClock(), migrations: [Migration], libraryVersion: String) throws {
         let module = Module(name: "test", migrationIDs: 0...Int.max, migrations: migrations)
-        try self.init(path: path, readOnly: readOnly, clock: clock, modules: Modules([module]), libraryVersion: libraryVersion)
+        try self.init(path: path, readOnly: readOnly, mustExist: mustExist, access: access, clock: clock,
+                      modules: Modules([module]), libraryVersion: libraryVersion)
     }
 
     /// Rolls back any open transaction and closes the file.
@@ -114,7 +124,7 @@ public final class Store {
         do {
             try connection.begin(immediate: true)
         } catch {
-            throw CRMError(error)
+            throw busyExplained(error, call: "crm_begin", outcome: "no transaction was opened, so retrying crm_begin is safe")
         }
         inHostTransaction = true
         pendingEvents.removeAll()
@@ -189,7 +199,8 @@ public final class Store {
                     // the transaction is exactly as it was.
                     pendingEvents.removeSubrange(mark..<pendingEvents.count)
                     sequenceValues = sequencesBefore
-                    throw failure
+                    throw busyExplained(failure, call: context,
+                                        outcome: "the call wrote nothing and the transaction goes on, so retrying the call is safe" + Store.replayNote)
                 }
                 // Failed part-way through its writes (or SQLite abandoned the
                 // transaction itself): nothing half-written may be committed.
@@ -213,7 +224,7 @@ public final class Store {
             connection.rollback()
             pendingEvents.removeAll()
             sequenceValues.removeAll()
-            throw CRMError(error)
+            throw busyExplained(error, call: context, outcome: "nothing was written, so retrying the call is safe" + Store.replayNote)
         }
     }
 
@@ -230,7 +241,7 @@ public final class Store {
             return result
         } catch {
             connection.rollback()
-            throw CRMError(error)
+            throw busyExplained(error, call: context, outcome: "the call only reads, so retrying it is safe")
         }
     }
 
@@ -261,6 +272,74 @@ public final class Store {
             sequenceValues = sequencesBefore
             if !wroteBefore { callChangesMark = connection.totalChanges }
             throw error
+        }
+    }
+
+    // MARK: Locks held by other connections
+
+    /// Sets how long a call waits for a lock another connection holds
+    /// before it fails with `.busy`.
+    /// - Throws: `.range` for a negative value.
+    public func setBusyTimeout(milliseconds: Int32) throws {
+        guard milliseconds >= 0 else {
+            throw CRMError.range("crm_busy_timeout: milliseconds must be >= 0 (0 fails at once); got \(milliseconds)")
+        }
+        do {
+            try connection.setBusyTimeout(milliseconds: milliseconds)
+        } catch {
+            throw CRMError(error)
+        }
+        busyTimeout = milliseconds
+    }
+
+    private static let replayNote = " (a create carrying source + external_ref is an idempotent retry)"
+
+    /// A `.busy` failure of `call` told as what happened and what to do;
+    /// any other failure unchanged.
+    private func busyExplained(_ error: any Error, call: String, outcome: String) -> CRMError {
+        let failure = CRMError(error)
+        guard failure.code == .busy else { return failure }
+        let waited = busyTimeout == 0 ? "the busy timeout is 0, so it failed at once" : "it waited the busy timeout, \(busyTimeout) ms"
+        return CRMError(.busy, "\(call): the database file is locked by another connection (a writer in this or another process; "
+            + "\(waited)); \(outcome) [\(failure.message)]")
+    }
+
+    // MARK: Backups
+
+    /// Copies the database into a new file at `destination`, created with
+    /// `access`'s mode, through SQLite's online backup API: the copy is the
+    /// last committed state when it began, however other connections write
+    /// meanwhile. Never overwrites: a file already at `destination` (or
+    /// beside it as its -wal or -journal) is `.conflict`.
+    /// - Throws: `.misuse` inside a host transaction, `.invalid` for a
+    ///   destination that is not a file path, `.conflict`, `.io`, `.busy`.
+    public func backup(to destination: String, access: FileAccess = .ownerOnly) throws {
+        guard !inHostTransaction else {
+            throw CRMError.misuse("crm_backup: a transaction is open on this handle (crm_begin); end it with crm_commit or crm_rollback first, or back up through another handle")
+        }
+        guard !DatabaseFile.isFileless(destination) else {
+            throw CRMError.invalid("crm_backup: dest_path must name a file; got '\(destination)'")
+        }
+        for leftover in [destination + "-wal", destination + "-journal"] where !DatabaseFile.isMissing(leftover) {
+            throw CRMError.conflict("crm_backup: '\(leftover)' exists beside '\(destination)'; a backup never overwrites: remove both or choose a new name")
+        }
+        let created: Bool
+        do {
+            created = try DatabaseFile.create(destination, mode: access.mode)
+        } catch {
+            let failure = CRMError(error)
+            throw CRMError(failure.code, "crm_backup: '\(destination)': \(failure.message)")
+        }
+        guard created else {
+            throw CRMError.conflict("crm_backup: '\(destination)' already exists; a backup never overwrites a file: remove it or choose a new name")
+        }
+        do {
+            try connection.backup(to: destination)
+        } catch {
+            DatabaseFile.remove(destination)
+            let failure = busyExplained(error, call: "crm_backup", outcome: "no backup was written, so retrying is safe")
+            throw CRMError(failure.code, failure.message.hasPrefix("crm_backup")
+                ? failure.message : "crm_backup: '\(destination)': \(failure.message); no backup was written")
         }
     }
 

@@ -31,7 +31,7 @@ extension CRMHarness {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try global.withDatabase { database in
+            try global.withDatabase(create: true) { database in
                 let run = DemoRun(database: database, prose: !global.json)
                 try run.perform()
                 if global.json { print(run.summary.pretty) }
@@ -149,6 +149,7 @@ final class DemoRun {
         say()
         say("Done. Run the demo again on \(database.path): the imports replay with the same ids.")
         say("Explore: crm-harness exec account.get '{\"source\": \"ledger\", \"external_ref\": \"\(DemoData.focusCode)\"}' --db \(database.path)")
+        say("Back it up while it is in use: crm-harness backup demo-backup.sqlite --db \(database.path)")
     }
 
     /// A create with source + external_ref. A replay answers the same record; a

@@ -12,7 +12,7 @@ extension CRMHarness {
                 stderr and exits with the CRM_* code. docs/COMMANDS.md lists the commands.
 
                 Examples:
-                  crm-harness exec account.create '{"name": "Highveld Roofing (Pty) Ltd"}'
+                  crm-harness exec account.create '{"name": "Highveld Roofing (Pty) Ltd"}' --create
                   crm-harness exec account.get '{"id": 1}'
                   echo '{"query": "roofing"}' | crm-harness exec account.search -
                 """)

@@ -59,10 +59,10 @@ final class CRMDatabase {
     let path: String
 
     /// crm_open(path, flags, &db). On failure the message is crm_errmsg(NULL).
-    init(path: String, readOnly: Bool = false) throws {
+    init(path: String, readOnly: Bool = false, flags: Int32 = 0) throws {
         self.path = path
         var db: OpaquePointer?
-        let code = crm_open(path, readOnly ? CRM_OPEN_READONLY : 0, &db)
+        let code = crm_open(path, (readOnly ? CRM_OPEN_READONLY : 0) | flags, &db)
         guard code == CRM_OK, let db else {
             let message = String(cString: crm_errmsg(nil))
             if let db { crm_close(db) }  // never expected: out_db is NULL on failure
@@ -130,6 +130,20 @@ final class CRMDatabase {
         } catch {
             throw HarnessFailure(message: "\(command) returned \(error): \(text.prefix(200))")
         }
+    }
+
+    /// crm_busy_timeout.
+    func setBusyTimeout(milliseconds: Int32) throws {
+        let db = try open()
+        let code = crm_busy_timeout(db, milliseconds)
+        guard code == CRM_OK else { throw failure(code, db) }
+    }
+
+    /// crm_backup.
+    func backup(to destination: String) throws {
+        let db = try open()
+        let code = crm_backup(db, destination)
+        guard code == CRM_OK else { throw failure(code, db) }
     }
 
     /// crm_find_by_ref.

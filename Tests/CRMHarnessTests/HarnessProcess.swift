@@ -110,16 +110,23 @@ enum Harness {
     }
 }
 
-/// A temporary directory with a database path in it, removed by `remove()`.
+/// A temporary directory with a database in it, removed by `remove()`.
+/// The database is made as a user starts one (`exec account.list --create`),
+/// since every subcommand but demo opens only an existing file;
+/// `TemporaryDatabase(create: false)` leaves the path free.
 struct TemporaryDatabase {
     let directory: URL
     let path: String
 
-    init() throws {
+    init(create: Bool = true) throws {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("crm-harness-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("crm.sqlite").path
+        if create {
+            let made = try Harness.run(["exec", "account.list", "--create", "--db", path])
+            #expect(made.status == 0, "\(made)")
+        }
     }
 
     func remove() {

@@ -347,10 +347,28 @@ struct ConnectionTests {
     }
 
     @Test func missingDirectoryIsAnIOError() throws {
-        let error = try #require(throws: StoreError.self) {
+        let error = try #require(throws: CRMError.self) {
             try Connection(path: "/nonexistent-dir-for-crm-tests/x/crm.db", readOnly: false)
         }
-        #expect(error.crmError.code == .io)
+        #expect(error.code == .io)
+    }
+
+    @Test func aNewFileIsCreatedWithExactlyItsModeAndAMissingOneMayBeRefused() throws {
+        try withTemporaryDirectory { directory in
+            let old = umask(0o022)
+            defer { umask(old) }
+            for (access, mode) in [(FileAccess.ownerOnly, 0o600), (.group, 0o660)] {
+                let path = file(directory, "mode-\(mode).db")
+                let connection = try Connection(path: path, readOnly: false, access: access)
+                connection.close()
+                let attributes = try FileManager.default.attributesOfItem(atPath: path)
+                #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == mode)
+            }
+            let missing = file(directory, "missing.db")
+            let error = try #require(throws: CRMError.self) { try Connection(path: missing, readOnly: false, mustExist: true) }
+            #expect(error.code == .notFound)
+            #expect(!FileManager.default.fileExists(atPath: missing))
+        }
     }
 
     @Test func crmErrorWrapsEveryKindOfError() {

@@ -727,8 +727,44 @@ struct StoreTests {
     @Test func readOnlyOpenOfAMissingFileFails() throws {
         try withTemporaryDirectory { directory in
             let path = file(directory, "missing.db")
-            expectCRMError(.io) { try makeStore(path, readOnly: true) }
+            expectCRMError(.notFound) { try makeStore(path, readOnly: true) }
             #expect(!FileManager.default.fileExists(atPath: path))
+        }
+    }
+
+    @Test func busyFailuresNameTheCallAndSayRetryingIsSafe() throws {
+        try withTemporaryDirectory { directory in
+            let path = file(directory, "busy.db")
+            let first = try makeStore(path)
+            let second = try makeStore(path)
+            defer { first.close(); second.close() }
+            expectCRMError(.range) { try second.setBusyTimeout(milliseconds: -1) }
+            try second.setBusyTimeout(milliseconds: 0)
+            #expect(second.busyTimeout == 0)
+            try first.beginTransaction()
+            expectCRMError(.busy, "item.add: the database file is locked by another connection") {
+                try second.write("item.add") { try second.insertItem(2, "blocked") }
+            }
+            expectCRMError(.busy, "retrying crm_begin is safe") { try second.beginTransaction() }
+            _ = try first.commitTransaction()
+            _ = try second.write("item.add") { try second.insertItem(2, "after") }
+        }
+    }
+
+    @Test func backupCopiesTheCommittedStateIntoANewFileOnly() throws {
+        try withTemporaryDirectory { directory in
+            let store = try makeStore()
+            defer { store.close() }
+            _ = try store.write("item.add") { try store.insertItem(1, "kept") }
+            let destination = file(directory, "copy.db")
+            try store.backup(to: destination)
+            expectCRMError(.conflict, "already exists") { try store.backup(to: destination) }
+            try store.beginTransaction()
+            expectCRMError(.misuse, "crm_begin") { try store.backup(to: file(directory, "other.db")) }
+            try store.rollbackTransaction()
+            let copy = try makeStore(destination)
+            defer { copy.close() }
+            #expect(try copy.connection.integer("SELECT count(*) FROM test_items") == 1)
         }
     }
 }

@@ -25,6 +25,8 @@ typedef int (*fn_hreg)(crm_db *, const char *, crm_hook_fn, void *, int *);
 typedef int (*fn_hunreg)(crm_db *, int);
 typedef int (*fn_fetch)(crm_db *, const char *, int64_t, int, char **);
 typedef int (*fn_ack)(crm_db *, const char *, int64_t);
+typedef int (*fn_busy)(crm_db *, int);
+typedef int (*fn_backup)(crm_db *, const char *);
 
 static void hook(const char *event_type, const char *event_json, void *user_data)
 {
@@ -49,6 +51,8 @@ int main(void)
     fn_hunreg hu = crm_hook_unregister;
     fn_fetch fe = crm_events_fetch;
     fn_ack ac = crm_events_ack;
+    fn_busy bt = crm_busy_timeout;
+    fn_backup bk = crm_backup;
     crm_hook_fn h = hook;
     crm_db *db = NULL;
     char *json = NULL;
@@ -70,6 +74,8 @@ int main(void)
     for (i = 0; i < sizeof codes / sizeof codes[0]; i++)
         EXPECT(codes[i] == (int)i);
     EXPECT(CRM_OPEN_READONLY == 1);
+    EXPECT(CRM_OPEN_EXISTING == 2);
+    EXPECT(CRM_OPEN_GROUP_ACCESS == 4);
     EXPECT(strcmp(v(), CRM_VERSION) == 0);
     EXPECT(abi() == CRM_ABI_VERSION);
     EXPECT(es(CRM_OK) != NULL);
@@ -90,6 +96,8 @@ int main(void)
         EXPECT(fe(db, "hc", 0, 10, &json) == CRM_OK);
         fr(json);
         EXPECT(ac(db, "hc", 1) == CRM_OK);
+        EXPECT(bt(db, 100) == CRM_OK);
+        EXPECT(bk(db, ":memory:") == CRM_INVALID);
         EXPECT(em(db) != NULL);
         EXPECT(cl(db) == CRM_OK);
     }

@@ -80,7 +80,7 @@ static void test_open(void)
     CHECKF(!file_exists(p), "crm_open(path, 0, NULL) created %s", p);
 
     db = (crm_db *)&db;
-    CHECK_RC(NULL, crm_open(p, 0x2, &db), CRM_INVALID);
+    CHECK_RC(NULL, crm_open(p, 0x8, &db), CRM_INVALID);
     CHECK(db == NULL);
     CHECK_RC(NULL, crm_open(p, -1, &db), CRM_INVALID);
     CHECK_RC(NULL, crm_open(p, CRM_OPEN_READONLY | 0x100, &db), CRM_INVALID);
@@ -102,7 +102,7 @@ static void test_open(void)
 
     /* read-only open of a missing file: refused, nothing created */
     db = (crm_db *)&db;
-    CHECK_RC(NULL, crm_open(p, CRM_OPEN_READONLY, &db), CRM_IO);
+    CHECK_RC(NULL, crm_open(p, CRM_OPEN_READONLY, &db), CRM_NOTFOUND);
     CHECK(db == NULL);
     CHECKF(!file_exists(p), "read-only open created %s", p);
 
@@ -693,6 +693,10 @@ static const struct {
     {"threads", test_threads},
     {"two_handles", test_two_handles},
     {"processes", test_processes},
+    {"open_existing", test_open_existing},
+    {"file_modes", test_file_modes},
+    {"busy", test_busy},
+    {"backup", test_backup},
 };
 
 static void rm_tree(const char *dir)

@@ -30,4 +30,10 @@ void test_two_handles(void);
 void test_processes(void);
 int writer_main(const char *path, const char *tag, int n); /* test_abi --writer PATH TAG N */
 
+/* test_storage.c */
+void test_open_existing(void);
+void test_file_modes(void);
+void test_busy(void);
+void test_backup(void);
+
 #endif

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from . import errors
 from ._lib import ABI_VERSION, library, library_path
-from .database import CRM_OPEN_READONLY, Database, HookCallback
+from .database import (CRM_OPEN_EXISTING, CRM_OPEN_GROUP_ACCESS, CRM_OPEN_READONLY,
+                       Database, HookCallback)
 from .errors import *  # noqa: F401,F403  (exception classes and CRM_* codes)
 from .errors import __all__ as _error_names
 from .records import Accounts, Contacts, Events, Interactions
@@ -42,7 +43,8 @@ def errstr(code: int) -> str:
 
 
 __all__ = [
-    "Database", "HookCallback", "CRM_OPEN_READONLY", "ABI_VERSION",
+    "Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
+    "CRM_OPEN_GROUP_ACCESS", "ABI_VERSION",
     "version", "abi_version", "errstr", "library_path", "errors",
     "Accounts", "Contacts", "Events", "Interactions",
     *_error_names,

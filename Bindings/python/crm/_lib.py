@@ -67,6 +67,8 @@ PROTOTYPES = {
     "crm_events_fetch": (c_int, [c_void_p, c_char_p, c_int64, c_int,
                                  POINTER(c_void_p)]),
     "crm_events_ack": (c_int, [c_void_p, c_char_p, c_int64]),
+    "crm_busy_timeout": (c_int, [c_void_p, c_int]),
+    "crm_backup": (c_int, [c_void_p, c_char_p]),
 }
 
 _lock = threading.Lock()

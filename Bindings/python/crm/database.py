@@ -16,9 +16,12 @@ from . import _lib
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
 from .records import Accounts, Contacts, Events, Interactions
 
-__all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY"]
+__all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
+           "CRM_OPEN_GROUP_ACCESS"]
 
 CRM_OPEN_READONLY = 0x1
+CRM_OPEN_EXISTING = 0x2
+CRM_OPEN_GROUP_ACCESS = 0x4
 
 #: A hook: ``callback(event_type, event)`` with the event as a dict.
 HookCallback = Callable[[str, Dict[str, Any]], Any]
@@ -138,8 +141,12 @@ class Database:
     """A libcrm database: one ``crm_db *`` handle.
 
     ``Database(path=":memory:", readonly=False)`` opens (creating it unless
-    read-only) the file at ``path``.  Use it as a context manager to close it
-    on exit::
+    read-only) the file at ``path``.  ``must_exist=True`` opens only a file
+    that exists (a missing one raises :class:`crm.NotFound` and nothing is
+    created).  A new file is created owner-only (0600); ``group_access=True``
+    creates it 0660 instead (an existing file keeps its mode).
+    ``busy_timeout_ms`` sets :meth:`set_busy_timeout` (default 5000 ms).
+    Use it as a context manager to close it on exit::
 
         with crm.Database("shop.crm") as db:
             acct = db.accounts.create(name="Karoo Farm Supplies")
@@ -150,7 +157,9 @@ class Database:
     """
 
     def __init__(self, path: Union[str, "os.PathLike[str]"] = ":memory:",
-                 readonly: bool = False) -> None:
+                 readonly: bool = False, must_exist: bool = False,
+                 group_access: bool = False,
+                 busy_timeout_ms: Optional[int] = None) -> None:
         self._handle: Optional[c_void_p] = None
         self._hooks: Dict[int, Tuple[str, HookCallback, Any]] = {}
         self._retired: List[Any] = []   # CFUNCTYPE thunks kept alive forever
@@ -159,6 +168,13 @@ class Database:
         self.path = os.fspath(path)
         self.readonly = bool(readonly)
         flags = CRM_OPEN_READONLY if readonly else 0
+        if must_exist:
+            flags |= CRM_OPEN_EXISTING
+        if group_access:
+            flags |= CRM_OPEN_GROUP_ACCESS
+        if busy_timeout_ms is not None:  # checked before anything is opened
+            busy_timeout_ms = _c_integer(busy_timeout_ms, "busy_timeout_ms",
+                                         "crm_busy_timeout", 0, _lib.INT_MAX)
         path_bytes = _c_string(self.path, "path", "crm_open")
         out = c_void_p()
         rc = self._lib.crm_open(path_bytes, flags, byref(out))
@@ -170,6 +186,12 @@ class Database:
         if not out.value:
             raise error_for(13, "crm_open returned CRM_OK but no handle", "crm_open")
         self._handle = out
+        if busy_timeout_ms is not None:
+            try:
+                self.set_busy_timeout(busy_timeout_ms)
+            except BaseException:
+                self.close()
+                raise
 
     # -- the helpers (made on demand: no reference cycle keeps a dropped
     #    Database, and so its handle, alive) ---------------------------------
@@ -328,6 +350,30 @@ class Database:
             _c_string(external_ref, "external_ref", command), byref(out))
         self._check(rc, handle, command)
         return out.value
+
+    # -- locks and backups ---------------------------------------------------------
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """crm_busy_timeout: how long a call waits for a lock another
+        connection holds before it raises :class:`crm.Busy` (5000 ms at
+        open; 0 raises at once).  On Busy nothing was done: retrying is
+        safe, and a create carrying source + external_ref is an idempotent
+        retry.  A negative value raises OutOfRange."""
+        command = "crm_busy_timeout"
+        handle = self._require(command)
+        milliseconds = _c_integer(milliseconds, "milliseconds", command,
+                                  _lib.INT_MIN, _lib.INT_MAX)
+        self._check(self._lib.crm_busy_timeout(handle, milliseconds), handle, command)
+
+    def backup(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """crm_backup: write a consistent copy of the database to the new
+        file ``path`` (owner-only, 0600) while other handles and processes go
+        on writing.  Raises Conflict if ``path`` exists (a backup never
+        overwrites), Misuse inside :meth:`transaction` on this handle."""
+        command = "crm_backup"
+        handle = self._require(command)
+        path_bytes = _c_string(os.fspath(path), "path", command)
+        self._check(self._lib.crm_backup(handle, path_bytes), handle, command)
 
     # -- transactions ----------------------------------------------------------
 

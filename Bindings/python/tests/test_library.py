@@ -113,7 +113,7 @@ def test_null_arguments_are_invalid():
     assert lib.crm_open(None, 0, byref(out)) == crm.CRM_INVALID
     assert out.value is None
     assert lib.crm_open(b":memory:", 0, None) == crm.CRM_INVALID
-    assert lib.crm_open(b":memory:", 0x2, byref(out)) == crm.CRM_INVALID
+    assert lib.crm_open(b":memory:", 0x8, byref(out)) == crm.CRM_INVALID
     assert out.value is None
     assert lib.crm_errmsg(None) != b"not an error"
 

@@ -25,14 +25,33 @@ public final class Connection {
         }
     }
 
+    /// The busy timeout every connection starts with, in milliseconds.
+    public static let defaultBusyTimeout: Int32 = 5000
+
     /// Opens `path` (":memory:" for a private in-memory database).
     ///
     /// Configures WAL journaling, foreign keys and a 5 s busy timeout, and
-    /// checks that the file is an SQLite database.
-    /// - Throws: `StoreError` (cannot open, not a database, busy).
-    public init(path: String, readOnly: Bool) throws {
+    /// checks that the file is an SQLite database. A missing file is created
+    /// first, empty and with `access`'s mode, unless `readOnly` or
+    /// `mustExist`, which open only a file that is there.
+    /// - Throws: `StoreError` (cannot open, not a database, busy); `CRMError`
+    ///   `.notFound` for a missing file that may not be created, `.io` when
+    ///   it cannot be created.
+    public init(path: String, readOnly: Bool, mustExist: Bool = false, access: FileAccess = .ownerOnly) throws {
+        if !DatabaseFile.isFileless(path) {
+            if readOnly || mustExist {
+                if DatabaseFile.isMissing(path) {
+                    throw CRMError.notFound("no such file; nothing was created (an open with CRM_OPEN_EXISTING or CRM_OPEN_READONLY never creates one)")
+                }
+            } else {
+                try DatabaseFile.createIfMissing(path, access: access)
+            }
+        }
         var connection: OpaquePointer?
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+        // Never SQLITE_OPEN_CREATE on a file path: the file was created above
+        // with its mode, or must exist. (":memory:" needs no file.)
+        let create = DatabaseFile.isFileless(path) && !readOnly ? SQLITE_OPEN_CREATE : 0
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | create))
             | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         let code = sqlite3_open_v2(path, &connection, flags, nil)
         guard code == SQLITE_OK, let connection else {
@@ -42,7 +61,7 @@ public final class Connection {
         }
         handle = connection
         do {
-            sqlite3_busy_timeout(connection, 5000)
+            sqlite3_busy_timeout(connection, Connection.defaultBusyTimeout)
             sqlite3_extended_result_codes(connection, 1)
             // Reading the schema fails at once on a file that is not a database.
             try execute("PRAGMA schema_version")
@@ -73,6 +92,47 @@ public final class Connection {
     func enableWriteAheadLog() throws {
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA synchronous = NORMAL")
+    }
+
+    /// How long a statement waits for a lock another connection holds
+    /// before it fails with SQLITE_BUSY; 0 fails at once.
+    public func setBusyTimeout(milliseconds: Int32) throws {
+        let connection = try open()
+        let code = sqlite3_busy_timeout(connection, max(0, milliseconds))
+        guard code == SQLITE_OK else { throw StoreError(connection: connection, code: code, sql: nil) }
+    }
+
+    /// Copies the whole database into the new, empty file at `destination`
+    /// with SQLite's online backup API, in one read transaction: the copy is
+    /// the last committed state when it began, whatever other connections
+    /// write meanwhile (WAL readers do not block writers). The destination
+    /// must exist already (made with its mode by the caller).
+    /// - Throws: `StoreError` (busy, I/O, full disk).
+    func backup(to destination: String) throws {
+        let source = try open()
+        var opened: OpaquePointer?
+        let code = sqlite3_open_v2(destination, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nil)
+        guard code == SQLITE_OK, let target = opened else {
+            let error = StoreError(connection: opened, code: code, sql: nil)
+            sqlite3_close_v2(opened)
+            throw error
+        }
+        var failure: StoreError?
+        if let backup = sqlite3_backup_init(target, "main", source, "main") {
+            // -1: every page in one step, so one read transaction sees one state.
+            let stepped = sqlite3_backup_step(backup, -1)
+            let finished = sqlite3_backup_finish(backup)
+            if stepped != SQLITE_DONE {
+                failure = StoreError(connection: nil, code: stepped == SQLITE_OK ? SQLITE_INTERNAL : stepped, sql: nil)
+            } else if finished != SQLITE_OK {
+                failure = StoreError(connection: target, code: finished, sql: nil)
+            }
+        } else {
+            failure = StoreError(connection: target, code: sqlite3_errcode(target), sql: nil)
+        }
+        let closed = sqlite3_close_v2(target)
+        if let failure { throw failure }
+        guard closed == SQLITE_OK else { throw StoreError(connection: nil, code: closed, sql: nil) }
     }
 
     /// Finalizes every cached statement and closes the file. Idempotent.
