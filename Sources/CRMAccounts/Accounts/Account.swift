@@ -59,8 +59,8 @@ public struct Account: Sendable {
     public var mergedIntoID: Int64?
     public var externalRefs: [ExternalReference] = []
     public var version: Int64 = 1
-    public var createdAt = Timestamp(secondsSinceEpoch: 0)
-    public var updatedAt = Timestamp(secondsSinceEpoch: 0)
+    public var createdAt = Timestamp.epoch
+    public var updatedAt = Timestamp.epoch
 
     public init() {}
 

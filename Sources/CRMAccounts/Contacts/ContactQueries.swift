@@ -23,8 +23,8 @@ enum ContactQueries {
         }
         contact.archivedAt = row.optionalText(10).flatMap(Timestamp.init(rfc3339:))
         contact.version = row.integer(11)
-        contact.createdAt = Timestamp(rfc3339: row.text(12)) ?? Timestamp(secondsSinceEpoch: 0)
-        contact.updatedAt = Timestamp(rfc3339: row.text(13)) ?? Timestamp(secondsSinceEpoch: 0)
+        contact.createdAt = Timestamp(rfc3339: row.text(12)) ?? .epoch
+        contact.updatedAt = Timestamp(rfc3339: row.text(13)) ?? .epoch
         contact.erasedAt = row.optionalText(14).flatMap(Timestamp.init(rfc3339:))
         return contact
     }
@@ -61,7 +61,7 @@ enum ContactQueries {
     static func consent(_ row: Row) -> Consent {
         Consent(channel: Contact.Channel(rawValue: row.text(0)) ?? .email,
                 status: Consent.Status(rawValue: row.text(1)) ?? .optedOut,
-                recordedAt: Timestamp(rfc3339: row.text(2)) ?? Timestamp(secondsSinceEpoch: 0),
+                recordedAt: Timestamp(rfc3339: row.text(2)) ?? .epoch,
                 source: row.text(3))
     }
 

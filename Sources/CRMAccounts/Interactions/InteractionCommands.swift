@@ -129,7 +129,7 @@ public enum InteractionCommands {
         guard let text = try arguments.string(key, length: 1...40).value else { return nil }
         if let date = CalendarDate(text) {
             let start = Timestamp(startOf: date)
-            return (endOfDay ? Timestamp(secondsSinceEpoch: start.secondsSinceEpoch + 86_399) : start).description
+            return (endOfDay ? Timestamp(endOf: date) : start).description
         }
         guard let time = Timestamp(rfc3339: text) else {
             throw CRMError.invalid("\(arguments.context): \(key) must be a date (YYYY-MM-DD) or an RFC 3339 timestamp")
@@ -147,8 +147,8 @@ public enum InteractionCommands {
         interaction.subject = row.optionalText(5)
         interaction.body = row.optionalText(6)
         interaction.performedBy = row.optionalText(7)
-        interaction.occurredAt = Timestamp(rfc3339: row.text(8)) ?? Timestamp(secondsSinceEpoch: 0)
-        interaction.createdAt = Timestamp(rfc3339: row.text(9)) ?? Timestamp(secondsSinceEpoch: 0)
+        interaction.occurredAt = Timestamp(rfc3339: row.text(8)) ?? .epoch
+        interaction.createdAt = Timestamp(rfc3339: row.text(9)) ?? .epoch
         return interaction
     }
 
