@@ -19,7 +19,9 @@ enum ContactQueries {
         contact.mobile = row.optionalText(7)
         contact.preferredChannel = row.optionalText(8).flatMap(Contact.Channel.init(rawValue:))
         contact.address = row.optionalText(9).flatMap { text in
-            (try? JSONParser.parse(Array(text.utf8), what: "address")).flatMap { try? Address.read($0, context: "address") }
+            // Read as stored, not checked again: a country code since dropped from ISO 3166 still reads back.
+            guard let value = try? JSONParser.parse(Array(text.utf8), what: "address"), case .object = value else { return nil }
+            return Address(stored: value)
         }
         contact.archivedAt = row.optionalText(10).flatMap(Timestamp.init(rfc3339:))
         contact.version = row.integer(11)

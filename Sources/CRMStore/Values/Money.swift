@@ -12,7 +12,7 @@ public struct CurrencyCode: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { code }
 
-    private init(checked code: String) { self.code = code }
+    init(checked code: String) { self.code = code }
 
     /// The South African rand, the default currency of a new account.
     public static let zar = CurrencyCode(checked: "ZAR")
