@@ -1,4 +1,5 @@
-/// An ISO 4217 currency code: three capital letters ("ZAR", "USD").
+/// An ISO 4217 currency code: three capital letters ("ZAR", "USD"). Only the
+/// shape is checked here; `Currency(code:)` checks the code is on the list.
 public struct CurrencyCode: Sendable, Hashable, CustomStringConvertible {
     /// The three letters.
     public let code: String
