@@ -28,6 +28,14 @@
 **    dates YYYY-MM-DD, timestamps RFC 3339 UTC ("2026-12-01T09:30:00Z").
 **    An unknown or mistyped field is an error that names the field.
 **    docs/COMMANDS.md documents every command and record.
+**  - Timestamps are kept to the whole second, in the years 1..9999. One sent
+**    with an offset is converted to UTC; a fraction of a second is dropped
+**    (12:00:00.999Z is kept as 12:00:00Z); a leap second, 23:59:60, is kept
+**    as 23:59:59 of the same day. A currency must be an active ISO 4217 code
+**    with a minor unit (not XXX, XTS, XAU...), a country an ISO 3166-1
+**    alpha-2 code, both in capitals; any other is CRM_INVALID naming the field.
+**  - json_args is at most 4 MiB (4194304 bytes; more is CRM_RANGE) and nests
+**    objects and arrays at most 32 levels deep (more is CRM_INVALID).
 **  - A failed call leaves the database file exactly as it was before the
 **    call: nothing it wrote survives, nothing is half-written.
 **

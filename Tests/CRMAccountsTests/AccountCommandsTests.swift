@@ -127,6 +127,23 @@ struct AccountCommandsTests {
         #expect(try f.run("account.create", #"{"name": "A", "currency": "EUR"}"#)["currency"] == .string("EUR"))
     }
 
+    @Test(arguments: ["XYZ", "XXX", "XTS", "XAU", "HRK", "AAA"])
+    func currencyMustBeOnTheISO4217List(currency: String) throws {
+        let f = try Fixture()
+        expectCRMError(.invalid, "currency '\(currency)'", "ISO 4217") {
+            try f.run("account.create", #"{"name": "A", "currency": "\#(currency)"}"#)
+        }
+        let id = try f.account("B")
+        expectCRMError(.invalid, "currency '\(currency)'") { try f.run("account.update", #"{"id": \#(id), "currency": "\#(currency)"}"#) }
+        #expect(try f.rows("accounts") == 1)
+    }
+
+    @Test(arguments: ["JPY", "KWD", "CLF", "UYW", "USN", "XOF"])
+    func currenciesOfEveryMinorUnitAreAccepted(currency: String) throws {
+        let f = try Fixture()
+        #expect(try f.run("account.create", #"{"name": "A", "currency": "\#(currency)"}"#)["currency"] == .string(currency))
+    }
+
     @Test func paymentTermsDaysIsZeroTo365() throws {
         let f = try Fixture()
         expectCRMError(.range, "payment_terms_days") { try f.run("account.create", #"{"name": "A", "payment_terms_days": -1}"#) }
@@ -242,6 +259,12 @@ struct AccountCommandsTests {
             try f.run("account.create", #"{"name": "B", "addresses": [{"line1": "x"}, {"line1": "y", "country": "za"}]}"#)
         }
         expectCRMError(.invalid, "country") { try f.run("account.create", #"{"name": "B", "addresses": [{"line1": "x", "country": "ZAF"}]}"#) }
+        for country in ["XX", "XK", "UK", "EU", "AA"] {
+            expectCRMError(.invalid, "addresses[0]", "country '\(country)'", "ISO 3166") {
+                try f.run("account.create", #"{"name": "B", "addresses": [{"line1": "x", "country": "\#(country)"}]}"#)
+            }
+        }
+        #expect(try f.run("account.create", #"{"name": "C", "addresses": [{"line1": "x", "country": "GB"}]}"#)["addresses"]?.array?.first?["country"] == .string("GB"))
         expectCRMError(.invalid, "kind") { try f.run("account.create", #"{"name": "B", "addresses": [{"line1": "x", "kind": "home"}]}"#) }
         expectCRMError(.invalid, "unknown field 'zip'") {
             try f.run("account.create", #"{"name": "B", "addresses": [{"line1": "x", "zip": "8001"}]}"#)

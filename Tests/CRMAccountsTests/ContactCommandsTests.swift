@@ -59,6 +59,12 @@ struct ContactCommandsTests {
         expectCRMError(.invalid, "preferred_channel") {
             try f.run("contact.create", #"{"account_id": \#(account), "last_name": "D", "preferred_channel": "fax"}"#)
         }
+        expectCRMError(.invalid, "address", "country 'XX'") {
+            try f.run("contact.create", #"{"account_id": \#(account), "last_name": "D", "address": {"line1": "x", "country": "XX"}}"#)
+        }
+        expectCRMError(.invalid, "address", "country") {
+            try f.run("contact.create", #"{"account_id": \#(account), "last_name": "D", "address": {"line1": "x", "country": "za"}}"#)
+        }
         expectCRMError(.invalid, "address", "line1") {
             try f.run("contact.create", #"{"account_id": \#(account), "last_name": "D", "address": {"city": "Durban"}}"#)
         }

@@ -9,7 +9,7 @@ import CRMStore
 // built from text, and checks on thrown CRMErrors.
 
 /// 2026-12-01T09:30:00Z.
-let epoch = Timestamp(secondsSinceEpoch: 1_796_117_400)
+let epoch = Timestamp(secondsSinceEpoch: 1_796_117_400)!
 let epochText = "2026-12-01T09:30:00Z"
 
 /// Every command of the accounts module, as the C layer gathers them.

@@ -190,7 +190,17 @@ struct ArgumentsTests {
     @Test(arguments: [#"{"n": 1.5}"#, #"{"n": 1.0}"#, #"{"n": 1e2}"#])
     func fractionalNumbersAreInvalidForIntegers(_ text: String) throws {
         var args = try arguments(text)
-        expectCRMError(.invalid, "n must be a whole number") { try args.integer("n") }
+        let error = expectCRMError(.invalid, "n must be a whole number, got") { try args.integer("n") }
+        #expect(error?.message.contains("minor units") == false)
+    }
+
+    @Test func onlyMoneyFieldsAreToldAboutMinorUnits() throws {
+        var args = try arguments(#"{"amount_minor": 1.5, "limit": 2.5, "payment_terms_days": 30.5}"#)
+        expectCRMError(.invalid, "amount_minor must be a whole number of minor units, got") { try args.integer("amount_minor") }
+        let limit = expectCRMError(.invalid, "limit must be a whole number, got") { try args.integer("limit") }
+        #expect(limit?.message.contains("minor") == false)
+        let terms = expectCRMError(.invalid, "payment_terms_days must be a whole number, got") { try args.integer("payment_terms_days") }
+        #expect(terms?.message.contains("minor") == false)
     }
 
     @Test(arguments: [#"{"n": "5"}"#, #"{"n": true}"#, #"{"n": [5]}"#])

@@ -13,7 +13,7 @@ struct JSONObjectWriterTests {
         writer.field("open", true)
         writer.field("closed", false)
         writer.field("tags", ["a", "b\"c"])
-        writer.field("at", Timestamp(secondsSinceEpoch: 1_764_581_400))
+        writer.field("at", Timestamp(secondsSinceEpoch: 1_764_581_400)!)
         writer.field("nested", .object([("x", .array([.integer(1), .null]))]))
         let tree = JSONValue.object([
             ("id", .integer(42)), ("name", .string("Zoë \"Q\" \\ Ltd\n")), ("missing", .null), ("limit", .integer(Int64.min)),

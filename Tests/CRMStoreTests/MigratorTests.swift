@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Migrator")
 struct MigratorTests {
-    private let now = Timestamp(secondsSinceEpoch: 1_796_117_400)
+    private let now = Timestamp(secondsSinceEpoch: 1_796_117_400)!
 
     private let first = Migration("0100-first", ["CREATE TABLE m_first (id BIGINT NOT NULL PRIMARY KEY, name TEXT NOT NULL)"])
     private let second = Migration("0101-second", [

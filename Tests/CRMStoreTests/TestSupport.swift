@@ -7,7 +7,7 @@ import Testing
 // files; the CRMError checks and temporary directories are CRMTestSupport's.
 
 /// 2026-12-01T09:30:00Z.
-let testEpoch = Timestamp(secondsSinceEpoch: 1_796_117_400)
+let testEpoch = Timestamp(secondsSinceEpoch: 1_796_117_400)!
 
 /// The library version the tests claim to be.
 let testLibraryVersion = "0.0.0-test"

@@ -9,31 +9,31 @@ struct TimestampTests {
     // MARK: Writing
 
     @Test func writesRFC3339InUTC() {
-        #expect(Timestamp(secondsSinceEpoch: 0).description == "1970-01-01T00:00:00Z")
-        #expect(Timestamp(secondsSinceEpoch: 1_796_117_400).description == "2026-12-01T09:30:00Z")
-        #expect(Timestamp(secondsSinceEpoch: 951_868_799).description == "2000-02-29T23:59:59Z")
-        #expect(Timestamp(secondsSinceEpoch: 253_402_300_799).description == "9999-12-31T23:59:59Z")
+        #expect(Timestamp(secondsSinceEpoch: 0)!.description == "1970-01-01T00:00:00Z")
+        #expect(Timestamp(secondsSinceEpoch: 1_796_117_400)!.description == "2026-12-01T09:30:00Z")
+        #expect(Timestamp(secondsSinceEpoch: 951_868_799)!.description == "2000-02-29T23:59:59Z")
+        #expect(Timestamp(secondsSinceEpoch: 253_402_300_799)!.description == "9999-12-31T23:59:59Z")
     }
 
     @Test func writesInstantsBefore1970() {
-        #expect(Timestamp(secondsSinceEpoch: -1).description == "1969-12-31T23:59:59Z")
-        #expect(Timestamp(secondsSinceEpoch: -86_400).description == "1969-12-31T00:00:00Z")
-        #expect(Timestamp(secondsSinceEpoch: -86_401).description == "1969-12-30T23:59:59Z")
-        #expect(Timestamp(secondsSinceEpoch: -62_135_596_800).description == "0001-01-01T00:00:00Z")
+        #expect(Timestamp(secondsSinceEpoch: -1)!.description == "1969-12-31T23:59:59Z")
+        #expect(Timestamp(secondsSinceEpoch: -86_400)!.description == "1969-12-31T00:00:00Z")
+        #expect(Timestamp(secondsSinceEpoch: -86_401)!.description == "1969-12-30T23:59:59Z")
+        #expect(Timestamp(secondsSinceEpoch: -62_135_596_800)!.description == "0001-01-01T00:00:00Z")
     }
 
     @Test func dateIsTheUTCDay() {
-        #expect(Timestamp(secondsSinceEpoch: 1_796_117_400).date.description == "2026-12-01")
-        #expect(Timestamp(secondsSinceEpoch: -1).date.description == "1969-12-31")
+        #expect(Timestamp(secondsSinceEpoch: 1_796_117_400)!.date.description == "2026-12-01")
+        #expect(Timestamp(secondsSinceEpoch: -1)!.date.description == "1969-12-31")
         #expect(Timestamp(startOf: CalendarDate("2026-12-01")!).secondsSinceEpoch == 1_796_083_200)
     }
 
     @Test func textSortsInTimeOrder() {
         let instants: [Int64] = [0, 59, 60, 3_599, 86_399, 86_400, 1_796_117_400, 253_402_300_799]
-        let texts = instants.map { Timestamp(secondsSinceEpoch: $0).description }
+        let texts = instants.map { Timestamp(secondsSinceEpoch: $0)!.description }
         #expect(texts == texts.sorted())
-        #expect(Timestamp(secondsSinceEpoch: 1) < Timestamp(secondsSinceEpoch: 2))
-        #expect(!(Timestamp(secondsSinceEpoch: 2) < Timestamp(secondsSinceEpoch: 2)))
+        #expect(Timestamp(secondsSinceEpoch: 1)! < Timestamp(secondsSinceEpoch: 2)!)
+        #expect(!(Timestamp(secondsSinceEpoch: 2)! < Timestamp(secondsSinceEpoch: 2)!))
     }
 
     // MARK: Parsing
@@ -69,9 +69,34 @@ struct TimestampTests {
         #expect(parse("2016-12-31T23:59:60Z")?.description == "2016-12-31T23:59:59Z")
     }
 
+    @Test func secondsOutsideTheYears1To9999AreRefused() {
+        #expect(Timestamp.validSeconds == -62_135_596_800...253_402_300_799)
+        #expect(Timestamp(secondsSinceEpoch: 253_402_300_799)?.description == "9999-12-31T23:59:59Z")
+        #expect(Timestamp(secondsSinceEpoch: 253_402_300_800) == nil)
+        #expect(Timestamp(secondsSinceEpoch: -62_135_596_800)?.description == "0001-01-01T00:00:00Z")
+        #expect(Timestamp(secondsSinceEpoch: -62_135_596_801) == nil)
+        #expect(Timestamp(secondsSinceEpoch: Int64.max) == nil)
+        #expect(Timestamp(secondsSinceEpoch: Int64.min) == nil)
+    }
+
+    @Test func clampingStopsAtTheEndsOfTheRange() {
+        #expect(Timestamp(clamping: Int64.max).description == "9999-12-31T23:59:59Z")
+        #expect(Timestamp(clamping: Int64.min).description == "0001-01-01T00:00:00Z")
+        #expect(Timestamp(clamping: 1_796_117_400) == testEpoch)
+        #expect(Timestamp.epoch.description == "1970-01-01T00:00:00Z")
+    }
+
+    @Test func startAndEndOfADay() throws {
+        let last = try #require(CalendarDate("9999-12-31"))
+        #expect(Timestamp(startOf: last).description == "9999-12-31T00:00:00Z")
+        #expect(Timestamp(endOf: last).description == "9999-12-31T23:59:59Z")
+        #expect(Timestamp(endOf: try #require(CalendarDate("0001-01-01"))).description == "0001-01-01T23:59:59Z")
+        #expect(Timestamp(endOf: last).date == last)
+    }
+
     @Test func roundTripsItsOwnText() {
         for seconds: Int64 in [-62_135_596_800, -1, 0, 1, 951_868_800, 1_796_117_400, 253_402_300_799] {
-            let instant = Timestamp(secondsSinceEpoch: seconds)
+            let instant = Timestamp(secondsSinceEpoch: seconds)!
             #expect(Timestamp(rfc3339: instant.description) == instant)
         }
     }
@@ -119,8 +144,18 @@ struct TimestampTests {
         #expect(clock.now() == testEpoch)
         clock.advance(seconds: 90)
         #expect(clock.now().description == "2026-12-01T09:31:30Z")
-        clock.set(Timestamp(secondsSinceEpoch: 0))
+        clock.set(Timestamp(secondsSinceEpoch: 0)!)
         #expect(clock.now().secondsSinceEpoch == 0)
+    }
+
+    @Test func fixedClockStopsAtTheEndsOfTheRange() {
+        let clock = FixedClock(testEpoch)
+        clock.advance(seconds: Int64.max)
+        #expect(clock.now().description == "9999-12-31T23:59:59Z")
+        clock.advance(seconds: Int64.max)
+        #expect(clock.now().description == "9999-12-31T23:59:59Z")
+        clock.advance(seconds: Int64.min)
+        #expect(clock.now().description == "0001-01-01T00:00:00Z")
     }
 
     @Test func systemClockIsNearFoundationsClock() {
@@ -138,9 +173,20 @@ struct CalendarDateTests {
         #expect(CalendarDate("2024-02-29")?.daysSinceEpoch == 19_782)
         #expect(CalendarDate("0001-01-01")?.daysSinceEpoch == -719_162)
         #expect(CalendarDate("9999-12-31")?.daysSinceEpoch == 2_932_896)
-        #expect(CalendarDate(daysSinceEpoch: -719_162).description == "0001-01-01")
-        #expect(CalendarDate(daysSinceEpoch: 19_782).description == "2024-02-29")
-        #expect(CalendarDate(daysSinceEpoch: -1).description == "1969-12-31")
+        #expect(CalendarDate(daysSinceEpoch: -719_162)!.description == "0001-01-01")
+        #expect(CalendarDate(daysSinceEpoch: 19_782)!.description == "2024-02-29")
+        #expect(CalendarDate(daysSinceEpoch: -1)!.description == "1969-12-31")
+    }
+
+    @Test func daysOutsideTheYears1To9999AreRefused() {
+        #expect(CalendarDate.validDays == -719_162...2_932_896)
+        #expect(CalendarDate(daysSinceEpoch: 2_932_896)?.description == "9999-12-31")
+        #expect(CalendarDate(daysSinceEpoch: 2_932_897) == nil)
+        #expect(CalendarDate(daysSinceEpoch: -719_162)?.description == "0001-01-01")
+        #expect(CalendarDate(daysSinceEpoch: -719_163) == nil)
+        #expect(CalendarDate(daysSinceEpoch: Int64.max) == nil)
+        #expect(CalendarDate(daysSinceEpoch: Int64.min) == nil)
+        #expect(CalendarDate(daysSinceEpoch: 0)?.adding(days: Int64.min) == nil)
     }
 
     @Test func leapYearRules() {
@@ -176,7 +222,7 @@ struct CalendarDateTests {
         let last = try #require(CalendarDate("9999-12-31")).daysSinceEpoch
         var failures = 0
         for days in stride(from: first, through: last, by: 13) {
-            let date = CalendarDate(daysSinceEpoch: days)
+            let date = CalendarDate(daysSinceEpoch: days)!
             let (year, month, day) = date.components
             if CalendarDate(year: year, month: month, day: day) != date { failures += 1 }
             if CalendarDate(date.description) != date { failures += 1 }
@@ -196,7 +242,7 @@ struct CalendarDateTests {
         for days in stride(from: Int64(-100_000), through: 1_000_000, by: 997) {
             let date = Date(timeIntervalSince1970: TimeInterval(days) * 86_400)
             let parts = calendar.dateComponents([.year, .month, .day], from: date)
-            let ours = CalendarDate(daysSinceEpoch: days).components
+            let ours = CalendarDate(daysSinceEpoch: days)!.components
             #expect(ours.year == Int64(parts.year ?? 0) && ours.month == Int64(parts.month ?? 0) && ours.day == Int64(parts.day ?? 0),
                     "day \(days): \(ours) vs \(parts)")
         }

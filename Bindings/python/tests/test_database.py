@@ -240,6 +240,32 @@ def test_value_outside_its_set_is_invalid(db):
         assert field in info.value.message, (field, info.value.message)
 
 
+def test_currency_and_country_must_be_on_the_iso_lists(db):
+    for value in ("XYZ", "XXX", "XAU", "HRK"):
+        with pytest.raises(crm.InvalidArgument) as info:
+            db.exec("account.create", {"name": "ISO", "currency": value})
+        assert f"currency '{value}'" in info.value.message, info.value.message
+    for value in ("XX", "UK", "XK"):
+        with pytest.raises(crm.InvalidArgument) as info:
+            db.exec("account.create", {"name": "ISO", "addresses": [{"line1": "x", "country": value}]})
+        assert f"country '{value}'" in info.value.message, info.value.message
+    assert db.accounts.list()["items"] == []
+    assert db.accounts.create(name="Tokyo", currency="JPY",
+                              addresses=[{"line1": "x", "country": "JP"}])["currency"] == "JPY"
+
+
+def test_minor_units_are_named_only_for_money(db):
+    with pytest.raises(crm.InvalidArgument) as info:
+        db.exec("account.create", {"name": "x", "credit_limit_minor": 12.5})
+    assert "whole number of minor units" in info.value.message
+    for command, args in (("account.create", {"name": "x", "payment_terms_days": 30.5}),
+                          ("account.list", {"limit": 2.5})):
+        with pytest.raises(crm.InvalidArgument) as info:
+            db.exec(command, args)
+        assert "must be a whole number, got" in info.value.message, info.value.message
+        assert "minor" not in info.value.message
+
+
 def test_malformed_json_is_invalid(db):
     for text in ('{"name": "x"', "not json", '["name"]', '"name"', ""):
         with pytest.raises(crm.InvalidArgument):

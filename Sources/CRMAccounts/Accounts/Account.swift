@@ -59,8 +59,8 @@ public struct Account: Sendable {
     public var mergedIntoID: Int64?
     public var externalRefs: [ExternalReference] = []
     public var version: Int64 = 1
-    public var createdAt = Timestamp(secondsSinceEpoch: 0)
-    public var updatedAt = Timestamp(secondsSinceEpoch: 0)
+    public var createdAt = Timestamp.epoch
+    public var updatedAt = Timestamp.epoch
 
     public init() {}
 
@@ -231,10 +231,13 @@ struct AccountChanges {
         }
         setOptional("region", &account.region, region)
         if let currency = try required(currency, "currency") {
-            guard let code = CurrencyCode(currency) else {
+            guard CurrencyCode(currency) != nil else {
                 throw CRMError.invalid("\(context): currency must be a three-letter ISO 4217 code such as ZAR; got '\(currency)'")
             }
-            set("currency", &account.currency, code)
+            guard let known = Currency(code: currency) else {
+                throw CRMError.invalid("\(context): currency '\(currency)' is not an active ISO 4217 currency code")
+            }
+            set("currency", &account.currency, known.currencyCode)
         }
         set("payment_terms_days", &account.paymentTermsDays, try required(paymentTermsDays, "payment_terms_days"))
         setOptional("credit_limit_minor", &account.creditLimitMinor, creditLimitMinor)

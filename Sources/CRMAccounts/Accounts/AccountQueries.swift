@@ -35,8 +35,8 @@ enum AccountQueries {
         account.archivedAt = row.optionalText(19).flatMap(Timestamp.init(rfc3339:))
         account.mergedIntoID = row.optionalInteger(20)
         account.version = row.integer(21)
-        account.createdAt = Timestamp(rfc3339: row.text(22)) ?? Timestamp(secondsSinceEpoch: 0)
-        account.updatedAt = Timestamp(rfc3339: row.text(23)) ?? Timestamp(secondsSinceEpoch: 0)
+        account.createdAt = Timestamp(rfc3339: row.text(22)) ?? .epoch
+        account.updatedAt = Timestamp(rfc3339: row.text(23)) ?? .epoch
         account.storedTags = StoredList(storedText: row.text(24))
         account.storedAddresses = StoredList(storedText: row.text(25))
         return account

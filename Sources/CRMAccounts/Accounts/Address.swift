@@ -25,6 +25,9 @@ public struct Address: Sendable, Equatable {
         if let country, country.utf8.count != 2 || !country.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) {
             throw CRMError.invalid("\(context): country must be an ISO 3166 alpha-2 code such as ZA; got '\(country)'")
         }
+        if let country, Country(code: country) == nil {
+            throw CRMError.invalid("\(context): country '\(country)' is not an ISO 3166-1 alpha-2 country code")
+        }
         let address = Address(
             kind: kind, line1: line1,
             line2: try arguments.string("line2", length: 1...200).value,

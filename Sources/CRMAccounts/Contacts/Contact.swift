@@ -29,8 +29,8 @@ public struct Contact: Sendable {
     public var preferences: [(key: String, value: String)] = []
     public var externalRefs: [ExternalReference] = []
     public var version: Int64 = 1
-    public var createdAt = Timestamp(secondsSinceEpoch: 0)
-    public var updatedAt = Timestamp(secondsSinceEpoch: 0)
+    public var createdAt = Timestamp.epoch
+    public var updatedAt = Timestamp.epoch
 
     public init() {}
 

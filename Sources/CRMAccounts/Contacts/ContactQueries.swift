@@ -19,12 +19,14 @@ enum ContactQueries {
         contact.mobile = row.optionalText(7)
         contact.preferredChannel = row.optionalText(8).flatMap(Contact.Channel.init(rawValue:))
         contact.address = row.optionalText(9).flatMap { text in
-            (try? JSONParser.parse(Array(text.utf8), what: "address")).flatMap { try? Address.read($0, context: "address") }
+            // Read as stored, not checked again: a country code since dropped from ISO 3166 still reads back.
+            guard let value = try? JSONParser.parse(Array(text.utf8), what: "address"), case .object = value else { return nil }
+            return Address(stored: value)
         }
         contact.archivedAt = row.optionalText(10).flatMap(Timestamp.init(rfc3339:))
         contact.version = row.integer(11)
-        contact.createdAt = Timestamp(rfc3339: row.text(12)) ?? Timestamp(secondsSinceEpoch: 0)
-        contact.updatedAt = Timestamp(rfc3339: row.text(13)) ?? Timestamp(secondsSinceEpoch: 0)
+        contact.createdAt = Timestamp(rfc3339: row.text(12)) ?? .epoch
+        contact.updatedAt = Timestamp(rfc3339: row.text(13)) ?? .epoch
         contact.erasedAt = row.optionalText(14).flatMap(Timestamp.init(rfc3339:))
         return contact
     }
@@ -61,7 +63,7 @@ enum ContactQueries {
     static func consent(_ row: Row) -> Consent {
         Consent(channel: Contact.Channel(rawValue: row.text(0)) ?? .email,
                 status: Consent.Status(rawValue: row.text(1)) ?? .optedOut,
-                recordedAt: Timestamp(rfc3339: row.text(2)) ?? Timestamp(secondsSinceEpoch: 0),
+                recordedAt: Timestamp(rfc3339: row.text(2)) ?? .epoch,
                 source: row.text(3))
     }
 

@@ -28,10 +28,10 @@ public struct Interaction: Sendable {
     public var body: String?
     /// Who on the host's side (a user, a rep).
     public var performedBy: String?
-    public var occurredAt = Timestamp(secondsSinceEpoch: 0)
+    public var occurredAt = Timestamp.epoch
     public var links: [Link] = []
     public var externalRefs: [ExternalReference] = []
-    public var createdAt = Timestamp(secondsSinceEpoch: 0)
+    public var createdAt = Timestamp.epoch
 
     public init() {}
 

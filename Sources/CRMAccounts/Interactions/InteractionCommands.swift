@@ -98,7 +98,7 @@ public enum InteractionCommands {
         guard let text = try arguments.string(key, length: 1...40).value else { return nil }
         if let date = CalendarDate(text) {
             let start = Timestamp(startOf: date)
-            return (endOfDay ? Timestamp(secondsSinceEpoch: start.secondsSinceEpoch + 86_399) : start).description
+            return (endOfDay ? Timestamp(endOf: date) : start).description
         }
         guard let time = Timestamp(rfc3339: text) else {
             throw CRMError.invalid("\(arguments.context): \(key) must be a date (YYYY-MM-DD) or an RFC 3339 timestamp")

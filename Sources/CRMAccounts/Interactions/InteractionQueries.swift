@@ -74,8 +74,8 @@ enum InteractionQueries {
         interaction.subject = row.optionalText(5)
         interaction.body = row.optionalText(6)
         interaction.performedBy = row.optionalText(7)
-        interaction.occurredAt = Timestamp(rfc3339: row.text(8)) ?? Timestamp(secondsSinceEpoch: 0)
-        interaction.createdAt = Timestamp(rfc3339: row.text(9)) ?? Timestamp(secondsSinceEpoch: 0)
+        interaction.occurredAt = Timestamp(rfc3339: row.text(8)) ?? .epoch
+        interaction.createdAt = Timestamp(rfc3339: row.text(9)) ?? .epoch
         return interaction
     }
 

@@ -61,7 +61,7 @@ public enum Outbox {
         ) { row -> Event in
             let seq = row.integer(0)
             let record = (try? JSONParser.parse(Array(row.text(3).utf8), what: "event \(seq)")) ?? .null
-            return Event(seq: seq, type: row.text(1), occurredAt: Timestamp(rfc3339: row.text(2)) ?? Timestamp(secondsSinceEpoch: 0),
+            return Event(seq: seq, type: row.text(1), occurredAt: Timestamp(rfc3339: row.text(2)) ?? .epoch,
                          idempotencyKey: "\(fileID):\(seq)", record: record)
         }
         return (events, from)

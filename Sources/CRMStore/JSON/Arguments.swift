@@ -160,7 +160,9 @@ public struct Arguments {
         case .bigInteger(let text):
             throw CRMError.range("\(context): \(field) \(text.prefix(30)) does not fit in a 64-bit integer")
         case .double:
-            throw CRMError.invalid("\(context): \(field) must be a whole number (minor units for money), got \(value.typeName)")
+            // Money fields end in "_minor"; only they are told about minor units.
+            let unit = field.hasSuffix("_minor") ? " of minor units" : ""
+            throw CRMError.invalid("\(context): \(field) must be a whole number\(unit), got \(value.typeName)")
         default:
             throw CRMError.invalid("\(context): \(field) must be an integer, got \(value.typeName)")
         }

@@ -18,7 +18,7 @@ public struct SystemClock: Clock {
     public func now() -> Timestamp {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
-        return Timestamp(secondsSinceEpoch: Int64(spec.tv_sec))
+        return Timestamp(clamping: Int64(spec.tv_sec))
     }
 }
 
@@ -34,8 +34,11 @@ public final class FixedClock: Clock, @unchecked Sendable {
     /// Moves the clock to `instant`.
     public func set(_ instant: Timestamp) { lock.withLock { current = instant } }
 
-    /// Moves the clock forward by `seconds`.
+    /// Moves the clock forward by `seconds`, stopping at the ends of `Timestamp.validSeconds`.
     public func advance(seconds: Int64) {
-        lock.withLock { current = Timestamp(secondsSinceEpoch: current.secondsSinceEpoch + seconds) }
+        lock.withLock {
+            let (next, overflow) = current.secondsSinceEpoch.addingReportingOverflow(seconds)
+            current = Timestamp(clamping: overflow ? (seconds < 0 ? Int64.min : Int64.max) : next)
+        }
     }
 }

@@ -1,4 +1,5 @@
-/// An ISO 4217 currency code: three capital letters ("ZAR", "USD").
+/// An ISO 4217 currency code: three capital letters ("ZAR", "USD"). Only the
+/// shape is checked here; `Currency(code:)` checks the code is on the list.
 public struct CurrencyCode: Sendable, Hashable, CustomStringConvertible {
     /// The three letters.
     public let code: String
@@ -12,7 +13,7 @@ public struct CurrencyCode: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { code }
 
-    private init(checked code: String) { self.code = code }
+    init(checked code: String) { self.code = code }
 
     /// The South African rand, the default currency of a new account.
     public static let zar = CurrencyCode(checked: "ZAR")

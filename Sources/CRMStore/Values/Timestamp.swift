@@ -4,20 +4,43 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Seconds since 1970-01-01T00:00:00Z.
     public let secondsSinceEpoch: Int64
 
-    public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
+    /// The instant `secondsSinceEpoch` seconds after 1970-01-01T00:00:00Z, or nil
+    /// outside `Timestamp.validSeconds` (the years 1..9999).
+    public init?(secondsSinceEpoch: Int64) {
+        guard Timestamp.validSeconds.contains(secondsSinceEpoch) else { return nil }
+        self.secondsSinceEpoch = secondsSinceEpoch
+    }
+
+    /// The instant, or the nearest end of `validSeconds` when outside it.
+    public init(clamping secondsSinceEpoch: Int64) {
+        self.secondsSinceEpoch = min(max(secondsSinceEpoch, Timestamp.earliest), Timestamp.latest)
+    }
+
+    /// For values already known to be inside `validSeconds`.
+    private init(checked secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
 
     /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range libcrm reads and writes.
     static let earliest: Int64 = -62_135_596_800
     static let latest: Int64 = 253_402_300_799
 
+    /// The seconds since the epoch a timestamp may hold: 0001-01-01T00:00:00Z
+    /// (-62_135_596_800) through 9999-12-31T23:59:59Z (253_402_300_799).
+    public static let validSeconds: ClosedRange<Int64> = earliest...latest
+
+    /// 1970-01-01T00:00:00Z, the value of a timestamp not yet set.
+    public static let epoch = Timestamp(checked: 0)
+
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.secondsSinceEpoch < rhs.secondsSinceEpoch }
 
     /// The first instant of a calendar day.
-    public init(startOf date: CalendarDate) { secondsSinceEpoch = date.daysSinceEpoch * 86_400 }
+    public init(startOf date: CalendarDate) { self.init(checked: date.daysSinceEpoch * 86_400) }
+
+    /// The last second of a calendar day (23:59:59Z).
+    public init(endOf date: CalendarDate) { self.init(checked: date.daysSinceEpoch * 86_400 + 86_399) }
 
     /// The calendar day (UTC) this instant falls on.
     public var date: CalendarDate {
-        CalendarDate(daysSinceEpoch: secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400)
+        CalendarDate(checked: secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400)
     }
 
     /// RFC 3339 text in UTC ("2026-12-01T09:30:00Z").
@@ -88,7 +111,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         guard index == bytes.count else { return nil }
         let seconds = date.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offset
         // An offset must not carry the instant out of the years 1..9999.
-        guard seconds >= Timestamp.earliest, seconds <= Timestamp.latest else { return nil }
+        guard Timestamp.validSeconds.contains(seconds) else { return nil }
         secondsSinceEpoch = seconds
     }
 }
@@ -98,7 +121,19 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// Days since 1970-01-01.
     public let daysSinceEpoch: Int64
 
-    public init(daysSinceEpoch: Int64) { self.daysSinceEpoch = daysSinceEpoch }
+    /// The day `daysSinceEpoch` days after 1970-01-01, or nil outside
+    /// `CalendarDate.validDays` (the years 1..9999).
+    public init?(daysSinceEpoch: Int64) {
+        guard CalendarDate.validDays.contains(daysSinceEpoch) else { return nil }
+        self.daysSinceEpoch = daysSinceEpoch
+    }
+
+    /// For values already known to be inside `validDays`.
+    fileprivate init(checked daysSinceEpoch: Int64) { self.daysSinceEpoch = daysSinceEpoch }
+
+    /// The days since the epoch a date may hold: 0001-01-01 (-719_162)
+    /// through 9999-12-31 (2_932_896).
+    public static let validDays: ClosedRange<Int64> = -719_162...2_932_896
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 
@@ -152,7 +187,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// The date `days` later (or earlier, when negative); nil outside the years 1..9999.
     public func adding(days: Int64) -> CalendarDate? {
         let (result, overflow) = daysSinceEpoch.addingReportingOverflow(days)
-        guard !overflow, result >= Timestamp.earliest / 86_400, result <= Timestamp.latest / 86_400 else { return nil }
+        guard !overflow else { return nil }
         return CalendarDate(daysSinceEpoch: result)
     }
 
