@@ -35,11 +35,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Helpers every Swift suite shares (CRMError checks, temporary directories).
+        // Helpers every Swift suite shares (CRMError checks, temporary directories, crm.h).
         .target(name: "CRMTestSupport", dependencies: ["CRMStore"], path: "Tests/CRMTestSupport"),
         .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMAccountsTests", dependencies: ["CRMAccounts", "CRMStore", "CRMTestSupport"]),
-        .testTarget(name: "CRMTests", dependencies: ["CCRM", "CRM", "CRMStore"]),
-        .testTarget(name: "CRMHarnessTests", dependencies: ["crm-harness"]),
+        .testTarget(name: "CRMTests", dependencies: ["CCRM", "CRM", "CRMStore", "CRMTestSupport"]),
+        .testTarget(name: "CRMHarnessTests", dependencies: ["crm-harness", "CRMTestSupport"]),
     ]
 )

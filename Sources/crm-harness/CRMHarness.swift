@@ -29,7 +29,8 @@ struct CRMHarness: ParsableCommand {
 
             EXIT STATUS
               0   success
-              1   CRM_INVALID      bad argument: malformed JSON, unknown command or field
+              1   CRM_INVALID      bad argument: malformed JSON, unknown command or field,
+                                   invalid UTF-8 (on stdin or in a command-line argument)
               2   CRM_NOTFOUND     the record, command target or hook does not exist; no --db file
               3   CRM_CONFLICT     a conflicting replay, a stale expected_version, a backup file that exists
               4   CRM_CONSTRAINT   a business rule refused the change
@@ -49,6 +50,16 @@ struct CRMHarness: ParsableCommand {
             """,
         subcommands: [Demo.self, Exec.self, Events.self, Backup.self, Version.self]
     )
+
+    /// Refuses a command-line argument that is not valid UTF-8 (CRM_INVALID)
+    /// before anything is parsed, opened or written, then runs the command.
+    static func main() {
+        if let failure = invalidUTF8Argument(CommandLine.argc, CommandLine.unsafeArgv) {
+            printError(failure.description)
+            Foundation.exit(failure.code)
+        }
+        main(nil)
+    }
 }
 
 /// Options every subcommand shares (@OptionGroup).

@@ -1,6 +1,9 @@
 // Runs the built crm-harness executable as a subprocess, as
 // swift-argument-parser's MathExampleTests runs `math`: the tests see exactly
 // what a user sees (stdout, stderr, exit status).
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Testing
 
@@ -107,6 +110,51 @@ enum Harness {
             status: process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus,
             stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+}
+
+extension Harness {
+    /// Runs crm-harness with `arguments` given as raw bytes (Foundation's
+    /// Process takes only Strings, so it could not pass invalid UTF-8) and
+    /// `stdin` as raw bytes, through posix_spawn.
+    static func runRaw(_ arguments: [[UInt8]], stdin: [UInt8] = []) throws -> HarnessRun {
+        let executable = try #require(Harness.executable, "no crm-harness executable beside the test bundle; build it first")
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("crm-harness-output-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let inPath = scratch.appendingPathComponent("stdin").path
+        let outPath = scratch.appendingPathComponent("stdout").path
+        let errPath = scratch.appendingPathComponent("stderr").path
+        try Data(stdin).write(to: URL(fileURLWithPath: inPath))
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([Array(executable.path.utf8)] + arguments).map { bytes in
+            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+            for (index, byte) in bytes.enumerated() { copy[index] = CChar(bitPattern: byte) }
+            copy[bytes.count] = 0
+            return copy
+        } + [nil]
+        defer { for pointer in argv { pointer?.deallocate() } }
+
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
+        try #require(spawned == 0, "posix_spawn failed: \(spawned)")
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let signal = status & 0x7f
+
+        return HarnessRun(
+            arguments: arguments.map { String(decoding: $0, as: UTF8.self) },
+            status: signal == 0 ? (status >> 8) & 0xff : 128 + signal,
+            stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: outPath)), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self))
     }
 }
 

@@ -38,24 +38,50 @@ static void test_version(void)
     CHECK(CRM_ABI_VERSION == CRM_VERSION_MAJOR);
 }
 
+/* Every result code of crm.h by its macro; the values must run 0..CRM_INTERNAL,
+** one each, and the suite's tk_rcname must agree. (The suite cannot read the
+** header; the Swift and Python suites check their tables against its text.) */
+#define CODE(macro) {macro, #macro}
+static const struct {
+    int code;
+    const char *name;
+} result_codes[] = {
+    CODE(CRM_OK), CODE(CRM_INVALID), CODE(CRM_NOTFOUND), CODE(CRM_CONFLICT),
+    CODE(CRM_CONSTRAINT), CODE(CRM_BUSY), CODE(CRM_IO), CODE(CRM_CORRUPT),
+    CODE(CRM_RANGE), CODE(CRM_MISUSE), CODE(CRM_VERSION_ERR), CODE(CRM_READONLY),
+    CODE(CRM_CREDIT_HOLD), CODE(CRM_INTERNAL),
+};
+#undef CODE
+
 static void test_errstr(void)
 {
-    static const int unknown[] = {-1, 14, 15, 100, 9999, INT_MAX, INT_MIN};
+    static const int unknown[] = {-1, CRM_INTERNAL + 1, CRM_INTERNAL + 2, 100, 9999, INT_MAX, INT_MIN};
     const char *seen[CRM_INTERNAL + 1];
     int code, j;
     size_t i;
+    CHECKF(sizeof result_codes / sizeof result_codes[0] == CRM_INTERNAL + 1,
+           "%d codes listed, crm.h runs 0..%d", (int)(sizeof result_codes / sizeof result_codes[0]),
+           CRM_INTERNAL);
+    for (i = 0; i < sizeof result_codes / sizeof result_codes[0]; i++) {
+        CHECKF(result_codes[i].code == (int)i, "%s = %d, expected %d (codes run 0..CRM_INTERNAL)",
+               result_codes[i].name, result_codes[i].code, (int)i);
+        CHECKF(strcmp(tk_rcname(result_codes[i].code), result_codes[i].name) == 0,
+               "the suite names %d %s, crm.h %s", result_codes[i].code,
+               tk_rcname(result_codes[i].code), result_codes[i].name);
+    }
     for (code = CRM_OK; code <= CRM_INTERNAL; code++) {
         const char *s = crm_errstr(code);
         seen[code] = s;
-        CHECKF(s != NULL && s[0] != '\0', "crm_errstr(%d)", code);
+        CHECKF(s != NULL && s[0] != '\0', "crm_errstr(%s)", tk_rcname(code));
         if (!s)
             continue;
-        CHECKF(strcmp(s, "unknown error") != 0, "crm_errstr(%d) = unknown error", code);
-        CHECKF(crm_errstr(code) == s, "crm_errstr(%d) not static", code);
+        CHECKF(strcmp(s, "unknown error") != 0, "crm_errstr(%s) = unknown error", tk_rcname(code));
+        CHECKF(crm_errstr(code) == s, "crm_errstr(%s) not static", tk_rcname(code));
         for (j = 0; j < code; j++)
-            CHECKF(seen[j] == NULL || strcmp(seen[j], s) != 0, "crm_errstr(%d) == crm_errstr(%d) = %s",
-                   code, j, s);
+            CHECKF(seen[j] == NULL || strcmp(seen[j], s) != 0, "crm_errstr(%s) == crm_errstr(%s) = %s",
+                   tk_rcname(code), tk_rcname(j), s);
     }
+    CHECKF(strcmp(crm_errstr(CRM_OK), "not an error") == 0, "%s", crm_errstr(CRM_OK));
     CHECKF(strstr(crm_errstr(CRM_NOTFOUND), "not found") != NULL, "%s", crm_errstr(CRM_NOTFOUND));
     for (i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         const char *s = crm_errstr(unknown[i]);

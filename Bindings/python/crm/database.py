@@ -136,6 +136,66 @@ def _raise_hook_errors(errors: List[Tuple[str, BaseException]], command: str,
 
 
 # ---------------------------------------------------------------------------
+# The Database's lock
+#
+# Every call takes it; begin() takes it once more and keeps it until commit,
+# rollback or close, so a transaction holds the Database for its thread and
+# other threads' calls wait instead of joining it.  A hook sets it down while
+# it runs (the change it hears of is committed by then).
+
+class _HandleLock:
+    """A re-entrant lock that counts the transactions its owner holds and
+    can be set down wholly for the length of a hook."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owner: Optional[int] = None
+        self._depth = 0
+        self._transactions = 0
+
+    def __enter__(self) -> None:
+        me = threading.get_ident()
+        if self._owner != me:
+            self._lock.acquire()
+            self._owner = me
+        self._depth += 1
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._owner = None
+            self._lock.release()
+
+    def begin_transaction(self) -> None:
+        """Keeps the lock (held by the caller) until end_transaction."""
+        self.__enter__()
+        self._transactions += 1
+
+    def end_transaction(self, all_of_them: bool = False) -> None:
+        """Drops the hold of this thread's transaction, if it has one."""
+        while self._transactions > 0 and self._owner == threading.get_ident():
+            self._transactions -= 1
+            self.__exit__()
+            if not all_of_them:
+                break
+
+    def set_down(self) -> Optional[Tuple[int, int]]:
+        """Releases the lock if this thread holds it; what pick_up restores."""
+        if self._owner != threading.get_ident():
+            return None
+        held = (self._depth, self._transactions)
+        self._depth = self._transactions = 0
+        self._owner = None
+        self._lock.release()
+        return held
+
+    def pick_up(self, held: Tuple[int, int]) -> None:
+        self._lock.acquire()
+        self._owner = threading.get_ident()
+        self._depth, self._transactions = held
+
+
+# ---------------------------------------------------------------------------
 
 class Database:
     """A libcrm database: one ``crm_db *`` handle.
@@ -152,8 +212,10 @@ class Database:
             acct = db.accounts.create(name="Karoo Farm Supplies")
 
     Errors are raised as :class:`crm.CRMError` subclasses, one per result
-    code.  A handle may be shared between threads (libcrm serializes calls);
-    do not close it while another thread is still using it.
+    code.  A handle may be shared between threads: each call holds the
+    Database while it runs, and a transaction holds it for the thread that
+    began it until its commit or rollback, so other threads' calls wait
+    (without a timeout) instead of joining it.
     """
 
     def __init__(self, path: Union[str, "os.PathLike[str]"] = ":memory:",
@@ -161,6 +223,7 @@ class Database:
                  group_access: bool = False,
                  busy_timeout_ms: Optional[int] = None) -> None:
         self._handle: Optional[c_void_p] = None
+        self._lock = _HandleLock()
         self._hooks: Dict[int, Tuple[str, HookCallback, Any]] = {}
         self._retired: List[Any] = []   # CFUNCTYPE thunks kept alive forever
         self._stray: List[Tuple[str, BaseException]] = []
@@ -224,17 +287,20 @@ class Database:
 
     def close(self) -> None:
         """Close the handle; an open transaction is rolled back and every hook
-        dropped.  Closing again does nothing."""
-        handle, self._handle = self._handle, None
-        if handle is None:
-            return
-        rc = self._lib.crm_close(handle)
-        # hooks are gone in C; their thunks stay referenced (self._retired) in
-        # case close() was called from inside a hook that is still running.
-        self._retired.extend(cb for _, _, cb in self._hooks.values())
-        self._hooks.clear()
-        if rc != 0:
-            raise error_for(rc, self._errmsg(None), "crm_close")
+        dropped.  Closing again does nothing.  Waits while another thread
+        is inside a call or a transaction."""
+        with self._lock:
+            handle, self._handle = self._handle, None
+            if handle is None:
+                return
+            rc = self._lib.crm_close(handle)
+            self._lock.end_transaction(all_of_them=True)
+            # hooks are gone in C; their thunks stay referenced (self._retired)
+            # in case close() was called from inside a hook still running.
+            self._retired.extend(cb for _, _, cb in self._hooks.values())
+            self._hooks.clear()
+            if rc != 0:
+                raise error_for(rc, self._errmsg(None), "crm_close")
 
     def __enter__(self) -> "Database":
         return self
@@ -309,6 +375,11 @@ class Database:
         return self._exec(command, json_args, parse=False)
 
     def _exec(self, command: str, json_args: Union[str, bytes, None], parse: bool) -> Any:
+        with self._lock:
+            return self._exec_held(command, json_args, parse)
+
+    def _exec_held(self, command: str, json_args: Union[str, bytes, None],
+                   parse: bool) -> Any:
         handle = self._require(command)
         command_bytes = _c_string(command, "command", command)
         if json_args is None:
@@ -342,14 +413,15 @@ class Database:
         """The id of the ``record_type`` ("account", "contact", "interaction")
         the host knows as ``external_ref`` in ``source``.  Raises NotFound."""
         command = "crm_find_by_ref"
-        handle = self._require(command)
-        out = c_int64()
-        rc = self._lib.crm_find_by_ref(
-            handle, _c_string(record_type, "record_type", command),
-            _c_string(source, "source", command),
-            _c_string(external_ref, "external_ref", command), byref(out))
-        self._check(rc, handle, command)
-        return out.value
+        with self._lock:
+            handle = self._require(command)
+            out = c_int64()
+            rc = self._lib.crm_find_by_ref(
+                handle, _c_string(record_type, "record_type", command),
+                _c_string(source, "source", command),
+                _c_string(external_ref, "external_ref", command), byref(out))
+            self._check(rc, handle, command)
+            return out.value
 
     # -- locks and backups ---------------------------------------------------------
 
@@ -363,7 +435,8 @@ class Database:
         handle = self._require(command)
         milliseconds = _c_integer(milliseconds, "milliseconds", command,
                                   _lib.INT_MIN, _lib.INT_MAX)
-        self._check(self._lib.crm_busy_timeout(handle, milliseconds), handle, command)
+        with self._lock:
+            self._check(self._lib.crm_busy_timeout(handle, milliseconds), handle, command)
 
     def backup(self, path: Union[str, "os.PathLike[str]"]) -> None:
         """crm_backup: write a consistent copy of the database to the new
@@ -373,24 +446,38 @@ class Database:
         command = "crm_backup"
         handle = self._require(command)
         path_bytes = _c_string(os.fspath(path), "path", command)
-        self._check(self._lib.crm_backup(handle, path_bytes), handle, command)
+        with self._lock:   # waits out another thread's transaction
+            self._check(self._lib.crm_backup(handle, path_bytes), handle, command)
 
     # -- transactions ----------------------------------------------------------
 
     def begin(self) -> None:
-        """crm_begin: open a write transaction (BEGIN IMMEDIATE)."""
-        handle = self._require("crm_begin")
-        self._check(self._lib.crm_begin(handle), handle, "crm_begin")
+        """crm_begin: open a write transaction (BEGIN IMMEDIATE).
+
+        The transaction holds this Database for the calling thread until
+        :meth:`commit`, :meth:`rollback` or :meth:`close`: other threads'
+        calls wait for it to end (no timeout), so none of them joins it.
+        Waits first while another thread's transaction is open."""
+        with self._lock:
+            handle = self._require("crm_begin")
+            self._check(self._lib.crm_begin(handle), handle, "crm_begin")
+            self._lock.begin_transaction()
 
     def commit(self) -> None:
-        """crm_commit: make the transaction durable, then run its hooks.
-        Raises HookError after committing if a hook raised."""
+        """crm_commit: make the transaction durable, then run its hooks, and
+        let other threads in.  A failed commit has ended the transaction too
+        (nothing committed).  Raises HookError after committing if a hook
+        raised."""
         command = "crm_commit"
-        handle = self._require(command)
-        with _hook_frame() as frame:
-            rc = self._lib.crm_commit(handle)
-            message = self._errmsg(handle) if rc != 0 else None
-        errors = frame.errors + self._take_stray()
+        with self._lock:
+            handle = self._require(command)
+            try:
+                with _hook_frame() as frame:
+                    rc = self._lib.crm_commit(handle)
+                    message = self._errmsg(handle) if rc != 0 else None
+            finally:
+                self._lock.end_transaction()
+            errors = frame.errors + self._take_stray()
         if rc != 0:
             error = error_for(rc, message or "", command)
             if errors:
@@ -399,16 +486,26 @@ class Database:
         _raise_hook_errors(errors, command, None)
 
     def rollback(self) -> None:
-        """crm_rollback: undo the transaction and its events (no hook runs)."""
-        handle = self._require("crm_rollback")
-        self._check(self._lib.crm_rollback(handle), handle, "crm_rollback")
+        """crm_rollback: undo the transaction and its events (no hook runs),
+        and let other threads in."""
+        with self._lock:
+            handle = self._require("crm_rollback")
+            try:
+                rc = self._lib.crm_rollback(handle)
+            finally:
+                self._lock.end_transaction()
+            self._check(rc, handle, "crm_rollback")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator["Database"]:
         """``with db.transaction():`` groups calls into one atomic unit:
         commits when the block ends normally, rolls back when it raises (and
         re-raises).  Hooks of the block's events run at the commit; a hook
-        exception is raised as HookError from the ``with`` statement."""
+        exception is raised as HookError from the ``with`` statement.
+
+        The block holds the Database for this thread (see :meth:`begin`):
+        calls from other threads wait until it ends; calls from this thread,
+        hooks included, go through."""
         self.begin()
         try:
             yield self
@@ -446,7 +543,7 @@ class Database:
         if not callable(callback):
             raise TypeError("callback must be callable")
         command = "crm_hook_register"
-        handle = self._require(command)
+        self._require(command)
         pattern_bytes = _c_string(pattern, "pattern", command)
         database = weakref.ref(self)  # no reference cycle through the thunk
 
@@ -458,7 +555,16 @@ class Database:
             try:
                 type_text = event_type.decode("utf-8") if event_type is not None else ""
                 event = json.loads(event_json.decode("utf-8")) if event_json else {}
-                callback(type_text, event)
+                db = database()
+                # Hooks run after the commit, outside the library's locks, and
+                # here outside this Database's lock too: a hook waiting for
+                # another thread or handle cannot deadlock on it.
+                held = db._lock.set_down() if db is not None else None
+                try:
+                    callback(type_text, event)
+                finally:
+                    if held is not None:
+                        db._lock.pick_up(held)
             except BaseException as error:  # noqa: B902
                 try:
                     stack = _frame_stack()
@@ -473,41 +579,47 @@ class Database:
 
         thunk = _lib.HOOK_FN(trampoline)
         out = c_int()
-        rc = self._lib.crm_hook_register(handle, pattern_bytes, thunk, None, byref(out))
-        if rc != 0:
-            self._retired.append(thunk)  # in case C kept it despite failing
-            raise error_for(rc, self._errmsg(handle), command)
-        self._hooks[out.value] = (pattern, callback, thunk)
-        return out.value
+        with self._lock:
+            handle = self._require(command)
+            rc = self._lib.crm_hook_register(handle, pattern_bytes, thunk, None, byref(out))
+            if rc != 0:
+                self._retired.append(thunk)  # in case C kept it despite failing
+                raise error_for(rc, self._errmsg(handle), command)
+            self._hooks[out.value] = (pattern, callback, thunk)
+            return out.value
 
     def off(self, hook_id: int) -> None:
         """Unregister a hook returned by :meth:`on`.  NotFound if unknown."""
         command = "crm_hook_unregister"
-        handle = self._require(command)
-        hook_id = _c_integer(hook_id, "hook_id", command, _lib.INT_MIN, _lib.INT_MAX)
-        rc = self._lib.crm_hook_unregister(handle, hook_id)
-        self._check(rc, handle, command)
-        entry = self._hooks.pop(hook_id, None)
-        if entry is not None:
-            # off() may run inside this very hook: keep its thunk alive.
-            self._retired.append(entry[2])
+        with self._lock:
+            handle = self._require(command)
+            hook_id = _c_integer(hook_id, "hook_id", command, _lib.INT_MIN, _lib.INT_MAX)
+            rc = self._lib.crm_hook_unregister(handle, hook_id)
+            self._check(rc, handle, command)
+            entry = self._hooks.pop(hook_id, None)
+            if entry is not None:
+                # off() may run inside this very hook: keep its thunk alive.
+                self._retired.append(entry[2])
 
     @property
     def hooks(self) -> Dict[int, Tuple[str, HookCallback]]:
         """The registered hooks: ``{hook_id: (pattern, callback)}``."""
-        return {i: (p, cb) for i, (p, cb, _) in self._hooks.items()}
+        with self._lock:
+            return {i: (p, cb) for i, (p, cb, _) in self._hooks.items()}
 
     # -- events (raw) ------------------------------------------------------------
 
     def _events_fetch(self, consumer: str, after_seq: int, limit: int) -> Dict[str, Any]:
         command = "crm_events_fetch"
-        handle = self._require(command)
+        self._require(command)
         consumer_bytes = _c_string(consumer, "consumer", command)
         after_seq = _c_integer(after_seq, "after_seq", command, _lib.INT64_MIN, _lib.INT64_MAX)
         limit = _c_integer(limit, "limit", command, _lib.INT_MIN, _lib.INT_MAX)
         out = c_void_p()
-        rc = self._lib.crm_events_fetch(handle, consumer_bytes, after_seq, limit, byref(out))
-        message = self._errmsg(handle) if rc != 0 else None
+        with self._lock:
+            handle = self._require(command)
+            rc = self._lib.crm_events_fetch(handle, consumer_bytes, after_seq, limit, byref(out))
+            message = self._errmsg(handle) if rc != 0 else None
         text = _lib.take_string(self._lib, out)
         if rc != 0:
             raise error_for(rc, message or "", command)
@@ -519,10 +631,12 @@ class Database:
 
     def _events_ack(self, consumer: str, seq: int) -> None:
         command = "crm_events_ack"
-        handle = self._require(command)
+        self._require(command)
         consumer_bytes = _c_string(consumer, "consumer", command)
         seq = _c_integer(seq, "seq", command, _lib.INT64_MIN, _lib.INT64_MAX)
-        self._check(self._lib.crm_events_ack(handle, consumer_bytes, seq), handle, command)
+        with self._lock:
+            handle = self._require(command)
+            self._check(self._lib.crm_events_ack(handle, consumer_bytes, seq), handle, command)
 
 
 def _note(error: BaseException, errors: List[Tuple[str, BaseException]]) -> None:
