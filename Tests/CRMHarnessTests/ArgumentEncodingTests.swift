@@ -9,11 +9,12 @@ struct ArgumentEncodingTests {
 
     @Test("invalid UTF-8 in an argument is refused with CRM_INVALID, naming it, before the file is opened")
     func invalidArgumentRefused() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(create: false)
         defer { db.remove() }
+        // --create: without the check, this call would make the file.
         let run = try Harness.runRaw([
             Array("exec".utf8), Array("account.create".utf8), ArgumentEncodingTests.latin1JSON,
-            Array("--db".utf8), Array(db.path.utf8),
+            Array("--db".utf8), Array(db.path.utf8), Array("--create".utf8),
         ])
         #expect(run.status == CRMCode.invalid, "\(run)")
         #expect(run.stdout.isEmpty, "\(run)")
@@ -26,10 +27,11 @@ struct ArgumentEncodingTests {
 
     @Test("invalid UTF-8 in an option's value (--db) is refused too")
     func invalidOptionValueRefused() throws {
-        let db = try TemporaryDatabase()
+        let db = try TemporaryDatabase(create: false)
         defer { db.remove() }
         let path = Array(db.directory.path.utf8) + Array("/crm-".utf8) + [0xFF, 0xFE] + Array(".sqlite".utf8)
-        let run = try Harness.runRaw([Array("exec".utf8), Array("account.list".utf8), Array("--db".utf8), path])
+        let run = try Harness.runRaw([Array("exec".utf8), Array("account.list".utf8), Array("--db".utf8), path,
+                                      Array("--create".utf8)])
         #expect(run.status == CRMCode.invalid, "\(run)")
         #expect(run.stderr.contains("argument 4 is not valid UTF-8"), "\(run)")
         #expect(run.stderr.contains(#"\xFF\xFE.sqlite"#), "\(run)")
