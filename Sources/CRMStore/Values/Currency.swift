@@ -17,9 +17,9 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
     /// The currency of an ISO 4217 code, or nil when the code is not on the
     /// list. Codes are capital letters: "zar" is not one.
     public init?(code: String) {
-        guard CurrencyCode(code) != nil, let digits = Currency.digitsByCode[code] else { return nil }
+        guard let index = Currency.index(code), case let digits = Currency.digitsByIndex[index], digits >= 0 else { return nil }
         self.code = code
-        self.minorUnitDigits = digits
+        self.minorUnitDigits = Int(digits)
     }
 
     /// The currency of a code, or nil when the code is not on the list.
@@ -31,15 +31,32 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
     public var description: String { code }
 
     /// Every currency, in code order.
-    public static let all: [Currency] = digitsByCode.keys.sorted().compactMap { Currency(code: $0) }
+    public static let all: [Currency] = codesByDigits.flatMap { $0.1.split(separator: " ").map(String.init) }.sorted().compactMap { Currency(code: $0) }
 
-    private static let digitsByCode: [String: Int] = {
-        var table: [String: Int] = [:]
+    /// Every code: 26 x 26 x 26 slots, one per three letters, holding the
+    /// digits or -1. Looked up by index: a create checks its currency on the
+    /// hot path, and hashing the text cost more than the rest of the check.
+    private static let digitsByIndex: [Int8] = {
+        var table = [Int8](repeating: -1, count: 26 * 26 * 26)
         for (digits, codes) in codesByDigits {
-            for code in codes.split(separator: " ") { table[String(code)] = digits }
+            for code in codes.split(separator: " ") {
+                if let index = index(String(code)) { table[index] = Int8(digits) }
+            }
         }
         return table
     }()
+
+    /// The slot of three capital letters, or nil for anything else.
+    private static func index(_ code: String) -> Int? {
+        var index = 0
+        var count = 0
+        for byte in code.utf8 {
+            guard count < 3, byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") else { return nil }
+            index = index * 26 + Int(byte - UInt8(ascii: "A"))
+            count += 1
+        }
+        return count == 3 ? index : nil
+    }
 
     // ISO 4217 active codes (Debian iso-codes data as shipped in PyPI pycountry
     // 26.2.16, databases/iso4217.json: 178 codes, after BGN gave way to EUR in
