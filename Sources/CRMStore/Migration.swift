@@ -76,6 +76,6 @@ public struct Migrator {
     }
 
     private func hasForeignTables(_ connection: Connection) throws -> Bool {
-        (try connection.integer("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") ?? 0) > 0
+        try connection.hasTables()
     }
 }

@@ -68,7 +68,7 @@ public final class Store {
             let connection = self.connection
             try Migrator(modules.migrations)
                 .migrate(connection, readOnly: readOnly, now: clock.now(), libraryVersion: libraryVersion) {
-                    if path != ":memory:" { try connection.enableWriteAheadLog() }
+                    if path != ":memory:" { try connection.prepareForWriting() }
                 }
             fileID = try loadFileID()
         } catch {

@@ -103,33 +103,6 @@ public final class Statement {
     }
 }
 
-/// The current row of a stepping statement. Valid only inside the closure it
-/// is handed to.
-public struct Row {
-    let handle: OpaquePointer
-
-    /// The column as an integer; NULL reads as 0.
-    public func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
-
-    /// The column as an integer, or nil for NULL.
-    public func optionalInteger(_ column: Int32) -> Int64? {
-        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
-    }
-
-    /// The column as a boolean (non-zero is true).
-    public func bool(_ column: Int32) -> Bool { sqlite3_column_int64(handle, column) != 0 }
-
-    /// The column as text, or nil for NULL.
-    public func optionalText(_ column: Int32) -> String? {
-        guard let bytes = sqlite3_column_text(handle, column) else { return nil }
-        let count = Int(sqlite3_column_bytes(handle, column))
-        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
-    }
-
-    /// The column as text; NULL reads as "".
-    public func text(_ column: Int32) -> String { optionalText(column) ?? "" }
-}
-
 extension StoreError {
     init(connection: OpaquePointer?, code: Int32, sql: String?) {
         let extended = connection.map { sqlite3_extended_errcode($0) } ?? code

@@ -1,10 +1,13 @@
 import CSQLite
 
-/// One SQLite connection: opening and configuring the file, a cache of
-/// prepared statements, and the transaction and savepoint primitives.
+/// The SQLite engine: one connection to an SQLite file, opening and
+/// configuring it, a cache of prepared statements, and the transaction and
+/// savepoint primitives.
 ///
 /// Not thread-safe by itself: its owner (`Store`) serializes every use.
-public final class Connection {
+final class SQLiteEngine: DatabaseEngine {
+    var kind: EngineKind { .sqlite }
+
     private var handle: OpaquePointer?
     private var statements: [StatementKey: Statement] = [:]
 
@@ -25,9 +28,6 @@ public final class Connection {
         }
     }
 
-    /// The busy timeout every connection starts with, in milliseconds.
-    public static let defaultBusyTimeout: Int32 = 5000
-
     /// Opens `path` (":memory:" for a private in-memory database).
     ///
     /// Configures WAL journaling, foreign keys and a 5 s busy timeout, and
@@ -37,7 +37,7 @@ public final class Connection {
     /// - Throws: `StoreError` (cannot open, not a database, busy); `CRMError`
     ///   `.notFound` for a missing file that may not be created, `.io` when
     ///   it cannot be created.
-    public init(path: String, readOnly: Bool, mustExist: Bool = false, access: FileAccess = .ownerOnly) throws {
+    init(path: String, readOnly: Bool, mustExist: Bool = false, access: FileAccess = .ownerOnly) throws {
         if !DatabaseFile.isFileless(path) {
             if readOnly || mustExist {
                 if DatabaseFile.isMissing(path) {
@@ -89,14 +89,14 @@ public final class Connection {
     /// Switches the file to write-ahead logging, so readers in other
     /// processes do not block the writer. Done only once the file is known to
     /// be libcrm's (or new): a foreign or newer file is left byte for byte.
-    func enableWriteAheadLog() throws {
+    func prepareForWriting() throws {
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA synchronous = NORMAL")
     }
 
     /// How long a statement waits for a lock another connection holds
     /// before it fails with SQLITE_BUSY; 0 fails at once.
-    public func setBusyTimeout(milliseconds: Int32) throws {
+    func setBusyTimeout(milliseconds: Int32) throws {
         let connection = try open()
         let code = sqlite3_busy_timeout(connection, max(0, milliseconds))
         guard code == SQLITE_OK else { throw StoreError(connection: connection, code: code, sql: nil) }
@@ -136,7 +136,7 @@ public final class Connection {
     }
 
     /// Finalizes every cached statement and closes the file. Idempotent.
-    public func close() {
+    func close() {
         statements.removeAll()
         if let handle {
             sqlite3_close_v2(handle)
@@ -154,7 +154,7 @@ public final class Connection {
 
     /// Runs SQL text that takes no values (schema changes, pragmas),
     /// discarding any rows.
-    public func execute(_ sql: String) throws {
+    func execute(_ sql: String) throws {
         let connection = try open()
         let code = sqlite3_exec(connection, sql, nil, nil, nil)
         guard code == SQLITE_OK else { throw StoreError(connection: connection, code: code, sql: sql) }
@@ -176,8 +176,7 @@ public final class Connection {
 
     /// Runs a statement that returns no rows (INSERT, UPDATE, DELETE).
     /// - Returns: the number of rows it changed.
-    @discardableResult
-    public func run(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
+    func run(_ sql: String, _ values: [SQLValue]) throws -> Int {
         let statement = try statement(sql)
         try statement.reset(binding: values)
         defer { statement.finish() }
@@ -185,68 +184,88 @@ public final class Connection {
         return Int(sqlite3_changes(try open()))
     }
 
-    /// Runs a query and maps every row.
-    public func rows<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> [T] {
+    /// Runs a query and hands each row to `each` until it returns false.
+    func query(_ sql: String, _ values: [SQLValue], _ each: (Row) throws -> Bool) throws {
+        let statement = try statement(sql)
+        try statement.reset(binding: values)
+        defer { statement.finish() }
+        while try statement.step() {
+            guard try each(Row(statement: statement.handle)) else { return }
+        }
+    }
+
+    /// Runs a query and maps every row (the direct path `Connection` takes).
+    func rows<T>(_ sql: String, _ values: [SQLValue], _ map: (Row) throws -> T) throws -> [T] {
         let statement = try statement(sql)
         try statement.reset(binding: values)
         defer { statement.finish() }
         var result: [T] = []
         while try statement.step() {
-            result.append(try map(Row(handle: statement.handle)))
+            result.append(try map(Row(statement: statement.handle)))
         }
         return result
     }
 
     /// Runs a query and maps its first row, if any.
-    public func row<T>(_ sql: String, _ values: [SQLValue] = [], _ map: (Row) throws -> T) throws -> T? {
+    func row<T>(_ sql: String, _ values: [SQLValue], _ map: (Row) throws -> T) throws -> T? {
         let statement = try statement(sql)
         try statement.reset(binding: values)
         defer { statement.finish() }
         guard try statement.step() else { return nil }
-        return try map(Row(handle: statement.handle))
-    }
-
-    /// The first column of the first row as an integer, or nil.
-    public func integer(_ sql: String, _ values: [SQLValue] = []) throws -> Int64? {
-        try row(sql, values) { $0.optionalInteger(0) } ?? nil
+        return try map(Row(statement: statement.handle))
     }
 
     /// Whether a table of that name exists in the file.
-    public func tableExists(_ name: String) throws -> Bool {
-        try integer("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)]) ?? 0 > 0
+    func tableExists(_ name: String) throws -> Bool {
+        var found = false
+        try query("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(name)]) { row in
+            found = row.integer(0) > 0
+            return false
+        }
+        return found
+    }
+
+    /// Whether the file holds tables that are not SQLite's own.
+    func hasTables() throws -> Bool {
+        var found = false
+        try query("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", []) { row in
+            found = row.integer(0) > 0
+            return false
+        }
+        return found
     }
 
     /// Rows changed by every INSERT, UPDATE and DELETE since the connection
     /// opened; a statement that failed and was undone adds nothing.
-    public var totalChanges: Int64 {
+    var totalChanges: Int64 {
         guard let handle else { return 0 }
         return sqlite3_total_changes64(handle)
     }
 
     /// Whether the connection is inside a transaction.
-    public var inTransaction: Bool {
+    var inTransaction: Bool {
         guard let handle else { return false }
         return sqlite3_get_autocommit(handle) == 0
     }
 
     /// BEGIN IMMEDIATE (takes the write lock now) or BEGIN DEFERRED.
-    public func begin(immediate: Bool) throws {
-        try run(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+    func begin(immediate: Bool) throws {
+        _ = try run(immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", [])
     }
 
     /// COMMIT.
-    public func commit() throws { try run("COMMIT") }
+    func commit() throws { _ = try run("COMMIT", []) }
 
     /// ROLLBACK; a no-op outside a transaction.
-    public func rollback() {
+    func rollback() {
         guard inTransaction, let handle else { return }
         sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
     }
 
     /// SAVEPOINT crm_call.
-    func savepoint() throws { try run("SAVEPOINT crm_call") }
+    func savepoint() throws { _ = try run("SAVEPOINT crm_call", []) }
     /// RELEASE crm_call.
-    func releaseSavepoint() throws { try run("RELEASE crm_call") }
+    func releaseSavepoint() throws { _ = try run("RELEASE crm_call", []) }
     /// ROLLBACK TO crm_call, then RELEASE it.
     func rollbackToSavepoint() {
         guard let handle else { return }
