@@ -145,9 +145,8 @@ public enum AccountsSchema {
         // Tags and addresses move into the account row as JSON arrays: they
         // are read and written only with their account, and the two child
         // tables cost two thirds of account.get and a fifth of account.create.
-        // The copy uses SQLite's json_group_array/json_object (PostgreSQL:
-        // json_agg/json_build_object); the DDL is per engine, as the store is.
-        Migration("0104-account-tags-and-addresses-inline", [
+        // The copy needs each engine's JSON functions: a statement list per engine.
+        Migration("0104-account-tags-and-addresses-inline", sqlite: [
             "ALTER TABLE accounts ADD COLUMN tags_json TEXT NOT NULL DEFAULT '[]'",
             "ALTER TABLE accounts ADD COLUMN addresses_json TEXT NOT NULL DEFAULT '[]'",
             """
@@ -160,6 +159,24 @@ public enum AccountsSchema {
                 SELECT json_group_array(json_object('kind', kind, 'line1', line1, 'line2', line2, 'city', city,
                                                     'region', region, 'postal_code', postal_code, 'country', country))
                 FROM (SELECT * FROM account_addresses d WHERE d.account_id = accounts.id ORDER BY position)
+            ) WHERE id IN (SELECT account_id FROM account_addresses)
+            """,
+            "DROP TABLE account_tags",
+            "DROP TABLE account_addresses",
+        ], postgresql: [
+            "ALTER TABLE accounts ADD COLUMN tags_json TEXT NOT NULL DEFAULT '[]'",
+            "ALTER TABLE accounts ADD COLUMN addresses_json TEXT NOT NULL DEFAULT '[]'",
+            """
+            UPDATE accounts SET tags_json = (
+                SELECT CAST(json_agg(tag ORDER BY tag) AS TEXT) FROM account_tags t WHERE t.account_id = accounts.id
+            ) WHERE id IN (SELECT account_id FROM account_tags)
+            """,
+            """
+            UPDATE accounts SET addresses_json = (
+                SELECT CAST(json_agg(json_build_object('kind', kind, 'line1', line1, 'line2', line2, 'city', city,
+                                                       'region', region, 'postal_code', postal_code, 'country', country)
+                                     ORDER BY position) AS TEXT)
+                FROM account_addresses d WHERE d.account_id = accounts.id
             ) WHERE id IN (SELECT account_id FROM account_addresses)
             """,
             "DROP TABLE account_tags",

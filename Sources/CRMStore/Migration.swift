@@ -1,19 +1,43 @@
 /// One named, append-only schema step. A module lists its migrations in
 /// order; once released, a migration is never edited, only followed by new ones.
+///
+/// Most migrations are written once, in SQLite's DDL, and run on PostgreSQL
+/// with exactly two rewrites (`PostgreSQLDialect.ddl`): the type name
+/// `INTEGER` becomes `BIGINT` (SQLite's integers are 64-bit; `INTEGER
+/// PRIMARY KEY` keeps its one b-tree on SQLite), and `WITHOUT ROWID` is
+/// dropped. A step that needs other SQL per engine (JSON functions, say)
+/// carries a statement list per engine.
 public struct Migration: Sendable {
     /// Unique across all modules and never reused, numbered inside its
     /// module's range (`Module.migrationIDs`): "0101-accounts".
     public let id: String
-    /// The statements to run, in order, inside the migrating transaction.
-    /// Explicit types and ISO text dates; ids are assigned by libcrm, never
-    /// by SQLite. The DDL is SQLite's own where that saves writes (`INTEGER
-    /// PRIMARY KEY`, `WITHOUT ROWID` child tables, partial indexes); queries
-    /// stay in the SQL both engines share.
+    /// The statements to run on SQLite, in order, inside the migrating
+    /// transaction. Explicit types and ISO text dates; ids are assigned by
+    /// libcrm, never by the engine.
     public let statements: [String]
+    /// The statements to run on PostgreSQL when they are not the rewrite of `statements`.
+    public let postgresqlStatements: [String]?
 
+    /// A step written once for both engines.
     public init(_ id: String, _ statements: [String]) {
         self.id = id
         self.statements = statements
+        self.postgresqlStatements = nil
+    }
+
+    /// A step written per engine.
+    public init(_ id: String, sqlite: [String], postgresql: [String]) {
+        self.id = id
+        self.statements = sqlite
+        self.postgresqlStatements = postgresql
+    }
+
+    /// The statements this step runs on an engine.
+    public func statements(for engine: EngineKind) -> [String] {
+        switch engine {
+        case .sqlite: return statements
+        case .postgresql: return postgresqlStatements ?? statements.map(PostgreSQLDialect.ddl)
+        }
     }
 }
 
@@ -62,7 +86,7 @@ public struct Migrator {
                 throw CRMError(.version, "the file was written by a newer libcrm: migration '\(unknown)' is unknown to libcrm \(libraryVersion); the file was not changed")
             }
             for migration in migrations where !appliedNow.contains(migration.id) {
-                for statement in migration.statements {
+                for statement in migration.statements(for: connection.kind) {
                     try connection.execute(statement)
                 }
                 try connection.run("INSERT INTO crm_migrations (id, applied_at) VALUES (?, ?)",

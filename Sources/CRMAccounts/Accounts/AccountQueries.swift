@@ -1,8 +1,8 @@
 import CRMStore
 
-/// Every SQL statement about accounts, in the portable subset of SQLite and
-/// PostgreSQL but one: the tag filter reads the tags array with SQLite's
-/// `json_each` (PostgreSQL: `tags_json::jsonb ? $1`). Values are always bound.
+/// Every SQL statement about accounts, in the subset SQLite and PostgreSQL
+/// share; the tag filter reads the tags array through the connection's
+/// dialect. Values are always bound.
 enum AccountQueries {
     static let columns = """
         id, name, kind, strategic, national, size_band, segment, region, currency, payment_terms_days,
@@ -133,7 +133,7 @@ enum AccountQueries {
               AND (? IS NULL OR a.owner = ?)
               AND (? IS NULL OR a.parent_account_id = ?)
               AND (? IS NULL OR a.strategic = ?)
-              AND (? IS NULL OR EXISTS (SELECT 1 FROM json_each(a.tags_json) t WHERE t.value = ?))
+              AND (? IS NULL OR \(store.connection.dialect.jsonArrayContains("a.tags_json")))
               AND (? = 1 OR a.archived_at IS NULL)
             ORDER BY a.id
             LIMIT ?

@@ -116,7 +116,7 @@ extension Store {
         var events: [(seq: Int64, json: JSONValue)] = []
         var seen = Set<Int64>()
         for declaration in modules.personalData.flatMap(\.events) {
-            let (condition, values) = Self.eventsOfContact(declaration, contactID: contactID)
+            let (condition, values) = eventsOfContact(declaration, contactID: contactID)
             let rows = try connection.rows(
                 "SELECT seq, type, occurred_at, record_json FROM crm_events WHERE \(condition) ORDER BY seq", values
             ) { row -> (Int64, JSONValue) in
@@ -134,9 +134,9 @@ extension Store {
     /// its records' creates, the outbox events that carry it (only the
     /// personal fields are blanked), then the modules' own tables.
     ///
-    /// Uses SQLite's `json_set` and `json_extract` on the stored text
-    /// (PostgreSQL: `jsonb_set` and `->>`); erasure is rare, so scanning the
-    /// outbox is acceptable.
+    /// The copies are rewritten here, not with an engine's JSON functions,
+    /// so both engines keep the same text; erasure is rare, and only the
+    /// events a declaration names are read.
     public func erasePersonalData(ofContact contactID: Int64) throws {
         let parts = modules.personalData
         for declaration in parts.flatMap(\.references) {
@@ -144,33 +144,54 @@ extension Store {
             if declaration.fields.isEmpty {
                 try connection.run("DELETE FROM crm_external_refs WHERE \(records)",
                                    [.text(declaration.recordType), .integer(contactID)])
-            } else {
-                let (setter, values) = Self.blanking("request_json", declaration.fields)
-                try connection.run("UPDATE crm_external_refs SET request_json = \(setter) WHERE \(records)",
-                                   values + [.text(declaration.recordType), .integer(contactID)])
+                continue
+            }
+            let copies = try connection.rows(
+                "SELECT source, external_ref, request_json FROM crm_external_refs WHERE \(records)",
+                [.text(declaration.recordType), .integer(contactID)]) { ($0.text(0), $0.text(1), $0.text(2)) }
+            for (source, reference, request) in copies {
+                try connection.run(
+                    "UPDATE crm_external_refs SET request_json = ? WHERE record_type = ? AND source = ? AND external_ref = ?",
+                    [.text(Self.blanked(request, declaration.fields)), .text(declaration.recordType), .text(source), .text(reference)])
             }
         }
         for declaration in parts.flatMap(\.events) where !declaration.fields.isEmpty {
-            let (setter, values) = Self.blanking("record_json", declaration.fields)
-            let (condition, conditionValues) = Self.eventsOfContact(declaration, contactID: contactID)
-            try connection.run("UPDATE crm_events SET record_json = \(setter) WHERE \(condition)", values + conditionValues)
+            let (condition, values) = eventsOfContact(declaration, contactID: contactID)
+            let events = try connection.rows("SELECT seq, record_json FROM crm_events WHERE \(condition)", values) {
+                ($0.integer(0), $0.text(1))
+            }
+            for (seq, record) in events {
+                try connection.run("UPDATE crm_events SET record_json = ? WHERE seq = ?",
+                                   [.text(Self.blanked(record, declaration.fields)), .integer(seq)])
+            }
         }
         for part in parts { try part.erase(self, contactID) }
     }
 
-    /// `json_set(column, '$.a', NULL, '$.b', 'erased', ...)` with every path
-    /// and value bound.
-    private static func blanking(_ column: String, _ fields: [PersonalField]) -> (String, [SQLValue]) {
-        let pairs = Array(repeating: "?, ?", count: fields.count).joined(separator: ", ")
-        let values = fields.flatMap { field -> [SQLValue] in [.text("$." + field.name), .text(field.erasedText)] }
-        return ("json_set(\(column), \(pairs))", values)
+    /// The JSON text with each personal field (a dotted path) that it has
+    /// set to its erased value; absent fields stay absent.
+    static func blanked(_ text: String, _ fields: [PersonalField]) -> String {
+        guard var value = try? JSONParser.parse(Array(text.utf8), what: "stored record") else { return text }
+        for field in fields {
+            let path = field.name.split(separator: ".").map(String.init)
+            value = setting(value, path[...], to: field.erasedText.map { .string($0) } ?? .null)
+        }
+        return JSONWriter.string(value)
+    }
+
+    private static func setting(_ value: JSONValue, _ path: ArraySlice<String>, to new: JSONValue) -> JSONValue {
+        guard let key = path.first, case .object(var fields) = value.decoded,
+              let index = fields.firstIndex(where: { $0.0 == key }) else { return value }
+        fields[index].1 = path.count == 1 ? new : setting(fields[index].1, path.dropFirst(), to: new)
+        return .object(fields)
     }
 
     /// The condition for the outbox events a declaration names for a contact.
-    private static func eventsOfContact(_ declaration: PersonalEvents, contactID: Int64) -> (String, [SQLValue]) {
+    private func eventsOfContact(_ declaration: PersonalEvents, contactID: Int64) -> (String, [SQLValue]) {
+        let dialect = connection.dialect
         let types = Array(repeating: "type = ?", count: max(declaration.types.count, 1)).joined(separator: " OR ")
-        let values: [SQLValue] = (declaration.types.isEmpty ? [.null] : declaration.types.map { .text($0) })
-            + [.text("$." + declaration.contactField), .integer(contactID)]
-        return ("(\(types)) AND json_extract(record_json, ?) = ?", values)
+        let values: [SQLValue] = (declaration.types.isEmpty ? [.typedNull(.text)] : declaration.types.map { .text($0) })
+            + dialect.jsonIntegerFieldEqualsValues(field: declaration.contactField, value: contactID)
+        return ("(\(types)) AND \(dialect.jsonIntegerFieldEquals("record_json"))", values)
     }
 }

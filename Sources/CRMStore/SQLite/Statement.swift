@@ -77,7 +77,7 @@ public final class Statement {
                 }
                 offset += length
                 code = sqlite3_bind_text(handle, index, target, Int32(clamping: length), nil)
-            case .null:
+            case .null, .typedNull:
                 code = sqlite3_bind_null(handle, index)
             }
             guard code == SQLITE_OK else { throw StoreError(connection: connection, code: code, sql: sql) }
