@@ -259,8 +259,9 @@ struct ConnectionTests {
         #expect(values.5 == "x")
         #expect(SQLValue.bool(true) == .integer(1))
         #expect(SQLValue.bool(false) == .integer(0))
-        #expect(SQLValue.text(nil as String?) == .null)
-        #expect(SQLValue.integer(nil as Int64?) == .null)
+        // A NULL keeps its type, for engines that need one.
+        #expect(SQLValue.text(nil as String?) == .typedNull(.text))
+        #expect(SQLValue.integer(nil as Int64?) == .typedNull(.integer))
     }
 
     @Test func integerOfAnEmptyResultIsNil() throws {
