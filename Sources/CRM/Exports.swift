@@ -139,7 +139,8 @@ public func crm_open(_ path: UnsafePointer<CChar>?, _ flags: Int32, _ out_db: Un
         let failure = CRMError(error)
         var detail = Substring(failure.message)
         if detail.hasPrefix("crm_open: ") { detail = detail.dropFirst("crm_open: ".count) }
-        let message = pathText.map { "crm_open: '\($0)': \(detail)" } ?? "crm_open: \(detail)"
+        // A PostgreSQL target is shown without its password.
+        let message = pathText.map { "crm_open: '\(Connection.displayName($0))': \(detail)" } ?? "crm_open: \(detail)"
         thread.setMessage(message, handle: 0)
         return cCode(failure.code)
     }

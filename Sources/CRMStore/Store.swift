@@ -190,9 +190,17 @@ public final class Store {
             let mark = pendingEvents.count
             let sequencesBefore = sequenceValues
             callChangesMark = connection.totalChanges
+            // PostgreSQL aborts the whole transaction at a failed statement:
+            // there each call runs in a savepoint, so a refused call leaves
+            // the transaction usable, exactly as on SQLite.
+            let guarded = connection.kind == .postgresql
             do {
-                return (try body(), [])
+                if guarded { try connection.savepoint() }
+                let result = try body()
+                if guarded { try connection.releaseSavepoint() }
+                return (result, [])
             } catch {
+                if guarded { connection.rollbackToSavepoint() }
                 let failure = CRMError(error)
                 if connection.inTransaction && connection.totalChanges == callChangesMark {
                     // Failed before its first write, as every input error does:
@@ -232,7 +240,19 @@ public final class Store {
     /// - Throws: `.misuse` while a rolled-back host transaction waits to be ended.
     /// - Parameter context: names the call in errors ("account.get").
     public func read<T>(_ context: String = "read", _ body: () throws -> T) throws -> T {
-        if connection.inTransaction { return try body() }
+        if connection.inTransaction {
+            guard connection.kind == .postgresql, writeDepth == 0 else { return try body() }
+            // A failed read must not abort the host's PostgreSQL transaction.
+            try connection.savepoint()
+            do {
+                let result = try body()
+                try connection.releaseSavepoint()
+                return result
+            } catch {
+                connection.rollbackToSavepoint()
+                throw error
+            }
+        }
         try refuseAfterAbort(context)
         do {
             try connection.begin(immediate: false)
@@ -316,6 +336,9 @@ public final class Store {
     public func backup(to destination: String, access: FileAccess = .ownerOnly) throws {
         guard !inHostTransaction else {
             throw CRMError.misuse("crm_backup: a transaction is open on this handle (crm_begin); end it with crm_commit or crm_rollback first, or back up through another handle")
+        }
+        guard connection.kind == .sqlite else {
+            throw CRMError.misuse("crm_backup: a PostgreSQL database is backed up with the server's own tools (pg_dump, or a base backup), not crm_backup")
         }
         guard !DatabaseFile.isFileless(destination) else {
             throw CRMError.invalid("crm_backup: dest_path must name a file; got '\(destination)'")

@@ -31,9 +31,11 @@ final class Fixture {
     let clock: FixedClock
     let store: Store
 
-    init(path: String = ":memory:", clock: FixedClock = FixedClock(epoch), modules: Modules = accountsModules) throws {
+    /// - Parameter path: a file, or nil for a fresh database of the engine
+    ///   the suites run on (`TestEngine`: in-memory SQLite by default).
+    init(path: String? = nil, clock: FixedClock = FixedClock(epoch), modules: Modules = accountsModules) throws {
         self.clock = clock
-        store = try Store(path: path, readOnly: false, clock: clock, modules: modules, libraryVersion: "test")
+        store = try Store(path: try path ?? TestEngine.freshTarget(), readOnly: false, clock: clock, modules: modules, libraryVersion: "test")
     }
 
     deinit { store.close() }

@@ -12,14 +12,32 @@ public final class Connection {
     /// The busy timeout every connection starts with, in milliseconds.
     public static let defaultBusyTimeout: Int32 = 5000
 
-    /// Opens the SQLite file at `path` (":memory:" for a private in-memory
-    /// database). A missing file is created first, empty and with
-    /// `access`'s mode, unless `readOnly` or `mustExist`.
+    /// Opens the database at `path`: a PostgreSQL server for a
+    /// `postgresql://` or `postgres://` URL or a libpq keyword=value string
+    /// (`PostgreSQLConnectionInfo`), else the SQLite file at `path`
+    /// (":memory:" for a private in-memory database). A missing SQLite file
+    /// is created first, empty and with `access`'s mode, unless `readOnly`
+    /// or `mustExist`; on PostgreSQL the database must exist on the server.
     /// - Throws: `StoreError` (cannot open, not a database, busy); `CRMError`
     ///   `.notFound` for a missing file that may not be created, `.io` when
     ///   it cannot be created.
     public convenience init(path: String, readOnly: Bool, mustExist: Bool = false, access: FileAccess = .ownerOnly) throws {
-        self.init(engine: try SQLiteEngine(path: path, readOnly: readOnly, mustExist: mustExist, access: access))
+        if PostgreSQLConnectionInfo.isTarget(path) {
+            self.init(engine: try PostgreSQLEngine(conninfo: path, readOnly: readOnly))
+        } else {
+            self.init(engine: try SQLiteEngine(path: path, readOnly: readOnly, mustExist: mustExist, access: access))
+        }
+    }
+
+    /// `path` as a message may show it: a PostgreSQL target without its
+    /// password, a file path as it is.
+    public static func displayName(_ path: String) -> String {
+        PostgreSQLConnectionInfo.redacted(path)
+    }
+
+    /// Whether `path` names a PostgreSQL database rather than an SQLite file.
+    public static func isPostgreSQL(_ path: String) -> Bool {
+        PostgreSQLConnectionInfo.isTarget(path)
     }
 
     init(engine: any DatabaseEngine) {
