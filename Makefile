@@ -199,8 +199,14 @@ bench: linkdir
 	done
 	@awk -f Benchmarks/summary.awk $(BUILD)/bench-rounds.txt
 
+# With CRM_TEST_POSTGRES_URL set, the command suites run a second time on
+# that PostgreSQL server (CRM_TEST_ENGINE=postgresql: a schema per test).
 test-swift:
 	$(SWIFT) test --scratch-path $(SWIFT_SCRATCH)
+	@if [ -n "$${CRM_TEST_POSTGRES_URL:-}" ]; then \
+	    echo "== the command suites again, on PostgreSQL"; \
+	    CRM_TEST_ENGINE=postgresql $(SWIFT) test --scratch-path $(SWIFT_SCRATCH) --filter CRMAccountsTests; \
+	else echo "== CRM_TEST_POSTGRES_URL is not set: the command suites ran on SQLite only"; fi
 
 test-python: $(LIB_DEP)
 	CRM_LIBRARY=$(abspath $(LIB)) $(PYTHON) -m pytest Bindings/python/tests -q
@@ -210,11 +216,14 @@ test: lib check-lib test-swift test-c test-python
 # The main job: the test-harness CLI fills a fresh database with a wholesaler's
 # customers and walks through them (DEMO_DB=path keeps another file).
 DEMO_DB ?= $(BUILD)/demo.sqlite
+# A PostgreSQL URL (DEMO_DB=postgresql://...) is used as it is: nothing is
+# dropped on a server; a second run replays the imports with the same ids.
 demo:
 	$(SWIFT) build --scratch-path $(SWIFT_SCRATCH) --product crm-harness
-	@mkdir -p $(dir $(DEMO_DB))
-	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(SWIFT_SCRATCH)/debug/crm-harness demo --db $(DEMO_DB)
+	@case '$(DEMO_DB)' in postgresql://*|postgres://*|*=*) ;; \
+	    *) mkdir -p $(dir $(DEMO_DB)); rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm ;; esac
+	$(SWIFT_SCRATCH)/debug/crm-harness demo --db '$(DEMO_DB)'
+
 
 clean:
 	rm -rf $(BUILD)

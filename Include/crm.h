@@ -4,7 +4,8 @@
 ** libcrm adds CRM to accounting software that already exists: accounts
 ** (customers), contacts, consent and preferences, the complete history of
 ** every interaction, and an event outbox the host can hook into or poll.
-** The data lives in one embedded SQLite file beside the host's own files.
+** The data lives in one embedded SQLite file beside the host's own files,
+** or, when a shop outgrows one file, in a PostgreSQL database (crm_open).
 **
 ** This header is the whole contract. Everything here is C99 and C++ safe.
 **
@@ -130,8 +131,9 @@ typedef struct crm_db crm_db;
 #define CRM_OPEN_EXISTING     0x2  /* open only a file that exists; never create */
 #define CRM_OPEN_GROUP_ACCESS 0x4  /* a file this open creates is 0660, not 0600 */
 
-/* Opens the database at `path`, a file path or ":memory:" for a private
-** in-memory database. A missing file is created, unless CRM_OPEN_READONLY or
+/* Opens the database at `path`: an SQLite file path, ":memory:" for a
+** private in-memory database, or a PostgreSQL database (see POSTGRESQL
+** below). A missing file is created, unless CRM_OPEN_READONLY or
 ** CRM_OPEN_EXISTING is given: then a missing file is CRM_NOTFOUND and nothing
 ** is created (a host that only reads, or a tool given a path by a user,
 ** cannot make a new empty database by mistyping a name).
@@ -158,8 +160,34 @@ typedef struct crm_db crm_db;
 **
 ** Returns CRM_OK, CRM_INVALID, CRM_NOTFOUND (a missing file with
 ** CRM_OPEN_READONLY or CRM_OPEN_EXISTING), CRM_IO (a file that cannot be
-** created or opened: a missing directory, no permission), CRM_CORRUPT,
-** CRM_BUSY, CRM_READONLY, CRM_VERSION_ERR. */
+** created or opened: a missing directory, no permission; a server that
+** cannot be reached; libpq missing), CRM_CORRUPT, CRM_BUSY, CRM_READONLY,
+** CRM_VERSION_ERR.
+**
+** POSTGRESQL: when many workstations or branches share one CRM, `path` may
+** name a PostgreSQL database (version 10 or later, and the engines that
+** speak its protocol) instead of a file:
+**   "postgresql://user@host:5432/crm?sslmode=prefer"   a URL (also postgres://)
+**   "host=db1 port=5432 dbname=crm user=crm"            a libpq conninfo
+** A path is a PostgreSQL target when it starts with "postgresql://" or
+** "postgres://", or with a libpq keyword (host, dbname, user, ...) and "=";
+** anything else is a file. The database must exist on the server; the
+** same migrations run on open, in one transaction, into the connection's
+** current schema (set it with options=-csearch_path=... to keep several
+** libcrm databases on one server). The client library, libpq.so.5, is
+** loaded when the first PostgreSQL target is opened, never before: the
+** library does not depend on it otherwise, and without it crm_open gives
+** CRM_IO saying what to install (Debian/Ubuntu: libpq5).
+** Passwords: put none in the path of a program others can read; libpq reads
+** them from PGPASSWORD, the ~/.pgpass file (PGPASSFILE) or a service file,
+** as it does for psql. A password in the path is never shown in a message.
+** Everything a caller can observe is the same on both engines (commands,
+** answers, ids, versions, events and their order, replay, transactions,
+** check-then-write), except speed and when CRM_BUSY comes: on PostgreSQL
+** writers take turns on a lock the server holds (pg_advisory_xact_lock),
+** waiting up to the busy timeout (lock_timeout). CRM_OPEN_EXISTING and
+** CRM_OPEN_GROUP_ACCESS concern files and have no effect on a server;
+** crm_backup gives CRM_MISUSE there (use pg_dump). */
 int crm_open(const char *path, int flags, crm_db **out_db);
 
 /* Closes a handle. An open crm_begin transaction is rolled back. Every
@@ -291,8 +319,9 @@ int crm_rollback(crm_db *db);
 ** dest_path  UTF-8 file name of the new copy, copied; not ":memory:".
 ** Returns CRM_OK, CRM_INVALID (a NULL, empty or ":memory:" dest_path),
 ** CRM_CONFLICT (dest_path exists), CRM_MISUSE (inside crm_begin, a bad
-** handle), CRM_IO (a missing directory, no permission, a full disk),
-** CRM_BUSY. */
+** handle, a PostgreSQL database: back that up with the server's tools,
+** pg_dump or a base backup), CRM_IO (a missing directory, no permission, a
+** full disk), CRM_BUSY. */
 int crm_backup(crm_db *db, const char *dest_path);
 
 /* ---------------------------------------------------------------------------

@@ -128,9 +128,9 @@ final class DemoRun {
 
         say("libcrm demo: the customer ledger of \(DemoData.company),")
         say("a building-supplies wholesaler in Midrand, Gauteng.")
-        say("database \(database.path), libcrm \(LibraryVersion.library) (ABI \(LibraryVersion.abi))")
+        say("database \(database.isServer ? "on the PostgreSQL server given by --db" : database.path), libcrm \(LibraryVersion.library) (ABI \(LibraryVersion.abi))")
         say("hook \(hookID) registered for \"*\": it hears every event the demo causes, as it commits.")
-        remember("database", .string(database.path))
+        remember("database", .string(database.isServer ? "postgresql" : database.path))
         remember("library_version", .string(LibraryVersion.library))
 
         try importLedger()
@@ -147,9 +147,14 @@ final class DemoRun {
         try personalData()
 
         say()
-        say("Done. Run the demo again on \(database.path): the imports replay with the same ids.")
-        say("Explore: crm-harness exec account.get '{\"source\": \"ledger\", \"external_ref\": \"\(DemoData.focusCode)\"}' --db \(database.path)")
-        say("Back it up while it is in use: crm-harness backup demo-backup.sqlite --db \(database.path)")
+        say("Done. Run the demo again on the same database: the imports replay with the same ids.")
+        if database.isServer { say("(Below, CRM_DB is the --db URL you gave.)") }
+        say("Explore: crm-harness exec account.get '{\"source\": \"ledger\", \"external_ref\": \"\(DemoData.focusCode)\"}' --db \(database.shownPath)")
+        if database.isServer {
+            say("Back it up with the server's tools while it is in use: pg_dump \"$CRM_DB\" > crm-backup.sql")
+        } else {
+            say("Back it up while it is in use: crm-harness backup demo-backup.sqlite --db \(database.path)")
+        }
     }
 
     /// A create with source + external_ref. A replay answers the same record; a
@@ -724,7 +729,7 @@ extension DemoRun {
         say("  \(history) consent answers, \(interactions) interactions naming them, and \(events) outbox events carrying their data.")
         say("Asked to be forgotten, contact.erase removes all of it, outbox copies included, and")
         say("announces contact.erased for the bridges (not run here, so the demo can run again):")
-        say("  crm-harness exec contact.erase '{\"id\": \(id)}' --db \(database.path)")
+        say("  crm-harness exec contact.erase '{\"id\": \(id)}' --db \(database.shownPath)")
         remember("personal_data", [
             "contact_id": .int(Int(id)), "consent_answers": .int(history), "interactions": .int(interactions),
             "events": .int(events),

@@ -58,6 +58,17 @@ final class CRMDatabase {
     private var handle: OpaquePointer?
     let path: String
 
+    /// Whether `path` looks like a PostgreSQL target (a URL, or key=value
+    /// pairs with no slash): only for what the CLI prints; the library
+    /// itself decides which engine opens a path (crm.h, crm_open).
+    var isServer: Bool {
+        path.hasPrefix("postgresql://") || path.hasPrefix("postgres://") || (path.contains("=") && !path.contains("/"))
+    }
+
+    /// The path as the CLI prints it: a server target may carry a password,
+    /// so it is never echoed.
+    var shownPath: String { isServer ? "\"$CRM_DB\"" : path }
+
     /// crm_open(path, flags, &db). On failure the message is crm_errmsg(NULL).
     init(path: String, readOnly: Bool = false, flags: Int32 = 0) throws {
         self.path = path
