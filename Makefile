@@ -222,7 +222,8 @@ demo:
 	$(SWIFT) build --scratch-path $(SWIFT_SCRATCH) --product crm-harness
 	@case '$(DEMO_DB)' in postgresql://*|postgres://*|*=*) ;; \
 	    *) mkdir -p $(dir $(DEMO_DB)); rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm ;; esac
-	$(SWIFT_SCRATCH)/debug/crm-harness demo --db '$(DEMO_DB)'
+	@echo "crm-harness demo --db ..."
+	@$(SWIFT_SCRATCH)/debug/crm-harness demo --db '$(DEMO_DB)'
 
 
 clean:
