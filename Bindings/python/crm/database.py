@@ -13,6 +13,7 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
                     Tuple, Union)
 
 from . import _lib
+from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
 from .records import Accounts, Contacts, Events, Interactions
 
@@ -206,6 +207,14 @@ class Database:
     created).  A new file is created owner-only (0600); ``group_access=True``
     creates it 0660 instead (an existing file keeps its mode).
     ``busy_timeout_ms`` sets :meth:`set_busy_timeout` (default 5000 ms).
+
+    A ``postgresql://`` or ``postgres://`` URL, or a libpq ``key=value``
+    conninfo, opens a PostgreSQL database instead (libpq is loaded then):
+    the same commands, answers and errors.  ``group_access`` and
+    ``must_exist`` are about files and change nothing there; :meth:`backup`
+    raises :class:`crm.Misuse`.  Neither messages nor ``repr`` show the
+    password (:attr:`display_path`).
+
     Use it as a context manager to close it on exit::
 
         with crm.Database("shop.crm") as db:
@@ -315,9 +324,15 @@ class Database:
         except Exception:
             pass
 
+    @property
+    def display_path(self) -> str:
+        """:attr:`path` as logs and messages may show it: a PostgreSQL
+        target without its password (or other secret parameters)."""
+        return redacted(self.path)
+
     def __repr__(self) -> str:
         state = "closed" if self.closed else ("read-only" if self.readonly else "open")
-        return f"<crm.Database {self.path!r} {state}>"
+        return f"<crm.Database {self.display_path!r} {state}>"
 
     # -- plumbing ------------------------------------------------------------
 

@@ -24,6 +24,9 @@ ENGINE = (os.environ.get("CRM_TEST_ENGINE") or "sqlite").strip().lower()
 POSTGRES_URL = (os.environ.get("CRM_TEST_POSTGRES_URL") or "").strip() or None
 ON_POSTGRES = ENGINE == "postgresql" and POSTGRES_URL is not None
 
+#: The schema of every URL the fixtures made: {url: schema}.
+SCHEMAS = {}
+
 
 def configuration_error() -> Optional[str]:
     """Why the engine variables cannot be honoured, or None."""

@@ -85,9 +85,6 @@ def postgres_admin():
     admin.close()
 
 
-_schemas = {}  # schema URL -> schema name
-
-
 @pytest.fixture
 def raw_sql(request):
     """``raw_sql(target, sql)`` runs SQL behind libcrm's back on a database
@@ -97,7 +94,7 @@ def raw_sql(request):
     def run(target, sql):
         if ON_POSTGRES:
             admin = request.getfixturevalue("postgres_admin")
-            return admin.in_schema(_schemas[str(target)], sql)
+            return admin.in_schema(_engine.SCHEMAS[str(target)], sql)
         import sqlite3
         con = sqlite3.connect(target)
         try:
@@ -123,7 +120,7 @@ def new_schema(request):
         schema = admin.new_schema()
         made.append(schema)
         url = _engine.with_search_path(_engine.POSTGRES_URL, schema)
-        _schemas[url] = schema
+        _engine.SCHEMAS[url] = schema
         return url
 
     yield make
