@@ -447,10 +447,11 @@ class Database:
         safe, and a create carrying source + external_ref is an idempotent
         retry.  A negative value raises OutOfRange."""
         command = "crm_busy_timeout"
-        handle = self._require(command)
+        self._require(command)
         milliseconds = _c_integer(milliseconds, "milliseconds", command,
                                   _lib.INT_MIN, _lib.INT_MAX)
         with self._lock:
+            handle = self._require(command)  # another thread may have closed it
             self._check(self._lib.crm_busy_timeout(handle, milliseconds), handle, command)
 
     def backup(self, path: Union[str, "os.PathLike[str]"]) -> None:
@@ -459,9 +460,10 @@ class Database:
         on writing.  Raises Conflict if ``path`` exists (a backup never
         overwrites), Misuse inside :meth:`transaction` on this handle."""
         command = "crm_backup"
-        handle = self._require(command)
+        self._require(command)
         path_bytes = _c_string(os.fspath(path), "path", command)
         with self._lock:   # waits out another thread's transaction
+            handle = self._require(command)  # another thread may have closed it
             self._check(self._lib.crm_backup(handle, path_bytes), handle, command)
 
     # -- transactions ----------------------------------------------------------
