@@ -9,7 +9,8 @@
 #   make bench            C benchmark against raw SQLite (not part of the tests;
 #                         BENCH_ARGS="-n 20000 -g 20000 --refs --strict")
 #   make test-swift       swift test
-#   make test-python      pytest over the Python binding
+#   make test-python      pytest over the Python binding (and on PostgreSQL when
+#                         CRM_TEST_POSTGRES_URL is set)
 #   make test             everything above except bench
 #   make demo             the main job: crm-harness demo on a fresh build/demo.sqlite
 #
@@ -208,8 +209,24 @@ test-swift:
 	    CRM_TEST_ENGINE=postgresql $(SWIFT) test --scratch-path $(SWIFT_SCRATCH) --filter CRMAccountsTests; \
 	else echo "== CRM_TEST_POSTGRES_URL is not set: the command suites ran on SQLite only"; fi
 
+# pytest on SQLite, then, when CRM_TEST_POSTGRES_URL names a server, again
+# with CRM_TEST_ENGINE=postgresql (a schema per test). Both runs always run and
+# keep their summaries; the target fails if either did. Each run is bounded by
+# PYTEST_TIMEOUT seconds.
+PYTEST_TIMEOUT ?= 1200
+PYTEST_RUN = timeout -k 30 $(PYTEST_TIMEOUT) env CRM_LIBRARY=$(abspath $(LIB)) \
+	$(PYTHON) -m pytest Bindings/python/tests -q
 test-python: $(LIB_DEP)
-	CRM_LIBRARY=$(abspath $(LIB)) $(PYTHON) -m pytest Bindings/python/tests -q
+	@sqlite=passed; postgresql="not run (CRM_TEST_POSTGRES_URL is not set)"; \
+	echo "== pytest on SQLite"; \
+	CRM_TEST_ENGINE=sqlite $(PYTEST_RUN) || sqlite="FAILED ($$?)"; \
+	if [ -n "$${CRM_TEST_POSTGRES_URL:-}" ]; then \
+	    echo "== pytest on PostgreSQL (CRM_TEST_ENGINE=postgresql, the server in CRM_TEST_POSTGRES_URL)"; \
+	    postgresql=passed; \
+	    CRM_TEST_ENGINE=postgresql $(PYTEST_RUN) || postgresql="FAILED ($$?)"; \
+	fi; \
+	echo "test-python: SQLite $$sqlite; PostgreSQL $$postgresql"; \
+	case "$$sqlite $$postgresql" in *FAILED*) exit 1;; esac
 
 test: lib check-lib test-swift test-c test-python
 

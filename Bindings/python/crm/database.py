@@ -13,6 +13,7 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
                     Tuple, Union)
 
 from . import _lib
+from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
 from .records import Accounts, Contacts, Events, Interactions
 
@@ -206,6 +207,14 @@ class Database:
     created).  A new file is created owner-only (0600); ``group_access=True``
     creates it 0660 instead (an existing file keeps its mode).
     ``busy_timeout_ms`` sets :meth:`set_busy_timeout` (default 5000 ms).
+
+    A ``postgresql://`` or ``postgres://`` URL, or a libpq ``key=value``
+    conninfo, opens a PostgreSQL database instead (libpq is loaded then):
+    the same commands, answers and errors.  ``group_access`` and
+    ``must_exist`` are about files and change nothing there; :meth:`backup`
+    raises :class:`crm.Misuse`.  Neither messages nor ``repr`` show the
+    password (:attr:`display_path`).
+
     Use it as a context manager to close it on exit::
 
         with crm.Database("shop.crm") as db:
@@ -315,9 +324,15 @@ class Database:
         except Exception:
             pass
 
+    @property
+    def display_path(self) -> str:
+        """:attr:`path` as logs and messages may show it: a PostgreSQL
+        target without its password (or other secret parameters)."""
+        return redacted(self.path)
+
     def __repr__(self) -> str:
         state = "closed" if self.closed else ("read-only" if self.readonly else "open")
-        return f"<crm.Database {self.path!r} {state}>"
+        return f"<crm.Database {self.display_path!r} {state}>"
 
     # -- plumbing ------------------------------------------------------------
 
@@ -432,10 +447,11 @@ class Database:
         safe, and a create carrying source + external_ref is an idempotent
         retry.  A negative value raises OutOfRange."""
         command = "crm_busy_timeout"
-        handle = self._require(command)
+        self._require(command)
         milliseconds = _c_integer(milliseconds, "milliseconds", command,
                                   _lib.INT_MIN, _lib.INT_MAX)
         with self._lock:
+            handle = self._require(command)  # another thread may have closed it
             self._check(self._lib.crm_busy_timeout(handle, milliseconds), handle, command)
 
     def backup(self, path: Union[str, "os.PathLike[str]"]) -> None:
@@ -444,9 +460,10 @@ class Database:
         on writing.  Raises Conflict if ``path`` exists (a backup never
         overwrites), Misuse inside :meth:`transaction` on this handle."""
         command = "crm_backup"
-        handle = self._require(command)
+        self._require(command)
         path_bytes = _c_string(os.fspath(path), "path", command)
         with self._lock:   # waits out another thread's transaction
+            handle = self._require(command)  # another thread may have closed it
             self._check(self._lib.crm_backup(handle, path_bytes), handle, command)
 
     # -- transactions ----------------------------------------------------------

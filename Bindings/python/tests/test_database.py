@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pathlib
 import sqlite3
 
 import pytest
 
 import crm
+from _engine import ON_POSTGRES
 
 
 # -- open / close ---------------------------------------------------------------
 
-def test_memory_database_opens_and_closes():
-    db = crm.Database()
-    assert not db.closed and db.path == ":memory:"
+def test_database_opens_and_closes(new_target):
+    target = new_target()
+    db = crm.Database(target)
+    assert not db.closed and db.path == str(target)
     assert db.exec("account.list")["items"] == []
     db.close()
     assert db.closed
@@ -23,18 +26,24 @@ def test_memory_database_opens_and_closes():
     db.close()
 
 
-def test_context_manager_closes_on_exit_and_on_error():
+def test_memory_is_the_default():
     with crm.Database() as db:
+        assert db.path == ":memory:"
+        assert db.exec("account.list")["items"] == []
+
+
+def test_context_manager_closes_on_exit_and_on_error(new_target):
+    with crm.Database(new_target()) as db:
         db.accounts.create(name="Inside")
     assert db.closed
     with pytest.raises(ZeroDivisionError):
-        with crm.Database() as db2:
+        with crm.Database(new_target()) as db2:
             1 / 0
     assert db2.closed
 
 
-def test_use_after_close_is_misuse():
-    db = crm.Database()
+def test_use_after_close_is_misuse(new_target):
+    db = crm.Database(new_target())
     db.close()
     with pytest.raises(crm.Misuse) as info:
         db.exec("account.list")
@@ -43,7 +52,7 @@ def test_use_after_close_is_misuse():
                  lambda: db.find_by_ref("account", "s", "r"),
                  lambda: db.on("*", print), lambda: db.off(1),
                  lambda: db.events.fetch("c"), lambda: db.events.ack("c", 1),
-                 lambda: db.accounts.create(name="x")):
+                 lambda: db.accounts.create(name="x"), lambda: db.backup("x")):
         with pytest.raises(crm.Misuse):
             call()
 
@@ -51,24 +60,34 @@ def test_use_after_close_is_misuse():
 def test_file_database_persists(db_path):
     with crm.Database(db_path) as db:
         created = db.accounts.create(name="Persisted Ltd")
-    assert db_path.exists()
+    if not ON_POSTGRES:
+        assert db_path.exists()
     with crm.Database(str(db_path)) as db:
         assert db.accounts.get(created["id"])["name"] == "Persisted Ltd"
 
 
-def test_memory_databases_are_private():
-    with crm.Database() as one, crm.Database() as two:
+def test_databases_are_private(new_target):
+    # two ":memory:" databases, or two schemas of one PostgreSQL database
+    with crm.Database(new_target()) as one, crm.Database(new_target()) as two:
         one.accounts.create(name="Only In One")
         assert two.accounts.list()["items"] == []
 
 
 # -- read-only ----------------------------------------------------------------------
 
+def _fingerprint(target):
+    """The bytes of an SQLite file (a read-only handle must not change
+    them); on PostgreSQL the server's files are not ours to read."""
+    if ON_POSTGRES:
+        return None
+    return hashlib.sha256(pathlib.Path(target).read_bytes()).hexdigest()
+
+
 def test_readonly_handle_reads_but_refuses_writes(db_path):
     with crm.Database(db_path) as db:
         acct = db.accounts.create(name="Read Me", source="ledger", external_ref="R1")
         db.events.ack("reader", db.events.fetch("reader")[-1]["seq"])
-    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    before = _fingerprint(db_path)
     with crm.Database(db_path, readonly=True) as ro:
         assert ro.readonly
         assert ro.accounts.get(acct["id"])["name"] == "Read Me"
@@ -86,9 +105,11 @@ def test_readonly_handle_reads_but_refuses_writes(db_path):
             assert info.value.message
     with crm.Database(db_path) as db:
         assert [a["name"] for a in db.accounts.list()["items"]] == ["Read Me"]
-    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+        assert db.events.fetch("someone-else")[0]["type"] == "account.created"
+    assert _fingerprint(db_path) == before
 
 
+@pytest.mark.sqlite_only("a missing file")
 def test_readonly_open_of_missing_file_fails_without_creating_it(tmp_path):
     path = tmp_path / "absent.crm"
     with pytest.raises(crm.CRMError):
@@ -98,44 +119,38 @@ def test_readonly_open_of_missing_file_fails_without_creating_it(tmp_path):
 
 # -- files libcrm must refuse ----------------------------------------------------------
 
-def test_newer_file_is_version_mismatch_and_untouched(db_path):
+def test_newer_file_is_version_mismatch_and_untouched(db_path, raw_sql):
     with crm.Database(db_path) as db:
         db.accounts.create(name="Old Data")
-    con = sqlite3.connect(db_path)
-    with con:
-        con.execute("INSERT INTO crm_migrations(id, applied_at) VALUES (?, ?)",
-                    ("9999-future", "2099-01-01T00:00:00Z"))
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    raw_sql(db_path, "INSERT INTO crm_migrations(id, applied_at) "
+                     "VALUES ('9999-future', '2099-01-01T00:00:00Z')")
+    before = _fingerprint(db_path)
     for readonly in (False, True):
         with pytest.raises(crm.VersionMismatch) as info:
             crm.Database(db_path, readonly=readonly)
         assert info.value.code == crm.CRM_VERSION_ERR
         assert info.value.command == "crm_open"
         assert info.value.message
-    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
-    con = sqlite3.connect(db_path)
-    ids = {row[0] for row in con.execute("SELECT id FROM crm_migrations")}
-    con.close()
+    assert _fingerprint(db_path) == before
+    ids = {row[0] for row in raw_sql(db_path, "SELECT id FROM crm_migrations")}
     assert "9999-future" in ids
 
 
-def test_readonly_open_of_a_file_that_needs_migrating_is_readonly(db_path):
+def test_readonly_open_of_a_file_that_needs_migrating_is_readonly(db_path, raw_sql):
     crm.Database(db_path).close()
-    con = sqlite3.connect(db_path)
-    with con:  # make the file look one migration behind this library
-        last = con.execute("SELECT id FROM crm_migrations ORDER BY id DESC LIMIT 1").fetchone()
-        con.execute("DELETE FROM crm_migrations WHERE id = ?", last)
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    con.close()
-    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    # make the database look one migration behind this library
+    last = raw_sql(db_path, "SELECT id FROM crm_migrations ORDER BY id DESC LIMIT 1")[0][0]
+    raw_sql(db_path, f"DELETE FROM crm_migrations WHERE id = '{last}'")
+    before = _fingerprint(db_path)
     with pytest.raises(crm.ReadOnly) as info:
         crm.Database(db_path, readonly=True)
     assert info.value.command == "crm_open"
-    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    assert _fingerprint(db_path) == before
+    ids = {row[0] for row in raw_sql(db_path, "SELECT id FROM crm_migrations")}
+    assert last not in ids
 
 
+@pytest.mark.sqlite_only("a file that is not a database")
 def test_garbage_file_is_corrupt(tmp_path):
     path = tmp_path / "garbage.crm"
     path.write_bytes(b"this is not a database at all\n" * 200)
@@ -146,6 +161,7 @@ def test_garbage_file_is_corrupt(tmp_path):
     assert path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only("a foreign SQLite file (test_other_schema_is_corrupt on PostgreSQL)")
 def test_other_sqlite_database_is_corrupt(tmp_path):
     """crm.h: CRM_CORRUPT "the file is not a libcrm database"."""
     path = tmp_path / "ledger.db"
@@ -161,6 +177,21 @@ def test_other_sqlite_database_is_corrupt(tmp_path):
     assert tables == {"gl_journal"}
 
 
+def test_other_schema_is_corrupt(db_path, raw_sql):
+    """A database (on PostgreSQL: the schema libcrm is pointed at) that holds
+    another application's tables is not a libcrm database: CRM_CORRUPT, and
+    nothing is added to it."""
+    raw_sql(db_path, "CREATE TABLE gl_journal(id INTEGER PRIMARY KEY, amount INTEGER)")
+    with pytest.raises(crm.Corrupt):
+        crm.Database(db_path)
+    if ON_POSTGRES:
+        query = "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
+    else:
+        query = "SELECT name FROM sqlite_master WHERE type='table'"
+    assert {row[0] for row in raw_sql(db_path, query)} == {"gl_journal"}
+
+
+@pytest.mark.sqlite_only("a directory given as the file")
 def test_directory_is_io_error(tmp_path):
     with pytest.raises((crm.CRMIOError, crm.Corrupt)):
         crm.Database(tmp_path)

@@ -19,8 +19,10 @@ def _run(*args):
                           capture_output=True, text=True, timeout=120)
 
 
-def test_demo_in_memory():
-    result = _run()
+def test_demo_in_memory_or_a_new_schema(new_target):
+    # in memory on SQLite, the demo's default; a new schema on PostgreSQL
+    target = new_target()
+    result = _run() if target == ":memory:" else _run(target)
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "replayed=True" in out
@@ -29,8 +31,8 @@ def test_demo_in_memory():
     assert "acknowledged up to" in out
 
 
-def test_demo_twice_on_a_file(tmp_path):
-    path = str(tmp_path / "shop.crm")
+def test_demo_twice_on_a_file(new_target):
+    path = str(new_target("shop.crm"))
     first = _run(path)
     assert first.returncode == 0, first.stdout + first.stderr
     second = _run(path)

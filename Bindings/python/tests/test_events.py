@@ -79,10 +79,10 @@ def test_positions_survive_reopen(db_path):
         assert fresh[0]["record"]["name"] == "After Restart"
 
 
-def test_idempotency_keys_differ_between_files(tmp_path):
+def test_idempotency_keys_differ_between_files(new_target):
     keys = []
     for name in ("one.crm", "two.crm"):
-        with crm.Database(tmp_path / name) as db:
+        with crm.Database(new_target(name)) as db:
             db.accounts.create(name="Same")
             keys.append(db.events.fetch("c")[0]["idempotency_key"])
     assert keys[0] != keys[1]

@@ -235,8 +235,8 @@ def test_hook_registered_inside_a_hook(db):
     assert heard[-2:] == [("outer", "second"), ("inner", "second")]
 
 
-def test_closing_inside_a_hook_does_not_crash():
-    db = crm.Database()
+def test_closing_inside_a_hook_does_not_crash(new_target):
+    db = crm.Database(new_target())
     db.on("*", lambda t, e: db.close())
     db.on("*", lambda t, e: None)
     try:

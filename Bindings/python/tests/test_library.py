@@ -143,10 +143,10 @@ def test_null_arguments_are_invalid():
         assert lib.crm_close(handle) == 0
 
 
-def test_error_messages_are_per_thread():
+def test_error_messages_are_per_thread(new_target):
     lib = _lib.library()
     handle = c_void_p()
-    assert lib.crm_open(b":memory:", 0, byref(handle)) == 0
+    assert lib.crm_open(str(new_target()).encode(), 0, byref(handle)) == 0
     try:
         failed, succeeded = threading.Event(), threading.Event()
         seen = {}

@@ -42,6 +42,7 @@ def test_open_flags_match_the_header():
 
 # -- must_exist ------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only("must_exist on a missing file")
 def test_must_exist_refuses_a_missing_file_and_creates_nothing(tmp_path):
     path = tmp_path / "mistyped.crm"
     with pytest.raises(crm.NotFound) as info:
@@ -64,6 +65,7 @@ def test_must_exist_opens_an_existing_file_read_write(db_path):
         assert len(db.accounts.list()["items"]) == 2
 
 
+@pytest.mark.sqlite_only("messages naming a missing directory and a garbage file")
 def test_open_errors_name_the_file(tmp_path):
     missing_dir = tmp_path / "no-such-dir" / "crm.sqlite"
     with pytest.raises(crm.CRMIOError) as info:
@@ -78,6 +80,7 @@ def test_open_errors_name_the_file(tmp_path):
 
 # -- file modes ------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only("file modes")
 def test_a_new_file_is_owner_only(db_path, umask_022):
     with crm.Database(db_path) as db:
         db.accounts.create(name="Private Data (Pty) Ltd")
@@ -86,6 +89,7 @@ def test_a_new_file_is_owner_only(db_path, umask_022):
             assert mode_of(f"{db_path}{suffix}") == 0o600, suffix
 
 
+@pytest.mark.sqlite_only("file modes")
 def test_group_access_creates_0660(db_path, umask_022):
     with crm.Database(db_path, group_access=True) as db:
         db.accounts.create(name="Shared Data (Pty) Ltd")
@@ -94,6 +98,7 @@ def test_group_access_creates_0660(db_path, umask_022):
             assert mode_of(f"{db_path}{suffix}") == 0o660, suffix
 
 
+@pytest.mark.sqlite_only("file modes")
 def test_an_existing_file_keeps_its_mode(db_path):
     crm.Database(db_path).close()
     os.chmod(db_path, 0o640)
@@ -131,8 +136,8 @@ def test_busy_timeout_zero_fails_at_once_and_the_retry_succeeds(db_path):
         assert again["id"] == first["id"] and again["replayed"] is True
 
 
-def test_busy_timeout_is_checked():
-    with crm.Database() as db:
+def test_busy_timeout_is_checked(new_target):
+    with crm.Database(new_target()) as db:
         with pytest.raises(crm.OutOfRange):
             db.set_busy_timeout(-1)
         with pytest.raises(crm.InvalidArgument):
@@ -144,6 +149,7 @@ def test_busy_timeout_is_checked():
 
 # -- backups ---------------------------------------------------------------------------
 
+@pytest.mark.sqlite_only("crm_backup to a file (test_backup_on_postgresql_is_misuse)")
 def test_backup_while_another_handle_writes(db_path, tmp_path, umask_022):
     backup = tmp_path / "nightly.crm"
     with crm.Database(db_path) as db:
@@ -172,6 +178,7 @@ def test_backup_while_another_handle_writes(db_path, tmp_path, umask_022):
         assert accounts >= 8 and accounts == events
 
 
+@pytest.mark.sqlite_only("crm_backup to a file")
 def test_backup_never_overwrites(tmp_path):
     target = tmp_path / "exists.crm"
     target.write_bytes(b"keep me")
@@ -186,6 +193,7 @@ def test_backup_never_overwrites(tmp_path):
         assert copy.accounts.list()["items"][0]["name"] == "In Memory"
 
 
+@pytest.mark.sqlite_only("crm_backup to a file")
 def test_backup_inside_a_transaction_is_misuse(db_path, tmp_path):
     with crm.Database(db_path) as db:
         with db.transaction():
@@ -196,3 +204,20 @@ def test_backup_inside_a_transaction_is_misuse(db_path, tmp_path):
         db.backup(tmp_path / "after.crm")
     with crm.Database(tmp_path / "after.crm") as copy:
         assert copy.accounts.list()["items"][0]["name"] == "Undecided"
+
+
+@pytest.mark.postgresql_only("crm_backup refuses a PostgreSQL database")
+def test_backup_on_postgresql_is_misuse(db, tmp_path):
+    db.accounts.create(name="Kept On The Server")
+    target = tmp_path / "copy.crm"
+    with pytest.raises(crm.Misuse) as info:
+        db.backup(target)
+    assert info.value.code == crm.CRM_MISUSE
+    assert info.value.command == "crm_backup"
+    assert "pg_dump" in info.value.message
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+    with db.transaction():
+        with pytest.raises(crm.Misuse):
+            db.backup(target)
+        db.accounts.create(name="Still Usable")
+    assert [a["name"] for a in db.accounts.iter()] == ["Kept On The Server", "Still Usable"]

@@ -219,3 +219,34 @@ def test_closing_inside_a_transaction_lets_other_threads_in(db):
     thread.join(30)
     assert not thread.is_alive()
     assert isinstance(out.get("error"), crm.Misuse)
+
+
+def test_set_busy_timeout_and_backup_waiting_for_a_close_get_misuse(new_target, tmp_path):
+    """A call waiting for another thread's transaction finds the Database
+    closed when it gets its turn: Misuse, never a call on a closed handle."""
+    db = crm.Database(new_target())
+    db.begin()
+    out = {}
+
+    def work(name, call):
+        try:
+            call()
+        except BaseException as error:  # reported below
+            out[name] = error
+
+    threads = [threading.Thread(target=work, args=("timeout", lambda: db.set_busy_timeout(100)),
+                                daemon=True),
+               threading.Thread(target=work, args=("backup", lambda: db.backup(tmp_path / "b.crm")),
+                                daemon=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(0.3)
+        assert thread.is_alive()
+    db.close()
+    for thread in threads:
+        thread.join(30)
+        assert not thread.is_alive()
+    assert isinstance(out.get("timeout"), crm.Misuse), out
+    assert isinstance(out.get("backup"), crm.Misuse), out
+    assert not (tmp_path / "b.crm").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import crm
+from _engine import ON_POSTGRES
 from _helpers import all_events, event_types, last_seq
 
 
@@ -128,20 +129,27 @@ def test_second_handle_is_busy_while_a_transaction_is_open(db_path):
         assert len(one.accounts.list()["items"]) == 2
 
 
-def test_failure_after_a_write_rolls_back_the_whole_transaction(db_path):
-    """A fault planted in the file (a trigger refusing one account's event)
-    makes account.create fail after its first write: the transaction is
-    rolled back whole and the handle refuses calls until it is ended."""
-    import sqlite3
-
+def test_failure_after_a_write_rolls_back_the_whole_transaction(db_path, raw_sql):
+    """A fault planted in the database (a trigger refusing one account's
+    event) makes account.create fail after its first write: the transaction
+    is rolled back whole and the handle refuses calls until it is ended."""
     with crm.Database(db_path) as db:
         db.accounts.create(name="Before The Fault")
-    planted = sqlite3.connect(db_path)
-    planted.execute("CREATE TRIGGER planted_fault BEFORE INSERT ON crm_events "
-                    "WHEN NEW.record_json LIKE '%\"name\":\"Faulty%' "
-                    "BEGIN SELECT RAISE(ABORT, 'planted fault'); END")
-    planted.commit()
-    planted.close()
+    if ON_POSTGRES:
+        raw_sql(db_path, """
+            CREATE FUNCTION planted_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.record_json LIKE '%"name":"Faulty%' THEN
+                    RAISE EXCEPTION 'planted fault';
+                END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER planted_fault BEFORE INSERT ON crm_events
+                FOR EACH ROW EXECUTE FUNCTION planted_fault()""")
+    else:
+        raw_sql(db_path, "CREATE TRIGGER planted_fault BEFORE INSERT ON crm_events "
+                         "WHEN NEW.record_json LIKE '%\"name\":\"Faulty%' "
+                         "BEGIN SELECT RAISE(ABORT, 'planted fault'); END")
 
     with crm.Database(db_path) as db:
         with pytest.raises(crm.CRMError, match="planted fault") as failure:
