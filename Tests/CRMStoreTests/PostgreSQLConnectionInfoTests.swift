@@ -112,3 +112,13 @@ struct PostgreSQLConnectionInfoTests {
         #expect(Info.sanitizedReason(message) == expected)
     }
 }
+
+@Suite("PostgreSQL targets: unknown keywords")
+struct PostgreSQLUnknownKeywordTests {
+    @Test func theValueOfAnUnknownKeywordIsNeverShown() {
+        // A misspelt "password" is an unknown keyword: its value may be the password.
+        #expect(PostgreSQLConnectionInfo.redacted("host=db1 dbname=crm passwrod=s3cret") == "host=db1 dbname=crm passwrod=...")
+        #expect(PostgreSQLConnectionInfo.redacted("postgresql://crm@db1/crm?passwrod=s3cret&sslmode=require")
+                == "postgresql://crm@db1/crm?passwrod=...&sslmode=require")
+    }
+}

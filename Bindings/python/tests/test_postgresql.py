@@ -132,10 +132,7 @@ _MALFORMED = {
 
 @postgresql_only
 @pytest.mark.parametrize("case", [
-    "unterminated quote", "keyword without a value",
-    pytest.param("misspelt password keyword", marks=pytest.mark.xfail(
-        reason="libcrm shows the values of unknown conninfo keywords in crm_open's "
-               "message (PostgreSQLConnectionInfo.redactedKeywordValue)", strict=False)),
+    "unterminated quote", "keyword without a value", "misspelt password keyword",
 ])
 def test_a_malformed_conninfo_never_shows_the_password(case):
     host, port, _, database = _server()

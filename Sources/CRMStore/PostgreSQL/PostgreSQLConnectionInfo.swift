@@ -104,6 +104,12 @@ enum PostgreSQLConnectionInfo {
                 let name = parameter.firstIndex(of: "=").map { parameter[..<$0] } ?? parameter
                 return !secretKeywords.contains(percentDecoded(name))
             }
+            .map { parameter -> Substring in
+                // A parameter libpq does not know may be a misspelt password: its value is not shown.
+                guard let equals = parameter.firstIndex(of: "=") else { return parameter }
+                let name = parameter[..<equals]
+                return keywords.contains(percentDecoded(name)) ? parameter : name + "=..."
+            }
         if !parameters.isEmpty {
             result += "?" + parameters.joined(separator: "&")
         }
@@ -194,8 +200,9 @@ enum PostgreSQLConnectionInfo {
 
     private static func redactedKeywordValue(_ conninfo: String) -> String {
         let (pairs, complete) = pairs(conninfo)
+        // A keyword libpq does not know may be a misspelt "password": its value is not shown.
         var parts = pairs.filter { !secretKeywords.contains($0.keyword) }
-            .map { String(decoding: $0.text, as: UTF8.self) }
+            .map { keywords.contains($0.keyword) ? String(decoding: $0.text, as: UTF8.self) : "\($0.keyword)=..." }
         if !complete { parts.append("...") }
         return parts.joined(separator: " ")
     }
