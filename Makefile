@@ -4,7 +4,9 @@
 #   make check-lib        assert the .so's dependencies, exports and SONAME
 #   make install          install lib + header + pkg-config file (PREFIX, DESTDIR)
 #   make test-c           C ABI suite, example host and header checks under valgrind
-#                         (VALGRIND= runs them without; TEST_ARGS=group... picks groups)
+#                         (VALGRIND= runs them without; TEST_ARGS=group... picks groups);
+#                         with CRM_TEST_POSTGRES_URL set the suite runs a second time on
+#                         that server (CRM_TEST_ENGINE=postgresql, a schema per database)
 #   make install-test     install into a temporary prefix, build the host via pkg-config
 #   make bench            C benchmark against raw SQLite (not part of the tests;
 #                         BENCH_ARGS="-n 20000 -g 20000 --refs --strict")
@@ -158,7 +160,17 @@ test-c: test-c-build
 	    || { echo "second host run wrote events"; cat $(BUILD)/host-run/output2.txt; exit 1; }
 	@echo "host re-run: every debtor replayed, no event written"
 	$(MAKE) --no-print-directory install-test CRM_LIB_DIR=$(CRM_LIB_DIR)
-	$(VALGRIND) $(VALGRIND_FLAGS) $(BUILD)/test_abi $(TEST_ARGS)
+	@test -n "$${CRM_TEST_POSTGRES_URL:-}" \
+	    || echo "CRM_TEST_POSTGRES_URL unset: the C suite runs on SQLite only"
+	@# Both engines run even when the first fails; the status says whether either failed.
+	@status=0; \
+	echo "== the C suite on SQLite"; \
+	CRM_TEST_ENGINE=sqlite $(VALGRIND) $(VALGRIND_FLAGS) $(BUILD)/test_abi $(TEST_ARGS) || status=1; \
+	if [ -n "$${CRM_TEST_POSTGRES_URL:-}" ]; then \
+	    echo "== the C suite on PostgreSQL"; \
+	    CRM_TEST_ENGINE=postgresql $(VALGRIND) $(VALGRIND_FLAGS) $(BUILD)/test_abi $(TEST_ARGS) || status=1; \
+	fi; \
+	exit $$status
 
 # Install into a throw-away prefix (and a DESTDIR staging tree) and build the
 # example host exactly as a user would: cc host.c $(pkg-config --cflags --libs crm).

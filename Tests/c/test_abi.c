@@ -754,6 +754,8 @@ static const struct {
     {"file_modes", test_file_modes},
     {"busy", test_busy},
     {"backup", test_backup},
+    {"outbox_order", test_outbox_order},
+    {"killed_client", test_killed_client},
 };
 
 static void rm_tree(const char *dir)
@@ -782,6 +784,10 @@ int main(int argc, char **argv)
     tk_argv0 = argv[0];
     if (argc == 5 && strcmp(argv[1], "--writer") == 0)
         return writer_main(argv[2], argv[3], atoi(argv[4]));
+    if (argc == 4 && strcmp(argv[1], "--outbox-child") == 0)
+        return outbox_child_main(argv[2], atoi(argv[3]));
+    if (argc == 5 && strcmp(argv[1], "--killed-child") == 0)
+        return killed_child_main(argv[2], atoi(argv[3]), atoi(argv[4]));
     if (argc > 1 && strcmp(argv[1], "-l") == 0) {
         for (i = 0; i < sizeof groups / sizeof groups[0]; i++)
             printf("%s\n", groups[i].name);
