@@ -36,6 +36,9 @@ VALGRIND_FLAGS ?= --quiet --leak-check=full --show-leak-kinds=definite,indirect 
                   --errors-for-leak-kinds=definite,indirect \
                   --error-exitcode=1 --suppressions=$(CURDIR)/Tests/c/valgrind.supp
 
+# How the C programs run: under valgrind, or bare with VALGRIND= (flags dropped too).
+VALGRIND_RUN = $(if $(strip $(VALGRIND)),$(VALGRIND) $(VALGRIND_FLAGS))
+
 HEADER := Include/crm.h
 # Versions come from the header, the single source of truth.
 hdr_define = $(shell sed -n 's/^\#define $(1)[[:space:]]\{1,\}"\{0,1\}\([0-9.]*\)"\{0,1\}.*/\1/p' $(HEADER))
@@ -148,7 +151,7 @@ test-c: test-c-build
 	$(BUILD)/header_check_c
 	$(BUILD)/header_check_cxx
 	@rm -rf $(BUILD)/host-run && mkdir -p $(BUILD)/host-run
-	$(VALGRIND) $(VALGRIND_FLAGS) $(BUILD)/host $(BUILD)/host-run/crm-example.sqlite \
+	$(VALGRIND_RUN) $(BUILD)/host $(BUILD)/host-run/crm-example.sqlite \
 	    > $(BUILD)/host-run/output.txt || { cat $(BUILD)/host-run/output.txt; exit 1; }
 	@tail -n 1 $(BUILD)/host-run/output.txt
 	@# a second run on the same file replays the whole feed: no duplicates
@@ -165,10 +168,10 @@ test-c: test-c-build
 	@# Both engines run even when the first fails; the status says whether either failed.
 	@status=0; \
 	echo "== the C suite on SQLite"; \
-	CRM_TEST_ENGINE=sqlite $(VALGRIND) $(VALGRIND_FLAGS) $(BUILD)/test_abi $(TEST_ARGS) || status=1; \
+	CRM_TEST_ENGINE=sqlite $(VALGRIND_RUN) $(BUILD)/test_abi $(TEST_ARGS) || status=1; \
 	if [ -n "$${CRM_TEST_POSTGRES_URL:-}" ]; then \
 	    echo "== the C suite on PostgreSQL"; \
-	    CRM_TEST_ENGINE=postgresql $(VALGRIND) $(VALGRIND_FLAGS) $(BUILD)/test_abi $(TEST_ARGS) || status=1; \
+	    CRM_TEST_ENGINE=postgresql $(VALGRIND_RUN) $(BUILD)/test_abi $(TEST_ARGS) || status=1; \
 	fi; \
 	exit $$status
 

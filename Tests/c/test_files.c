@@ -347,8 +347,27 @@ void test_corrupt(void)
     crm_db *db = (crm_db *)&db;
     size_t i;
     long n = -1;
-    if (skip_on_postgres("damaged and foreign files are SQLite's"))
+    if (tk_pg) {
+        /* the server's twin of a foreign file: a schema holding another program's tables */
+        char *before, *after;
+        path = fresh("foreign-schema");
+        if (!alter_db(path, "", "CREATE TABLE invoices (id integer PRIMARY KEY, total numeric); "
+                                "INSERT INTO invoices VALUES (1, 1200.00)", "make a foreign schema"))
+            return;
+        before = db_fingerprint(path);
+        CHECK_RC(NULL, crm_open(path, 0, &db), CRM_CORRUPT);
+        CHECK(db == NULL);
+        CHECKF(strcmp(crm_errmsg(NULL), "not an error") != 0, "%s", crm_errmsg(NULL));
+        db = (crm_db *)&db;
+        CHECK_RC(NULL, crm_open(path, CRM_OPEN_READONLY, &db), CRM_CORRUPT);
+        CHECK(db == NULL);
+        after = db_fingerprint(path);
+        CHECKF(before && after && strcmp(before, after) == 0, "a foreign schema was changed: %.300s", after);
+        free(before);
+        free(after);
+        skip_on_postgres("damaged files are SQLite's");
         return;
+    }
     path = fresh("random.bin");
     for (i = 0; i < sizeof junk; i++) {
         x ^= x << 13;
