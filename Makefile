@@ -4,7 +4,9 @@
 #   make check-lib        assert the .so's dependencies, exports and SONAME
 #   make install          install lib + header + pkg-config file (PREFIX, DESTDIR)
 #   make test-c           C ABI suite, example host and header checks under valgrind
-#                         (VALGRIND= runs them without; TEST_ARGS=group... picks groups)
+#                         (VALGRIND= runs them without; TEST_ARGS=group... picks groups);
+#                         with CRM_TEST_POSTGRES_URL set the suite runs a second time on
+#                         that server (CRM_TEST_ENGINE=postgresql, a schema per database)
 #   make install-test     install into a temporary prefix, build the host via pkg-config
 #   make bench            C benchmark against raw SQLite (not part of the tests;
 #                         BENCH_ARGS="-n 20000 -g 20000 --refs --strict")
@@ -34,6 +36,9 @@ VALGRIND ?= valgrind
 VALGRIND_FLAGS ?= --quiet --leak-check=full --show-leak-kinds=definite,indirect \
                   --errors-for-leak-kinds=definite,indirect \
                   --error-exitcode=1 --suppressions=$(CURDIR)/Tests/c/valgrind.supp
+
+# How the C programs run: under valgrind, or bare with VALGRIND= (flags dropped too).
+VALGRIND_RUN = $(if $(strip $(VALGRIND)),$(VALGRIND) $(VALGRIND_FLAGS))
 
 HEADER := Include/crm.h
 # Versions come from the header, the single source of truth.
@@ -147,7 +152,7 @@ test-c: test-c-build
 	$(BUILD)/header_check_c
 	$(BUILD)/header_check_cxx
 	@rm -rf $(BUILD)/host-run && mkdir -p $(BUILD)/host-run
-	$(VALGRIND) $(VALGRIND_FLAGS) $(BUILD)/host $(BUILD)/host-run/crm-example.sqlite \
+	$(VALGRIND_RUN) $(BUILD)/host $(BUILD)/host-run/crm-example.sqlite \
 	    > $(BUILD)/host-run/output.txt || { cat $(BUILD)/host-run/output.txt; exit 1; }
 	@tail -n 1 $(BUILD)/host-run/output.txt
 	@# a second run on the same file replays the whole feed: no duplicates
@@ -159,7 +164,17 @@ test-c: test-c-build
 	    || { echo "second host run wrote events"; cat $(BUILD)/host-run/output2.txt; exit 1; }
 	@echo "host re-run: every debtor replayed, no event written"
 	$(MAKE) --no-print-directory install-test CRM_LIB_DIR=$(CRM_LIB_DIR)
-	$(VALGRIND) $(VALGRIND_FLAGS) $(BUILD)/test_abi $(TEST_ARGS)
+	@test -n "$${CRM_TEST_POSTGRES_URL:-}" \
+	    || echo "CRM_TEST_POSTGRES_URL unset: the C suite runs on SQLite only"
+	@# Both engines run even when the first fails; the status says whether either failed.
+	@status=0; \
+	echo "== the C suite on SQLite"; \
+	CRM_TEST_ENGINE=sqlite $(VALGRIND_RUN) $(BUILD)/test_abi $(TEST_ARGS) || status=1; \
+	if [ -n "$${CRM_TEST_POSTGRES_URL:-}" ]; then \
+	    echo "== the C suite on PostgreSQL"; \
+	    CRM_TEST_ENGINE=postgresql $(VALGRIND_RUN) $(BUILD)/test_abi $(TEST_ARGS) || status=1; \
+	fi; \
+	exit $$status
 
 # Install into a throw-away prefix (and a DESTDIR staging tree) and build the
 # example host exactly as a user would: cc host.c $(pkg-config --cflags --libs crm).

@@ -516,7 +516,7 @@ static void xthread_hook(const char *type, const char *json, void *ud)
 static void test_hook_other_thread(void)
 {
     static xthread_t x;
-    crm_db *db = open_db(":memory:", 0);
+    crm_db *db = open_db(scratch("cross-thread.sqlite"), 0);
     int hid;
     if (!db)
         return;

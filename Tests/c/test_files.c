@@ -39,22 +39,6 @@ static void seed(crm_db *db, long long ids[3])
     }
 }
 
-/* Runs `sql` on a closed libcrm file straight through SQLite, as another
-** program (or a newer libcrm) would; `what` names the change in a failure.
-** Returns 1 when it was made. */
-static int alter_file(const char *path, const char *sql, const char *what)
-{
-    sqlite3 *s = NULL;
-    char *err = NULL;
-    int rc = sqlite3_open_v2(path, &s, SQLITE_OPEN_READWRITE, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(s, sql, NULL, NULL, &err);
-    CHECKF(rc == SQLITE_OK, "cannot %s: %s", what, err ? err : sqlite3_errmsg(s));
-    sqlite3_free(err);
-    sqlite3_close(s);
-    return rc == SQLITE_OK;
-}
-
 void test_persistence(void)
 {
     const char *path = fresh("persist.sqlite");
@@ -202,6 +186,7 @@ void test_future_migration(void)
     crm_db *db = open_db(path, 0);
     sqlite3 *s = NULL;
     unsigned char *bytes;
+    char *before = NULL, *after;
     long n = -1;
     long long ids[3];
     int rc;
@@ -212,21 +197,42 @@ void test_future_migration(void)
     snprintf(sqlpath, sizeof sqlpath, "%s", path);
 
     /* a newer libcrm applied a migration this one does not know */
-    if (!alter_file(sqlpath, "INSERT INTO crm_migrations(id, applied_at) VALUES ('9999-future', '2099-01-01T00:00:00Z')",
-                    "simulate a newer file (table crm_migrations?)"))
+    if (!alter_db(sqlpath, "INSERT INTO crm_migrations(id, applied_at) VALUES ('9999-future', '2099-01-01T00:00:00Z')",
+                  "INSERT INTO crm_migrations(id, applied_at) VALUES ('9999-future', '2099-01-01T00:00:00Z')",
+                  "simulate a newer file (table crm_migrations?)"))
         return;
 
-    bytes = file_bytes(sqlpath, &n);
+    /* on SQLite the file's bytes, on PostgreSQL the schema's rows must stay as they are */
+    bytes = tk_pg ? NULL : file_bytes(sqlpath, &n);
+    before = db_fingerprint(sqlpath);
     db = (crm_db *)&db;
     CHECK_RC(NULL, crm_open(sqlpath, 0, &db), CRM_VERSION_ERR);
     CHECK(db == NULL);
     CHECKF(strcmp(crm_errmsg(NULL), "not an error") != 0 && crm_errmsg(NULL)[0], "%s", crm_errmsg(NULL));
-    printf("     (newer file refused: %s)\n", crm_errmsg(NULL));
-    CHECKF(bytes && same_bytes(sqlpath, bytes, n), "the newer file was modified");
+    CHECKF(strstr(crm_errmsg(NULL), "9999-future") != NULL, "the message names the unknown migration: %s",
+           crm_errmsg(NULL));
+    printf("     (newer %s refused: %s)\n", tk_pg ? "schema" : "file", crm_errmsg(NULL));
+    CHECKF(tk_pg || (bytes && same_bytes(sqlpath, bytes, n)), "the newer file was modified");
+    after = db_fingerprint(sqlpath);
+    CHECKF(before && after && strcmp(before, after) == 0, "the newer database was modified");
+    free(after);
     db = (crm_db *)&db;
     CHECK_RC(NULL, crm_open(sqlpath, CRM_OPEN_READONLY, &db), CRM_VERSION_ERR);
     CHECK(db == NULL);
-    CHECKF(bytes && same_bytes(sqlpath, bytes, n), "the newer file was modified by a read-only open");
+    CHECKF(tk_pg || (bytes && same_bytes(sqlpath, bytes, n)), "the newer file was modified by a read-only open");
+    after = db_fingerprint(sqlpath);
+    CHECKF(before && after && strcmp(before, after) == 0, "the newer database was modified by a read-only open");
+    free(after);
+    free(before);
+    free(bytes);
+    if (tk_pg) {
+        /* still readable: not damaged */
+        char *out = NULL;
+        CHECK(run_psql(sqlpath, "SELECT count(*) FROM crm_migrations WHERE id = '9999-future'", &out) == 0 && out &&
+              strncmp(out, "1\n", 2) == 0);
+        free(out);
+        return;
+    }
     /* still readable by sqlite: not damaged */
     rc = sqlite3_open_v2(sqlpath, &s, SQLITE_OPEN_READONLY, NULL);
     if (rc == SQLITE_OK) {
@@ -236,7 +242,6 @@ void test_future_migration(void)
         sqlite3_finalize(st);
     }
     sqlite3_close(s);
-    free(bytes);
 }
 
 static int failure_heard;
@@ -250,8 +255,9 @@ static void count_heard(const char *event_type, const char *event_json, void *us
 
 /* A call that fails after it began writing rolls the whole host transaction
 ** back; the handle refuses every call until the host ends it. The fault is
-** a trigger planted in the file that refuses the event of an account named
-** "Faulty...", so account.create fails after writing its account row. */
+** a trigger planted in the file (on PostgreSQL, in the schema) that refuses
+** the event of an account named "Faulty...", so account.create fails after
+** writing its account row. */
 void test_failure_after_write(void)
 {
     const char *path = fresh("fault.sqlite");
@@ -264,11 +270,16 @@ void test_failure_after_write(void)
         return;
     seed(db, ids);
     CHECK_RC(db, crm_close(db), CRM_OK);
-    if (!alter_file(path,
-                    "CREATE TRIGGER planted_fault BEFORE INSERT ON crm_events "
-                    "WHEN NEW.record_json LIKE '%\"name\":\"Faulty%' "
-                    "BEGIN SELECT RAISE(ABORT, 'planted fault'); END",
-                    "plant the fault"))
+    if (!alter_db(path,
+                  "CREATE TRIGGER planted_fault BEFORE INSERT ON crm_events "
+                  "WHEN NEW.record_json LIKE '%\"name\":\"Faulty%' "
+                  "BEGIN SELECT RAISE(ABORT, 'planted fault'); END",
+                  "CREATE FUNCTION planted_fault() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                  "IF NEW.record_json LIKE '%\"name\":\"Faulty%' THEN RAISE EXCEPTION 'planted fault'; END IF; "
+                  "RETURN NEW; END $$; "
+                  "CREATE TRIGGER planted_fault BEFORE INSERT ON crm_events "
+                  "FOR EACH ROW EXECUTE FUNCTION planted_fault()",
+                  "plant the fault"))
         return;
 
     db = open_db(path, 0);
@@ -330,12 +341,34 @@ void test_failure_after_write(void)
 
 void test_corrupt(void)
 {
-    const char *path = fresh("random.bin");
+    const char *path;
     unsigned char junk[8192], *bytes;
     unsigned long x = 2463534242UL;
     crm_db *db = (crm_db *)&db;
     size_t i;
     long n = -1;
+    if (tk_pg) {
+        /* the server's twin of a foreign file: a schema holding another program's tables */
+        char *before, *after;
+        path = fresh("foreign-schema");
+        if (!alter_db(path, "", "CREATE TABLE invoices (id integer PRIMARY KEY, total numeric); "
+                                "INSERT INTO invoices VALUES (1, 1200.00)", "make a foreign schema"))
+            return;
+        before = db_fingerprint(path);
+        CHECK_RC(NULL, crm_open(path, 0, &db), CRM_CORRUPT);
+        CHECK(db == NULL);
+        CHECKF(strcmp(crm_errmsg(NULL), "not an error") != 0, "%s", crm_errmsg(NULL));
+        db = (crm_db *)&db;
+        CHECK_RC(NULL, crm_open(path, CRM_OPEN_READONLY, &db), CRM_CORRUPT);
+        CHECK(db == NULL);
+        after = db_fingerprint(path);
+        CHECKF(before && after && strcmp(before, after) == 0, "a foreign schema was changed: %.300s", after);
+        free(before);
+        free(after);
+        skip_on_postgres("damaged files are SQLite's");
+        return;
+    }
+    path = fresh("random.bin");
     for (i = 0; i < sizeof junk; i++) {
         x ^= x << 13;
         x ^= x >> 17;

@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -147,25 +151,6 @@ void tk_free_all(void)
     tk_ngarbage = 0;
 }
 
-const char *tpath(const char *name)
-{
-    return M("%s/%s", tk_dir, name);
-}
-
-const char *fresh(const char *name)
-{
-    const char *p = tpath(name);
-    char aux[512];
-    unlink(p);
-    snprintf(aux, sizeof aux, "%s-wal", p);
-    unlink(aux);
-    snprintf(aux, sizeof aux, "%s-shm", p);
-    unlink(aux);
-    snprintf(aux, sizeof aux, "%s-journal", p);
-    unlink(aux);
-    return p;
-}
-
 crm_db *open_db(const char *path, int flags)
 {
     crm_db *db = NULL;
@@ -200,11 +185,296 @@ static void bput(buf_t *b, const void *s, size_t n)
     b->p[b->n] = '\0';
 }
 
+/* --- engines -------------------------------------------------------------
+** On PostgreSQL every fresh(name) is a new schema of the server's database;
+** `tk_dbs` maps each name to the URL of its newest schema, so that reopening
+** tpath(name) reaches it again, and lists the schemas to drop at the end. */
+int tk_pg;
+static const char *tk_pg_url;
+typedef struct {
+    char *name, *target, *schema;
+} tk_db_t;
+static tk_db_t *tk_dbs;
+static size_t tk_ndbs;
+static char **tk_schemas;
+static size_t tk_nschemas;
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (!d)
+        abort();
+    memcpy(d, s, n);
+    return d;
+}
+
+int run_psql(const char *url, const char *sql, char **out)
+{
+    int fds[2], status = -1;
+    pid_t pid;
+    buf_t b = {NULL, 0, 0};
+    char chunk[4096];
+    ssize_t got;
+    fflush(stdout);
+    fflush(stderr);
+    if (pipe(fds) != 0)
+        return -1;
+    pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        setenv("PGCONNECT_TIMEOUT", "10", 1);
+        execlp("psql", "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c",
+               "SET statement_timeout = '60s'", "-c", "SET client_min_messages = warning", "-c", sql, (char *)NULL);
+        fprintf(stderr, "testkit: cannot run psql: %s\n", strerror(errno));
+        _exit(127);
+    }
+    close(fds[1]);
+    while ((got = read(fds[0], chunk, sizeof chunk)) != 0) {
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        bput(&b, chunk, (size_t)got);
+    }
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!b.p)
+        bput(&b, "", 0);
+    if (out)
+        *out = b.p;
+    else
+        free(b.p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+int tk_engine_init(void)
+{
+    const char *engine = getenv("CRM_TEST_ENGINE"), *url = getenv("CRM_TEST_POSTGRES_URL");
+    char *one = NULL;
+    int rc;
+    if (!engine || strcmp(engine, "postgresql") != 0) {
+        printf("engine: SQLite (CRM_TEST_ENGINE=postgresql with CRM_TEST_POSTGRES_URL runs the suite on PostgreSQL)\n");
+        return 0;
+    }
+    if (!url || !*url) {
+        printf("CRM_TEST_ENGINE=postgresql needs CRM_TEST_POSTGRES_URL (the server to test on)\n");
+        return 1;
+    }
+    rc = run_psql(url, "SELECT 1", &one);
+    if (rc != 0 || strncmp(one, "1", 1) != 0) {
+        printf("cannot reach %s through psql (status %d): is the server up and psql installed?\n", url, rc);
+        free(one);
+        return 1;
+    }
+    free(one);
+    tk_pg = 1;
+    tk_pg_url = url;
+    printf("engine: PostgreSQL, a new schema per database\n");
+    return 0;
+}
+
+void tk_engine_cleanup(void)
+{
+    size_t i;
+    if (tk_nschemas && !getenv("CRM_TEST_KEEP")) {
+        /* a few at a time: each drop locks every table of its schema */
+        for (i = 0; i < tk_nschemas; i += 8) {
+            size_t j;
+            buf_t q = {NULL, 0, 0};
+            bput(&q, "DROP SCHEMA IF EXISTS ", 22);
+            for (j = i; j < tk_nschemas && j < i + 8; j++) {
+                if (j > i)
+                    bput(&q, ", ", 2);
+                bput(&q, tk_schemas[j], strlen(tk_schemas[j]));
+            }
+            bput(&q, " CASCADE", 8);
+            if (run_psql(tk_pg_url, q.p, NULL) != 0)
+                printf("could not drop the test schemas (%s)\n", q.p);
+            free(q.p);
+        }
+    } else if (tk_nschemas) {
+        printf("kept %zu schemas crmc_%ld_* on the server (CRM_TEST_KEEP)\n", tk_nschemas, (long)getpid());
+    }
+    for (i = 0; i < tk_nschemas; i++)
+        free(tk_schemas[i]);
+    free(tk_schemas);
+    tk_schemas = NULL;
+    tk_nschemas = 0;
+    for (i = 0; i < tk_ndbs; i++) {
+        free(tk_dbs[i].name);
+        free(tk_dbs[i].target);
+    }
+    free(tk_dbs);
+    tk_dbs = NULL;
+    tk_ndbs = 0;
+}
+
+int skip_on_postgres(const char *reason)
+{
+    static const char *said[64];
+    static size_t nsaid;
+    size_t i;
+    if (!tk_pg)
+        return 0;
+    for (i = 0; i < nsaid; i++)
+        if (said[i] == reason)
+            return 1;
+    if (nsaid < 64)
+        said[nsaid++] = reason;
+    printf("     (skipped on PostgreSQL: %s)\n", reason);
+    return 1;
+}
+
+static const char *pg_fresh(const char *name)
+{
+    static int calls;
+    char schema[64], *target, *err = NULL;
+    size_t i, n;
+    const char *url = tk_pg_url;
+    int is_url = strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+    pthread_mutex_lock(&tk_lock);
+    snprintf(schema, sizeof schema, "crmc_%ld_%lx_%d", (long)getpid(), (unsigned long)time(NULL) & 0xffffff, ++calls);
+    pthread_mutex_unlock(&tk_lock);
+    if (run_psql(url, S("CREATE SCHEMA %s", schema), &err) != 0) {
+        CHECKF(0, "cannot create schema %s on %s for %s", schema, url, name);
+        free(err);
+        return "postgresql://cannot-create-a-schema.invalid/crm";
+    }
+    free(err);
+    n = strlen(url) + strlen(schema) + 64;
+    target = malloc(n);
+    if (!target)
+        abort();
+    if (is_url)
+        snprintf(target, n, "%s%soptions=-csearch_path%%3D%s", url, strchr(url, '?') ? "&" : "?", schema);
+    else
+        snprintf(target, n, "%s options='-csearch_path=%s'", url, schema);
+    pthread_mutex_lock(&tk_lock);
+    tk_schemas = realloc(tk_schemas, (tk_nschemas + 1) * sizeof *tk_schemas);
+    if (!tk_schemas)
+        abort();
+    tk_schemas[tk_nschemas++] = xstrdup(schema);
+    for (i = 0; i < tk_ndbs; i++)
+        if (strcmp(tk_dbs[i].name, name) == 0)
+            break;
+    if (i == tk_ndbs) {
+        tk_dbs = realloc(tk_dbs, (tk_ndbs + 1) * sizeof *tk_dbs);
+        if (!tk_dbs)
+            abort();
+        tk_dbs[tk_ndbs].name = xstrdup(name);
+        tk_ndbs++;
+    } else {
+        free(tk_dbs[i].target);
+    }
+    tk_dbs[i].target = target;
+    pthread_mutex_unlock(&tk_lock);
+    return target;
+}
+
+const char *tpath(const char *name)
+{
+    if (tk_pg) {
+        size_t i;
+        const char *found = NULL;
+        pthread_mutex_lock(&tk_lock);
+        for (i = 0; i < tk_ndbs; i++)
+            if (strcmp(tk_dbs[i].name, name) == 0)
+                found = tk_dbs[i].target;
+        pthread_mutex_unlock(&tk_lock);
+        if (found)
+            return found;
+    }
+    return M("%s/%s", tk_dir, name);
+}
+
+const char *fresh(const char *name)
+{
+    const char *p;
+    char aux[512];
+    if (tk_pg)
+        return pg_fresh(name);
+    p = tpath(name);
+    unlink(p);
+    snprintf(aux, sizeof aux, "%s-wal", p);
+    unlink(aux);
+    snprintf(aux, sizeof aux, "%s-shm", p);
+    unlink(aux);
+    snprintf(aux, sizeof aux, "%s-journal", p);
+    unlink(aux);
+    return p;
+}
+
+const char *scratch(const char *name)
+{
+    return tk_pg ? fresh(name) : ":memory:";
+}
+
+static int is_pg_target(const char *path)
+{
+    return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0 ||
+           (tk_pg && tk_pg_url && strncmp(path, tk_pg_url, strlen(tk_pg_url)) == 0);
+}
+
+int alter_db(const char *path, const char *sqlite_sql, const char *pg_sql, const char *what)
+{
+    if (is_pg_target(path)) {
+        char *out = NULL;
+        int rc = run_psql(path, pg_sql, &out);
+        CHECKF(rc == 0, "cannot %s through psql (status %d): %s", what, rc, out ? out : "");
+        free(out);
+        return rc == 0;
+    } else {
+        sqlite3 *s = NULL;
+        char *err = NULL;
+        int rc = sqlite3_open_v2(path, &s, SQLITE_OPEN_READWRITE, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_exec(s, sqlite_sql, NULL, NULL, &err);
+        CHECKF(rc == SQLITE_OK, "cannot %s: %s", what, err ? err : sqlite3_errmsg(s));
+        sqlite3_free(err);
+        sqlite3_close(s);
+        return rc == SQLITE_OK;
+    }
+}
+
+/* Every table of the schema, its rows as text in a fixed order, and every index. */
+static char *pg_fingerprint(const char *url)
+{
+    char *out = NULL;
+    int rc = run_psql(url,
+                      "SELECT '#' || tablename || chr(10) || coalesce(query_to_xml(format("
+                      "'SELECT t.* FROM %I.%I t ORDER BY t::text', schemaname, tablename), true, false, '')::text, '')"
+                      " FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
+                      " UNION ALL SELECT '#index ' || indexdef FROM pg_catalog.pg_indexes"
+                      " WHERE schemaname = current_schema()"
+                      " UNION ALL SELECT '#trigger ' || tgname FROM pg_catalog.pg_trigger g"
+                      " JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid"
+                      " WHERE c.relnamespace = current_schema()::regnamespace AND NOT g.tgisinternal"
+                      " ORDER BY 1",
+                      &out);
+    if (rc != 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
 char *db_fingerprint(const char *path)
 {
     sqlite3 *s = NULL;
     sqlite3_stmt *tables = NULL;
     buf_t b = {NULL, 0, 0};
+    if (is_pg_target(path))
+        return pg_fingerprint(path);
     if (sqlite3_open_v2(path, &s, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
         sqlite3_close(s);
         return NULL;

@@ -38,11 +38,33 @@ const char *M(const char *fmt, ...);
 void tk_free_all(void);
 /* A path inside the suite's temporary directory (valid until the group ends). */
 const char *tpath(const char *name);
-/* A fresh, empty database file path (removes leftovers of the same name). */
+/* A fresh, empty database for `name`: on SQLite a file path (leftovers of the
+** same name removed); on PostgreSQL (CRM_TEST_ENGINE=postgresql with
+** CRM_TEST_POSTGRES_URL set) the server's URL with search_path set to a new,
+** empty schema. Afterwards tpath(name) gives the same database again. */
 const char *fresh(const char *name);
+/* ":memory:" on SQLite, fresh(name) on PostgreSQL. */
+const char *scratch(const char *name);
+/* 1 when the suite runs on PostgreSQL. */
+extern int tk_pg;
+/* On PostgreSQL: prints "(skipped on PostgreSQL: reason)" once and returns 1;
+** on SQLite returns 0. Use: if (skip_on_postgres("file modes are SQLite's")) return; */
+int skip_on_postgres(const char *reason);
+/* Reads the engine from the environment; says which on stdout. 0 on success. */
+int tk_engine_init(void);
+/* Drops the schemas the run made (kept when CRM_TEST_KEEP is set). */
+void tk_engine_cleanup(void);
+/* Runs `sql` on the closed database at `path` behind libcrm's back, as another
+** program would: through SQLite for a file, through psql (`pg_sql`) on
+** PostgreSQL. `what` names the change in a failure. Returns 1 when made. */
+int alter_db(const char *path, const char *sqlite_sql, const char *pg_sql, const char *what);
+/* Runs `sql` through psql on `url`; the unaligned, tuples-only output into
+** *out (malloc'd) when out is not NULL. Returns psql's exit status (0 = ok). */
+int run_psql(const char *url, const char *sql, char **out);
 /* Opens `path` with `flags`; asserts success. */
 crm_db *open_db(const char *path, int flags);
-/* Logical dump of every table of the file (via sqlite3), malloc'd. */
+/* Logical dump of every table of the database (via sqlite3, or psql on
+** PostgreSQL), malloc'd; NULL when it cannot be read. */
 char *db_fingerprint(const char *path);
 /* Whole file bytes (malloc'd, *len set), or NULL if missing. */
 unsigned char *file_bytes(const char *path, long *len);

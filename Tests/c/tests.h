@@ -36,4 +36,10 @@ void test_file_modes(void);
 void test_busy(void);
 void test_backup(void);
 
+/* test_outbox.c */
+void test_outbox_order(void);
+void test_killed_client(void);
+int outbox_child_main(const char *path, int n);                   /* test_abi --outbox-child PATH N */
+int killed_child_main(const char *path, int wfd, int rfd);        /* test_abi --killed-child PATH WFD RFD */
+
 #endif
