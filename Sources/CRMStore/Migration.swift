@@ -58,15 +58,18 @@ public struct Migrator {
     ///   pending on a read-only handle, `StoreError` from SQLite.
     public func migrate(_ connection: Connection, readOnly: Bool, now: Timestamp, libraryVersion: String,
                         beforeWriting: () throws -> Void = {}) throws {
+        let what = connection.kind == .sqlite ? "file" : "database"
         var applied = Set<String>()
         if try connection.tableExists("crm_migrations") {
             applied = Set(try connection.rows("SELECT id FROM crm_migrations") { $0.text(0) })
         } else if try hasForeignTables(connection) {
-            throw CRMError(.corrupt, "the file is an SQLite database but not a libcrm database")
+            throw CRMError(.corrupt, connection.kind == .sqlite
+                ? "the file is an SQLite database but not a libcrm database"
+                : "the PostgreSQL schema holds tables that are not libcrm's (choose another schema or database)")
         }
         let known = Set(migrations.map(\.id))
         if let unknown = applied.subtracting(known).sorted().first {
-            throw CRMError(.version, "the file was written by a newer libcrm: migration '\(unknown)' is unknown to libcrm \(libraryVersion); the file was not changed")
+            throw CRMError(.version, "the \(what) was written by a newer libcrm: migration '\(unknown)' is unknown to libcrm \(libraryVersion); the \(what) was not changed")
         }
         let pending = migrations.filter { !applied.contains($0.id) }
         guard !pending.isEmpty || readOnly else { return try beforeWriting() }
@@ -83,7 +86,7 @@ public struct Migrator {
             // Another process may have migrated while we waited for the lock.
             let appliedNow = Set(try connection.rows("SELECT id FROM crm_migrations") { $0.text(0) })
             if let unknown = appliedNow.subtracting(known).sorted().first {
-                throw CRMError(.version, "the file was written by a newer libcrm: migration '\(unknown)' is unknown to libcrm \(libraryVersion); the file was not changed")
+                throw CRMError(.version, "the \(what) was written by a newer libcrm: migration '\(unknown)' is unknown to libcrm \(libraryVersion); the \(what) was not changed")
             }
             for migration in migrations where !appliedNow.contains(migration.id) {
                 for statement in migration.statements(for: connection.kind) {
