@@ -217,11 +217,13 @@ bench: linkdir
 
 # With CRM_TEST_POSTGRES_URL set, the command suites run a second time on
 # that PostgreSQL server (CRM_TEST_ENGINE=postgresql: a schema per test).
+# A new module adds its suite here.
+SWIFT_COMMAND_SUITES := CRMAccountsTests
 test-swift:
 	$(SWIFT) test --scratch-path $(SWIFT_SCRATCH)
 	@if [ -n "$${CRM_TEST_POSTGRES_URL:-}" ]; then \
 	    echo "== the command suites again, on PostgreSQL"; \
-	    CRM_TEST_ENGINE=postgresql $(SWIFT) test --scratch-path $(SWIFT_SCRATCH) --filter CRMAccountsTests; \
+	    CRM_TEST_ENGINE=postgresql $(SWIFT) test --scratch-path $(SWIFT_SCRATCH) $(addprefix --filter ,$(SWIFT_COMMAND_SUITES)); \
 	else echo "== CRM_TEST_POSTGRES_URL is not set: the command suites ran on SQLite only"; fi
 
 # pytest on SQLite, then, when CRM_TEST_POSTGRES_URL names a server, again
