@@ -83,7 +83,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR    ?=
 
-.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench \
+.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench bench-pg bench-pg-scale \
         test-swift test-python test demo clean linkdir
 
 all: lib
@@ -198,6 +198,22 @@ bench: linkdir
 	    $(BUILD)/bench $(BENCH_ARGS) | tee -a $(BUILD)/bench-rounds.txt; \
 	done
 	@awk -f Benchmarks/summary.awk $(BUILD)/bench-rounds.txt
+
+# The same on a PostgreSQL server, against raw libpq; fresh schemas per run,
+# dropped at the end. Only this program links libpq (the library dlopen()s it).
+BENCH_PG_URL ?=
+BENCH_PG_ROUNDS ?= 5
+BENCH_PG_ARGS ?=
+PG_CFLAGS = -I$(or $(shell pg_config --includedir 2>/dev/null),/usr/include/postgresql)
+bench-pg: linkdir
+	@test -n "$(BENCH_PG_URL)" || { echo "make bench-pg BENCH_PG_URL=postgresql://user@host:port/db"; exit 1; }
+	$(CC) -std=c99 $(WARN) -O2 -IInclude $(PG_CFLAGS) -o $(BUILD)/bench_pg Benchmarks/bench_pg.c $(LINK_CRM) -lpq
+	@rm -f $(BUILD)/bench-pg-rounds.txt
+	@for round in $$(seq $(BENCH_PG_ROUNDS)); do \
+	    echo "== round $$round of $(BENCH_PG_ROUNDS)"; \
+	    $(BUILD)/bench_pg "$(BENCH_PG_URL)" $(BENCH_PG_ARGS) | tee -a $(BUILD)/bench-pg-rounds.txt; \
+	done
+	@awk -v baseline="raw libpq" -f Benchmarks/summary.awk $(BUILD)/bench-pg-rounds.txt
 
 # With CRM_TEST_POSTGRES_URL set, the command suites run a second time on
 # that PostgreSQL server (CRM_TEST_ENGINE=postgresql: a schema per test).
