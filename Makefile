@@ -215,6 +215,13 @@ bench-pg: linkdir
 	done
 	@awk -v baseline="raw libpq" -f Benchmarks/summary.awk $(BUILD)/bench-pg-rounds.txt
 
+# libcrm's reads at 10,000 and at 1,000,000 accounts (2M contacts, 5M
+# interactions, bulk-loaded in SQL into a fresh schema, dropped at the end).
+bench-pg-scale: linkdir
+	@test -n "$(BENCH_PG_URL)" || { echo "make bench-pg-scale BENCH_PG_URL=postgresql://user@host:port/db"; exit 1; }
+	$(CC) -std=c99 $(WARN) -O2 -IInclude $(PG_CFLAGS) -o $(BUILD)/bench_pg_scale Benchmarks/bench_pg_scale.c $(LINK_CRM) -lpq
+	@bash Benchmarks/scale_pg.sh "$(BENCH_PG_URL)" $(BUILD) | tee $(BUILD)/bench-pg-scale.txt
+
 # With CRM_TEST_POSTGRES_URL set, the command suites run a second time on
 # that PostgreSQL server (CRM_TEST_ENGINE=postgresql: a schema per test).
 test-swift:
