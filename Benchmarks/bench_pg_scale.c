@@ -2,7 +2,9 @@
 ** bench_pg_scale.c -- read latency of libcrm on a large PostgreSQL schema.
 **
 **   bench_pg_scale URL --migrate        open URL once (libcrm's migrations make the schema)
-**   bench_pg_scale URL [-c CALLS]       measure, CALLS timed calls per command (default 1000)
+**   bench_pg_scale URL [-c CALLS] [-t SECONDS]
+**                                       measure, CALLS timed calls per command (default 1000),
+**                                       fewer when a command takes more than SECONDS (60)
 **
 ** URL carries the schema in its search_path (options=-csearch_path%3D<schema>);
 ** scale_pg.sh makes the schema, loads it and runs this. Measured through
@@ -96,12 +98,21 @@ static int args_list(char *b, size_t cap, const sample *s, long long m)
     return snprintf(b, cap, "{\"limit\":50,\"cursor\":\"%lld\"}", after);
 }
 
+static double budget = 60; /* seconds per command: a query that scans stops early */
+
 static void measure(long long accounts, const char *label, const char *command, make_args make, int calls, int need)
 {
     char json[512], idtext[40];
-    int i, done = 0, k = 0, rc;
+    int i, done = 0, k = 0, rc, warmup = WARMUP;
     long items = 0;
-    for (i = 0; done < calls + WARMUP; i++, k = (k + 1) % nsamples) {
+    double started = now();
+    for (i = 0; done < calls + warmup; i++, k = (k + 1) % nsamples) {
+        if (done >= warmup + 10 && now() - started > budget) {
+            calls = done - warmup;
+            break;
+        }
+        if (done == 10 && now() - started > budget / 10)
+            warmup = 10; /* slow calls: a short warm-up */
         const sample *s = &samples[k];
         char *res = NULL;
         double t0, t1;
@@ -123,16 +134,17 @@ static void measure(long long accounts, const char *label, const char *command, 
                 exit(2);
             }
         }
-        if (done >= WARMUP) {
-            us[done - WARMUP] = (t1 - t0) * 1e6;
+        if (done >= warmup) {
+            us[done - warmup] = (t1 - t0) * 1e6;
             items += count_items(res);
         }
         crm_free(res);
         done++;
     }
     qsort(us, (size_t)calls, sizeof us[0], cmp_double);
-    printf("scale %lld %-26s p50 %9.1f p99 %9.1f items %5.1f\n", accounts, label, us[calls / 2],
-           us[(int)((double)calls * 0.99)], (double)items / calls);
+    printf("scale %lld %-26s p50 %9.1f p99 %9.1f items %5.1f  calls %d%s\n", accounts, label, us[calls / 2],
+           us[(int)((double)calls * 0.99)], (double)items / calls, calls,
+           calls < nsamples - WARMUP ? " (stopped by the time budget)" : "");
     fflush(stdout);
 }
 
@@ -149,6 +161,8 @@ int main(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-c") && i + 1 < argc)
             calls = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "-t") && i + 1 < argc)
+            budget = atof(argv[++i]);
         else if (!strcmp(argv[i], "--migrate"))
             migrate = 1;
         else if (!url)

@@ -11,7 +11,8 @@
 # keeps it). Each step prints its load time, the p50/p99 lines of
 # bench_pg_scale and EXPLAIN ANALYZE of the statements behind the commands
 # (SCALE_EXPLAIN=0 leaves them out). SCALE_CALLS (1000) timed calls per
-# command; SCALE_SIZES ("10000 1000000") the account counts of the steps.
+# command, fewer when a command takes more than SCALE_BUDGET seconds (60);
+# SCALE_SIZES ("10000 1000000") the account counts of the steps.
 set -euo pipefail
 url=${1:?usage: scale_pg.sh postgresql://URL [BUILD_DIR]}
 build=${2:-build}
@@ -77,7 +78,7 @@ for hi in $sizes; do
     printf 'loaded %d accounts, %d contacts, %d interactions in %.1f s; schema now %s\n' \
         $((hi - lo + 1)) $((2 * (hi - lo + 1))) $((5 * (hi - lo + 1))) "$(echo "$end - $start" | bc)" \
         "$(psql_admin -Atc "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '$schema' AND c.relkind = 'r'")"
-    "$build/bench_pg_scale" "$crm_url" -c "$calls"
+    "$build/bench_pg_scale" "$crm_url" -c "$calls" -t "${SCALE_BUDGET:-60}"
     if [ "${SCALE_EXPLAIN:-1}" = 1 ]; then
         explain $(( (hi * 7) / 10 ))
     fi
