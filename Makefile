@@ -89,7 +89,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR    ?=
 
-.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench \
+.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench bench-pg bench-pg-scale \
         test-swift test-python test demo clean linkdir
 
 all: lib
@@ -214,6 +214,29 @@ bench: linkdir
 	    $(BUILD)/bench $(BENCH_ARGS) | tee -a $(BUILD)/bench-rounds.txt; \
 	done
 	@awk -f Benchmarks/summary.awk $(BUILD)/bench-rounds.txt
+
+# The same on a PostgreSQL server, against raw libpq; fresh schemas per run,
+# dropped at the end. Only this program links libpq (the library dlopen()s it).
+BENCH_PG_URL ?=
+BENCH_PG_ROUNDS ?= 5
+BENCH_PG_ARGS ?=
+PG_CFLAGS = -I$(or $(shell pg_config --includedir 2>/dev/null),/usr/include/postgresql)
+bench-pg: linkdir
+	@test -n "$(BENCH_PG_URL)" || { echo "make bench-pg BENCH_PG_URL=postgresql://user@host:port/db"; exit 1; }
+	$(CC) -std=c99 $(WARN) -O2 -IInclude $(PG_CFLAGS) -o $(BUILD)/bench_pg Benchmarks/bench_pg.c $(LINK_CRM) -lpq
+	@rm -f $(BUILD)/bench-pg-rounds.txt
+	@for round in $$(seq $(BENCH_PG_ROUNDS)); do \
+	    echo "== round $$round of $(BENCH_PG_ROUNDS)"; \
+	    $(BUILD)/bench_pg "$(BENCH_PG_URL)" $(BENCH_PG_ARGS) | tee -a $(BUILD)/bench-pg-rounds.txt; \
+	done
+	@awk -v baseline="raw libpq" -f Benchmarks/summary.awk $(BUILD)/bench-pg-rounds.txt
+
+# libcrm's reads at 10,000 and at 1,000,000 accounts (2M contacts, 5M
+# interactions, bulk-loaded in SQL into a fresh schema, dropped at the end).
+bench-pg-scale: linkdir
+	@test -n "$(BENCH_PG_URL)" || { echo "make bench-pg-scale BENCH_PG_URL=postgresql://user@host:port/db"; exit 1; }
+	$(CC) -std=c99 $(WARN) -O2 -IInclude $(PG_CFLAGS) -o $(BUILD)/bench_pg_scale Benchmarks/bench_pg_scale.c $(LINK_CRM) -lpq
+	@bash Benchmarks/scale_pg.sh "$(BENCH_PG_URL)" $(BUILD) | tee $(BUILD)/bench-pg-scale.txt
 
 # With CRM_TEST_POSTGRES_URL set, the command suites run a second time on
 # that PostgreSQL server (CRM_TEST_ENGINE=postgresql: a schema per test).
