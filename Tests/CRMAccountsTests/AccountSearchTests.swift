@@ -144,3 +144,28 @@ struct AccountSearchTests {
         expectCRMError(.invalid, "unknown field 'name'") { try f.run("account.search", #"{"query": "a", "name": "a"}"#) }
     }
 }
+
+@Suite("account.search: which queries search names")
+struct AccountSearchNameStepTests {
+    @Test func eMailsAndPhonesAreNotSearchedAsNames() {
+        #expect(!AccountSearch.mayBeAName("orders@karoo.example"))
+        #expect(!AccountSearch.mayBeAName("+27 (21) 555-0199"))
+        #expect(!AccountSearch.mayBeAName("4-123-456 789"))
+        #expect(AccountSearch.mayBeAName("100%"))
+        #expect(AccountSearch.mayBeAName("Karoo"))
+        #expect(AccountSearch.mayBeAName("Café 2000"))
+    }
+
+    @Test func anEMailThatIsAlsoInANameFindsOnlyTheEMail() throws {
+        let f = try Fixture()
+        let owner = try f.account("Karoo Farm Supplies", #""email": "orders@karoo.example""#)
+        _ = try f.account("Orders Karoo Example Trading")
+        let found = try f.run("account.search", #"{"query": "orders@karoo.example"}"#)
+        guard case .array(let items)? = found["items"] else {
+            Issue.record("no items")
+            return
+        }
+        #expect(items.map { $0["id"] } == [.integer(owner)])
+        #expect(items.map { $0["matched_on"] } == [.string("email")])
+    }
+}

@@ -1,7 +1,10 @@
 import CRMStore
 
 /// `account.search`: find open accounts by name, e-mail, phone, tax number
-/// or the host's external reference, from one query string. The best
+/// or the host's external reference, from one query string. E-mail, phone,
+/// tax number and reference are index lookups; the name is a substring
+/// search, run only for a query that can be a name (no "@", and a letter or
+/// fewer than six digits). The best
 /// matches come first, up to `limit`; `truncated` says more matched: a
 /// narrower query finds them (a search is not paged: its order is by match
 /// kind, not by a key a cursor could hold).
@@ -33,8 +36,12 @@ enum AccountSearch {
             add(try store.connection.rows("SELECT id FROM accounts WHERE phone_key = ? AND \(open) ORDER BY id",
                                           [.text(phoneKey)]) { $0.integer(0) }, "phone")
         }
+        // A name is searched by substring, which reads every open account's
+        // name key: only for a query that can be a name. An e-mail address,
+        // or six digits or more without a letter (a phone, a tax number), is
+        // matched by its index lookups above, whatever the size of the book.
         let nameKey = Normalization.nameKey(query)
-        if !nameKey.isEmpty {
+        if !nameKey.isEmpty, mayBeAName(query) {
             let pattern = "%" + escapeLike(nameKey) + "%"
             add(try store.connection.rows(
                 "SELECT id FROM accounts WHERE name_key LIKE ? ESCAPE '\\' AND \(open) ORDER BY name_key, id LIMIT ?",
@@ -50,6 +57,14 @@ enum AccountSearch {
             items.append(account.json.adding("matched_on", .string(reason)))
         }
         return .object([("items", .array(Array(items.prefix(Int(limit))))), ("truncated", .bool(items.count > Int(limit)))])
+    }
+
+    /// Whether a query can be (part of) a name: no "@", and a letter or
+    /// fewer than six digits ("100%" can be; "021 555 0199" cannot).
+    static func mayBeAName(_ query: String) -> Bool {
+        guard !query.contains("@") else { return false }
+        if query.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { return true }
+        return query.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count < 6
     }
 
     /// The text with LIKE's wildcards escaped, so user input matches literally.
