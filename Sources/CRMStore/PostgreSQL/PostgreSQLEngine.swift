@@ -79,6 +79,7 @@ final class PostgreSQLEngine: DatabaseEngine {
 
     func close() {
         numbered.removeAll()
+        prepared.removeAll()
         if let connection {
             pq.PQfinish(connection)
             self.connection = nil
@@ -166,11 +167,10 @@ final class PostgreSQLEngine: DatabaseEngine {
                 strings.append(nil)
             }
         }
-        let result = types.withUnsafeBufferPointer { typeBuffer in
-            strings.withUnsafeBufferPointer { stringBuffer in
-                stringBuffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { parameters in
-                    pq.PQexecParams(connection, text, CInt(values.count), typeBuffer.baseAddress, parameters.baseAddress, nil, nil, 0)
-                }
+        let name = try preparedName(text, sql: sql, types: types)
+        let result = strings.withUnsafeBufferPointer { stringBuffer in
+            stringBuffer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { parameters in
+                pq.PQexecPrepared(connection, name, CInt(values.count), parameters.baseAddress, nil, nil, 0)
             }
         }
         do {
@@ -181,6 +181,29 @@ final class PostgreSQLEngine: DatabaseEngine {
         }
         guard let result else { throw CRMError(.io, "storage: no result from PostgreSQL") }
         return result
+    }
+
+    /// A statement prepared once per connection and parameter types, so
+    /// the server parses and plans it once, not on every call.
+    private struct PreparedKey: Hashable {
+        let sql: String
+        let types: [LibPQ.Oid]
+    }
+    private var prepared: [PreparedKey: String] = [:]
+
+    /// The name of `text` prepared with `types`, preparing it on first use.
+    private func preparedName(_ text: String, sql: String, types: [LibPQ.Oid]) throws -> String {
+        let key = PreparedKey(sql: text, types: types)
+        if let name = prepared[key] { return name }
+        let connection = try open()
+        let name = "crm_\(prepared.count + 1)"
+        let result = types.withUnsafeBufferPointer { typeBuffer in
+            pq.PQprepare(connection, name, text, CInt(types.count), typeBuffer.baseAddress)
+        }
+        defer { pq.PQclear(result) }
+        try check(result, sql: sql)
+        prepared[key] = name
+        return name
     }
 
     /// Throws the failure a result reports, mapped to its libcrm code.
