@@ -24,7 +24,8 @@ import Darwin
 /// - **Readers** run in a REPEATABLE READ READ ONLY transaction: one
 ///   snapshot per call, as an SQLite read transaction.
 /// - **Values** are sent as text with their type (int8 or text); a NULL
-///   keeps the type of what it stands for (`SQLValue.typedNull`).
+///   keeps the type of what it stands for (`SQLValue.typedNull`). Each
+///   statement is prepared once per connection and parameter types.
 ///
 /// Not thread-safe by itself: its owner (`Store`) serializes every use.
 final class PostgreSQLEngine: DatabaseEngine {
