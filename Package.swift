@@ -21,9 +21,10 @@ let package = Package(
         .target(name: "CCRM", path: "Sources/CCRM"),
         .target(name: "CRMStore", dependencies: ["CSQLite"]),
         .target(name: "CRMAccounts", dependencies: ["CRMStore"]),
+        .target(name: "CRMLeads", dependencies: ["CRMStore"]),
         .target(
             name: "CRM",
-            dependencies: ["CCRM", "CRMStore", "CRMAccounts"],
+            dependencies: ["CCRM", "CRMStore", "CRMAccounts", "CRMLeads"],
             exclude: ["exports.map"],
             swiftSettings: [.enableExperimentalFeature("CImplementation")]
         ),
@@ -39,6 +40,7 @@ let package = Package(
         .target(name: "CRMTestSupport", dependencies: ["CRMStore"], path: "Tests/CRMTestSupport"),
         .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMAccountsTests", dependencies: ["CRMAccounts", "CRMStore", "CRMTestSupport"]),
+        .testTarget(name: "CRMLeadsTests", dependencies: ["CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMTests", dependencies: ["CCRM", "CRM", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMHarnessTests", dependencies: ["crm-harness", "CRMTestSupport"]),
     ]

@@ -1,5 +1,6 @@
 import CCRM
 import CRMAccounts
+import CRMLeads
 import CRMStore
 
 /// What this build of the library is made of: its version and its modules.
@@ -14,6 +15,7 @@ enum Library {
     /// Every module, in the order their migrations apply (the store's own first).
     static let modules = Modules([
         AccountsModule.module,
+        LeadsModule.module,
     ])
 
     /// Every command of every module.

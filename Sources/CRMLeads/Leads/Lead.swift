@@ -1,0 +1,156 @@
+import CRMStore
+
+/// A first contact that may become a customer: the person, their company,
+/// how to reach them, what they are after and where they came from.
+public struct Lead: Sendable {
+    public var id: Int64 = 0
+    public var firstName: String?
+    public var lastName: String?
+    public var company: String?
+    public var email: String?
+    public var phone: String?
+    public var region: String?
+    /// What they asked about: "roof sheeting for a warehouse".
+    public var interest: String?
+    /// What the business might sell them, in minor units of `currency`.
+    public var estimatedValueMinor: Int64?
+    public var currency = CurrencyCode.zar
+    /// The sales rep who works the lead.
+    public var owner: String?
+    public var sourceChannel = LeadSourceChannel.other
+    public var campaign: String?
+    /// For a referral: the customer, or the person at a customer, who referred them.
+    public var referredByAccountID: Int64?
+    public var referredByContactID: Int64?
+    public var status = LeadStatus.new
+    /// Why it was disqualified (or the last transition's reason).
+    public var statusReason: String?
+    public var statusChangedAt = Timestamp.epoch
+    public var externalRefs: [ExternalReference] = []
+    public var version: Int64 = 1
+    public var createdAt = Timestamp.epoch
+    public var updatedAt = Timestamp.epoch
+
+    public init() {}
+
+    var label: String { "lead \(id)" }
+
+    /// The lead as its documented JSON record.
+    public var json: JSONValue {
+        .object([
+            ("id", .integer(id)),
+            ("first_name", .string(firstName)),
+            ("last_name", .string(lastName)),
+            ("company", .string(company)),
+            ("email", .string(email)),
+            ("phone", .string(phone)),
+            ("region", .string(region)),
+            ("interest", .string(interest)),
+            ("estimated_value_minor", estimatedValueMinor.map { .integer($0) } ?? .null),
+            ("currency", .string(currency.code)),
+            ("owner", .string(owner)),
+            ("source_channel", .string(sourceChannel.rawValue)),
+            ("campaign", .string(campaign)),
+            ("referred_by_account_id", referredByAccountID.map { .integer($0) } ?? .null),
+            ("referred_by_contact_id", referredByContactID.map { .integer($0) } ?? .null),
+            ("status", .string(status.rawValue)),
+            ("status_reason", .string(statusReason)),
+            ("status_changed_at", .string(statusChangedAt.description)),
+            ("external_refs", .array(externalRefs.map(\.json))),
+            ("version", .integer(version)),
+            ("created_at", .string(createdAt.description)),
+            ("updated_at", .string(updatedAt.description)),
+        ])
+    }
+}
+
+/// The editable fields of a lead as a create or update sent them.
+struct LeadChanges {
+    var firstName: Presence<String> = .absent
+    var lastName: Presence<String> = .absent
+    var company: Presence<String> = .absent
+    var email: Presence<String> = .absent
+    var phone: Presence<String> = .absent
+    var region: Presence<String> = .absent
+    var interest: Presence<String> = .absent
+    var estimatedValueMinor: Presence<Int64> = .absent
+    var currency: Presence<String> = .absent
+    var owner: Presence<String> = .absent
+    var sourceChannel: Presence<LeadSourceChannel> = .absent
+    var campaign: Presence<String> = .absent
+    var referredByAccountID: Presence<Int64> = .absent
+    var referredByContactID: Presence<Int64> = .absent
+
+    static func read(_ arguments: inout Arguments) throws -> LeadChanges {
+        var changes = LeadChanges()
+        changes.firstName = try arguments.string("first_name", length: 1...100)
+        changes.lastName = try arguments.string("last_name", length: 1...100)
+        changes.company = try arguments.string("company", length: 1...200)
+        changes.email = try arguments.string("email", length: 3...254)
+        changes.phone = try arguments.string("phone", length: 1...50)
+        changes.region = try arguments.string("region", length: 1...100)
+        changes.interest = try arguments.string("interest", length: 1...2000)
+        changes.estimatedValueMinor = try arguments.integer("estimated_value_minor", range: 0...Int64.max)
+        changes.currency = try arguments.string("currency", length: 3...3)
+        changes.owner = try arguments.string("owner", length: 1...100)
+        changes.sourceChannel = try arguments.choice("source_channel", LeadSourceChannel.self)
+        changes.campaign = try arguments.string("campaign", length: 1...200)
+        changes.referredByAccountID = try arguments.id("referred_by_account_id")
+        changes.referredByContactID = try arguments.id("referred_by_contact_id")
+        return changes
+    }
+
+    /// Applies the changes; returns the names of the fields that changed.
+    /// - Throws: `.invalid` naming the field.
+    func apply(to lead: inout Lead, context: String) throws -> [String] {
+        var changed: [String] = []
+        func setOptional<T: Equatable>(_ field: String, _ current: inout T?, _ presence: Presence<T>) {
+            switch presence {
+            case .absent: return
+            case .null:
+                if current != nil { current = nil; changed.append(field) }
+            case .value(let value):
+                if current != value { current = value; changed.append(field) }
+            }
+        }
+        for (field, presence) in [("first_name", firstName), ("last_name", lastName), ("company", company)] {
+            if let text = presence.value, text.trimmingWhitespace().isEmpty {
+                throw CRMError.invalid("\(context): \(field) must not be blank")
+            }
+        }
+        if let email = email.value, !EmailAddress.looksValid(email) {
+            throw CRMError.invalid("\(context): email must look like name@domain")
+        }
+        setOptional("first_name", &lead.firstName, firstName)
+        setOptional("last_name", &lead.lastName, lastName)
+        setOptional("company", &lead.company, company)
+        setOptional("email", &lead.email, email)
+        setOptional("phone", &lead.phone, phone)
+        setOptional("region", &lead.region, region)
+        setOptional("interest", &lead.interest, interest)
+        setOptional("estimated_value_minor", &lead.estimatedValueMinor, estimatedValueMinor)
+        switch currency {
+        case .absent: break
+        case .null: throw CRMError.invalid("\(context): currency cannot be null")
+        case .value(let code):
+            guard let known = Currency(code: code) else {
+                throw CRMError.invalid("\(context): currency '\(code)' is not an active ISO 4217 currency code such as ZAR")
+            }
+            if lead.currency != known.currencyCode { lead.currency = known.currencyCode; changed.append("currency") }
+        }
+        setOptional("owner", &lead.owner, owner)
+        switch sourceChannel {
+        case .absent: break
+        case .null: throw CRMError.invalid("\(context): source_channel cannot be null")
+        case .value(let channel):
+            if lead.sourceChannel != channel { lead.sourceChannel = channel; changed.append("source_channel") }
+        }
+        setOptional("campaign", &lead.campaign, campaign)
+        setOptional("referred_by_account_id", &lead.referredByAccountID, referredByAccountID)
+        setOptional("referred_by_contact_id", &lead.referredByContactID, referredByContactID)
+        guard lead.lastName != nil || lead.company != nil || lead.email != nil || lead.phone != nil else {
+            throw CRMError.invalid("\(context): a lead needs at least one of last_name, company, email or phone")
+        }
+        return changed
+    }
+}

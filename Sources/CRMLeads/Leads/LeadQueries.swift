@@ -1,0 +1,117 @@
+import CRMStore
+
+/// The SQL of leads and their transitions, in the subset both engines share.
+enum LeadQueries {
+    static let columns = """
+        id, first_name, last_name, company, email, phone, region, interest, estimated_value_minor, currency,
+        owner, source_channel, campaign, referred_by_account_id, referred_by_contact_id, status, status_reason,
+        status_changed_at, version, created_at, updated_at
+        """
+
+    static func lead(_ row: Row) -> Lead {
+        var lead = Lead()
+        lead.id = row.integer(0)
+        lead.firstName = row.optionalText(1)
+        lead.lastName = row.optionalText(2)
+        lead.company = row.optionalText(3)
+        lead.email = row.optionalText(4)
+        lead.phone = row.optionalText(5)
+        lead.region = row.optionalText(6)
+        lead.interest = row.optionalText(7)
+        lead.estimatedValueMinor = row.optionalInteger(8)
+        lead.currency = Currency(code: row.text(9))?.currencyCode ?? .zar
+        lead.owner = row.optionalText(10)
+        lead.sourceChannel = LeadSourceChannel(rawValue: row.text(11)) ?? .other
+        lead.campaign = row.optionalText(12)
+        lead.referredByAccountID = row.optionalInteger(13)
+        lead.referredByContactID = row.optionalInteger(14)
+        lead.status = LeadStatus(rawValue: row.text(15)) ?? .new
+        lead.statusReason = row.optionalText(16)
+        lead.statusChangedAt = Timestamp(rfc3339: row.text(17)) ?? .epoch
+        lead.version = row.integer(18)
+        lead.createdAt = Timestamp(rfc3339: row.text(19)) ?? .epoch
+        lead.updatedAt = Timestamp(rfc3339: row.text(20)) ?? .epoch
+        return lead
+    }
+
+    static func load(_ store: Store, id: Int64) throws -> Lead? {
+        guard var lead = try store.connection.row("SELECT \(columns) FROM leads WHERE id = ?", [.integer(id)], lead) else { return nil }
+        lead.externalRefs = try ExternalReferences.references(store, recordType: "lead", recordID: id)
+        return lead
+    }
+
+    static func require(_ store: Store, id: Int64, context: String) throws -> Lead {
+        guard let lead = try load(store, id: id) else { throw CRMError.notFound("\(context): lead \(id) not found") }
+        return lead
+    }
+
+    /// The keys duplicates are matched on, as stored.
+    static func keys(_ lead: Lead) -> (email: String?, phone: String?, name: String?, company: String?) {
+        let person = [lead.firstName, lead.lastName].compactMap { $0 }.joined(separator: " ")
+        let phone = lead.phone.map(Normalization.phone)
+        let company = lead.company.map(Normalization.nameKey)
+        return (lead.email.map(Normalization.email), phone?.count ?? 0 >= 6 ? phone : nil,
+                person.isEmpty ? nil : Normalization.nameKey(person), company?.isEmpty == false ? company : nil)
+    }
+
+    private static func values(_ lead: Lead) -> [SQLValue] {
+        let keys = keys(lead)
+        return [
+            .text(lead.firstName), .text(lead.lastName), .text(lead.company), .text(lead.email), .text(keys.email),
+            .text(lead.phone), .text(keys.phone), .text(keys.name), .text(keys.company), .text(lead.region),
+            .text(lead.interest), .integer(lead.estimatedValueMinor), .text(lead.currency.code), .text(lead.owner),
+            .text(lead.sourceChannel.rawValue), .text(lead.campaign), .integer(lead.referredByAccountID),
+            .integer(lead.referredByContactID), .text(lead.status.rawValue), .text(lead.statusReason),
+            .text(lead.statusChangedAt.description), .integer(lead.version), .text(lead.updatedAt.description),
+        ]
+    }
+
+    static func insert(_ store: Store, _ lead: Lead) throws {
+        try store.connection.run(
+            """
+            INSERT INTO leads (first_name, last_name, company, email, email_key, phone, phone_key, name_key, company_key,
+                region, interest, estimated_value_minor, currency, owner, source_channel, campaign, referred_by_account_id,
+                referred_by_contact_id, status, status_reason, status_changed_at, version, updated_at, id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, values(lead) + [.integer(lead.id), .text(lead.createdAt.description)])
+    }
+
+    static func update(_ store: Store, _ lead: Lead) throws {
+        try store.connection.run(
+            """
+            UPDATE leads SET first_name = ?, last_name = ?, company = ?, email = ?, email_key = ?, phone = ?, phone_key = ?,
+                name_key = ?, company_key = ?, region = ?, interest = ?, estimated_value_minor = ?, currency = ?, owner = ?,
+                source_channel = ?, campaign = ?, referred_by_account_id = ?, referred_by_contact_id = ?, status = ?,
+                status_reason = ?, status_changed_at = ?, version = ?, updated_at = ?
+            WHERE id = ?
+            """, values(lead) + [.integer(lead.id)])
+    }
+
+    /// What `lead.list` filters on; nil matches all.
+    struct ListFilter {
+        var status: String?
+        var owner: String?
+        var sourceChannel: String?
+        var campaign: String?
+        var region: String?
+    }
+
+    /// Up to `limit` leads with an id above `afterID`, oldest first.
+    static func list(_ store: Store, _ filter: ListFilter, afterID: Int64, limit: Int64) throws -> [Lead] {
+        var leads = try store.connection.rows(
+            """
+            SELECT \(columns) FROM leads
+            WHERE id > ? AND (? IS NULL OR status = ?) AND (? IS NULL OR owner = ?) AND (? IS NULL OR source_channel = ?)
+              AND (? IS NULL OR campaign = ?) AND (? IS NULL OR region = ?)
+            ORDER BY id LIMIT ?
+            """,
+            [.integer(afterID), .text(filter.status), .text(filter.status), .text(filter.owner), .text(filter.owner),
+             .text(filter.sourceChannel), .text(filter.sourceChannel), .text(filter.campaign), .text(filter.campaign),
+             .text(filter.region), .text(filter.region), .integer(limit)],
+            lead)
+        for index in leads.indices {
+            leads[index].externalRefs = try ExternalReferences.references(store, recordType: "lead", recordID: leads[index].id)
+        }
+        return leads
+    }
+}

@@ -1,0 +1,12 @@
+import CRMStore
+
+/// Leads as one module of the library: the value `Library` lists.
+public enum LeadsModule {
+    public static let module = Module(
+        name: "leads",
+        migrationIDs: 200...299,
+        migrations: LeadsSchema.migrations,
+        commands: LeadCommands.all,
+        recordTypes: ["lead"],
+        accountLinks: [.column("referred_leads", table: "leads", column: "referred_by_account_id")])
+}

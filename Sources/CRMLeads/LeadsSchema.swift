@@ -1,0 +1,69 @@
+import CRMStore
+
+/// The schema of leads and their status history: migrations 0200-0299.
+public enum LeadsSchema {
+    public static let migrations: [Migration] = [
+        Migration("0201-leads", [
+            """
+            CREATE TABLE leads (
+                id INTEGER PRIMARY KEY NOT NULL,
+                first_name TEXT,
+                last_name TEXT,
+                company TEXT,
+                email TEXT,
+                email_key TEXT,
+                phone TEXT,
+                phone_key TEXT,
+                name_key TEXT,
+                company_key TEXT,
+                region TEXT,
+                interest TEXT,
+                estimated_value_minor BIGINT CHECK (estimated_value_minor >= 0),
+                currency TEXT NOT NULL,
+                owner TEXT,
+                source_channel TEXT NOT NULL CHECK (source_channel = 'web' OR source_channel = 'phone_in'
+                    OR source_channel = 'walk_in' OR source_channel = 'telemarketing' OR source_channel = 'email'
+                    OR source_channel = 'referral' OR source_channel = 'partner' OR source_channel = 'campaign'
+                    OR source_channel = 'social' OR source_channel = 'other'),
+                campaign TEXT,
+                referred_by_account_id BIGINT REFERENCES accounts (id),
+                referred_by_contact_id BIGINT REFERENCES contacts (id),
+                status TEXT NOT NULL CHECK (status = 'new' OR status = 'contacted' OR status = 'qualified'
+                    OR status = 'converted' OR status = 'disqualified'),
+                status_reason TEXT,
+                status_changed_at TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX leads_email_key ON leads (email_key) WHERE email_key IS NOT NULL",
+            "CREATE INDEX leads_phone_key ON leads (phone_key) WHERE phone_key IS NOT NULL",
+            "CREATE INDEX leads_name_key ON leads (name_key) WHERE name_key IS NOT NULL",
+            "CREATE INDEX leads_company_key ON leads (company_key) WHERE company_key IS NOT NULL",
+            "CREATE INDEX leads_status ON leads (status, id)",
+            "CREATE INDEX leads_referred_by_account ON leads (referred_by_account_id) WHERE referred_by_account_id IS NOT NULL",
+            """
+            CREATE TABLE lead_transitions (
+                id INTEGER PRIMARY KEY NOT NULL,
+                lead_id BIGINT NOT NULL REFERENCES leads (id),
+                from_status TEXT NOT NULL,
+                to_status TEXT NOT NULL,
+                reason TEXT,
+                performed_by TEXT,
+                occurred_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX lead_transitions_lead ON lead_transitions (lead_id, id)",
+            // A contact's phone is a duplicate key for leads: the accounts
+            // module keeps the column, the lookup needs its index.
+            "CREATE INDEX contacts_phone_key_for_leads ON contacts (phone_key) WHERE phone_key IS NOT NULL",
+            """
+            CREATE TABLE lead_settings (
+                key TEXT PRIMARY KEY NOT NULL,
+                value TEXT NOT NULL
+            )
+            """,
+        ]),
+    ]
+}
