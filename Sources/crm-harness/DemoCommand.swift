@@ -142,6 +142,7 @@ final class DemoRun {
         try duplicatesAndMerge()
         try updateWithExpectedVersion()
         try customerHistory()
+        try leads()
         showHookEvents(hookID: hookID)
         try consumeEvents()
         try personalData()
@@ -630,10 +631,10 @@ final class DemoRun {
         ])
     }
 
-    // MARK: 10. Hook
+    // MARK: 11. Hook
 
     private func showHookEvents(hookID: Int32) {
-        heading(10, "Events the hook heard")
+        heading(11, "Events the hook heard")
         let counts = hook.countsByType
         var table = TextTable(["event type", "count"], rightAligned: [1])
         for entry in counts { table.add([entry.type, String(entry.count)]) }
@@ -653,10 +654,10 @@ final class DemoRun {
         ])
     }
 
-    // MARK: 11. Consumer
+    // MARK: 12. Consumer
 
     private func consumeEvents() throws {
-        heading(11, "Events a consumer fetches and acks")
+        heading(12, "Events a consumer fetches and acks")
         let consumer = "demo-ledger-sync"
         say("A ledger bridge polls the outbox as consumer \"\(consumer)\" (crm_events_fetch), pages of 200:")
         var events: [JSON] = []
@@ -706,12 +707,12 @@ final class DemoRun {
 }
 
 extension DemoRun {
-    // MARK: 12. Personal data
+    // MARK: 13. Personal data
 
     /// A data subject's request (POPIA, GDPR): what the CRM holds about one
     /// person. Read only, so a second run of the demo still writes nothing.
     fileprivate func personalData() throws {
-        heading(12, "What the CRM holds about one person")
+        heading(13, "What the CRM holds about one person")
         let account = try accountID(DemoData.focusCode)
         guard let contact = try database.exec("contact.list", ["account_id": .int(account)])["items"]?.array?.first,
               let id = contact["id"]?.int else {
@@ -734,6 +735,77 @@ extension DemoRun {
             "contact_id": .int(Int(id)), "consent_answers": .int(history), "interactions": .int(interactions),
             "events": .int(events),
         ])
+    }
+}
+
+extension DemoRun {
+    // MARK: 10. Leads
+
+    /// Web-form and phone enquiries captured as leads, checked for duplicates
+    /// at capture and worked along their lifecycle. A rerun replays the
+    /// captures and makes no transition a lead has had already.
+    fileprivate func leads() throws {
+        heading(10, "Leads: enquiries captured, checked for duplicates and worked")
+        say("lead.create with source \"\(DemoData.leadSource)\" and the form number; \"duplicates\" lists what the lead looks like.")
+        say()
+        var captured = TextTable(["form", "id", "lead", "channel", "value", "looks like", "import"])
+        var ids: [Int64] = []
+        for lead in DemoData.leads {
+            var fields = lead.fields
+            if let code = lead.referrerCode { fields = fields.setting("referred_by_account_id", .int(try accountID(code))) }
+            let (record, outcome) = try importRecord("lead.create", type: "lead", source: DemoData.leadSource, ref: lead.ref, arguments: fields)
+            guard let id = record["id"]?.int else { throw HarnessFailure(message: "lead.create: no id") }
+            ids.append(id)
+            let duplicates = (record["duplicates"]?.array ?? []).map {
+                "\($0["record_type"]?.string ?? "") \($0["id"]?.int ?? 0) (\(($0["reasons"]?.array ?? []).compactMap(\.string).joined(separator: ", ")))"
+            }
+            let person = [record["first_name"]?.string, record["last_name"]?.string].compactMap { $0 }.joined(separator: " ")
+            captured.add([lead.ref, String(id), "\(person), \(record["company"]?.string ?? "-")", record["source_channel"]?.string ?? "",
+                          record["estimated_value_minor"]?.int.map { DemoRun.money($0, "ZAR") } ?? "-",
+                          duplicates.isEmpty ? "-" : duplicates.joined(separator: "; "), outcome.rawValue])
+        }
+        show(captured)
+        say()
+        say("lead.transition moves each along new -> contacted -> qualified, or disqualifies it with a reason:")
+        var moved = 0
+        for (lead, id) in zip(DemoData.leads, ids) {
+            for step in lead.steps {
+                let history = try database.exec("lead.history", ["id": .int(id)])["items"]?.array ?? []
+                guard !history.contains(where: { $0["to"]?.string == step.to }) else { continue }
+                var arguments: JSON = ["id": .int(id), "to": .string(step.to), "performed_by": "Lerato Molefe"]
+                if let reason = step.reason { arguments = arguments.setting("reason", .string(reason)) }
+                let record = try database.exec("lead.transition", arguments)
+                moved += 1
+                say("  lead \(id) -> \(record["status"]?.string ?? "")\(step.reason.map { " (\($0))" } ?? "")")
+            }
+        }
+        if moved == 0 { say("  (each lead has made its moves already: nothing to do on this run)") }
+        do {
+            _ = try database.exec("lead.transition", ["id": .int(ids[0]), "to": "new"])
+        } catch let failure as CRMFailure {
+            say("An illegal move is refused and writes nothing: \(failure.message)")
+        }
+        if let first = ids.first {
+            say()
+            say("lead.history of lead \(first):")
+            var table = TextTable(["when", "from", "to", "by", "reason"])
+            for item in try database.exec("lead.history", ["id": .int(first)])["items"]?.array ?? [] {
+                table.add([item["occurred_at"]?.string ?? "", item["from"]?.string ?? "(captured)", item["to"]?.string ?? "",
+                           item["performed_by"]?.string ?? "", item["reason"]?.string ?? ""])
+            }
+            show(table)
+        }
+        say()
+        say("The lead book (crm-harness leads --db ...):")
+        var book = TextTable(["id", "status", "lead", "channel", "owner"], rightAligned: [0])
+        let page = try database.exec("lead.list", ["limit": 50])
+        for lead in page["items"]?.array ?? [] {
+            let person = [lead["first_name"]?.string, lead["last_name"]?.string].compactMap { $0 }.joined(separator: " ")
+            book.add([String(lead["id"]?.int ?? 0), lead["status"]?.string ?? "", person, lead["source_channel"]?.string ?? "",
+                      lead["owner"]?.string ?? "-"])
+        }
+        show(book)
+        remember("leads", ["captured": .int(ids.count), "moved": .int(moved)])
     }
 }
 

@@ -566,4 +566,45 @@ enum DemoData {
             fields: ["kind": "visit", "direction": "outbound", "subject": "Merchandising visit: new colour cards",
                      "performed_by": "Sipho Dlamini", "occurred_at": "2026-10-28T10:00:00Z"]),
     ]
+
+    // MARK: Leads
+
+    /// Where web-form leads come from, and their form numbers as external_ref.
+    static let leadSource = "web-form"
+
+    /// New enquiries, each with its channel, and how far the demo works it.
+    static let leads: [DemoLead] = [
+        DemoLead(ref: "WF-2027-0101", fields: [
+            "first_name": "Sibusiso", "last_name": "Ndlovu", "company": "Ndlovu Roofing Contractors",
+            "email": "sibusiso@ndloveroofing.co.za", "phone": "083 555 0190", "region": "Gauteng",
+            "interest": "IBR sheeting and purlins for a 1 200 m2 warehouse in Olifantsfontein",
+            "estimated_value_minor": 18_500_000, "currency": "ZAR", "owner": "Lerato Molefe",
+            "source_channel": "web", "campaign": "spring-roofing-2027",
+        ], steps: [("contacted", nil), ("qualified", "site visit done; drawings received")]),
+        DemoLead(ref: "WF-2027-0102", fields: [
+            "first_name": "Pieter", "last_name": "van Wyk", "company": "Van Wyk Bouers",
+            "phone": "072 555 0311", "region": "Gauteng", "interest": "Trusses and ceiling boards, 14 townhouses",
+            "estimated_value_minor": 6_200_000, "currency": "ZAR", "owner": "Lerato Molefe",
+            "source_channel": "referral",
+        ], referrerCode: "HVR001", steps: [("contacted", nil)]),
+        DemoLead(ref: "WF-2027-0103", fields: [
+            "first_name": "Johan", "last_name": "Botha", "company": "Highveld Roofing & Timber",
+            "email": "johan@highveldroofing.co.za", "region": "Gauteng", "interest": "Ceiling boards for a new branch",
+            "source_channel": "web", "campaign": "spring-roofing-2027",
+        ], steps: []),
+        DemoLead(ref: "WF-2027-0104", fields: [
+            "first_name": "Lindiwe", "last_name": "Mahlangu", "phone": "076 555 0922", "region": "Mpumalanga",
+            "interest": "Cement and bricks for a private house", "estimated_value_minor": 950_000, "currency": "ZAR",
+            "source_channel": "phone_in",
+        ], steps: [("disqualified", "private build: sent to the retail counter")]),
+    ]
+}
+
+/// A lead of the demo: its web-form number, its fields, the customer that
+/// referred it, and the transitions the demo makes.
+struct DemoLead {
+    let ref: String
+    let fields: JSON
+    var referrerCode: String? = nil
+    let steps: [(to: String, reason: String?)]
 }

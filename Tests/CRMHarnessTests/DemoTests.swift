@@ -13,8 +13,9 @@ struct DemoTests {
         "== 7. Duplicates found and merged ==",
         "== 8. An update with expected_version ==",
         "== 9. The history of one customer ==",
-        "== 10. Events the hook heard ==",
-        "== 11. Events a consumer fetches and acks ==",
+        "== 10. Leads: enquiries captured, checked for duplicates and worked ==",
+        "== 11. Events the hook heard ==",
+        "== 12. Events a consumer fetches and acks ==",
     ]
 
     /// The text between one section heading and the next.
@@ -80,12 +81,12 @@ struct DemoTests {
         #expect(history.contains("14 IBR sheets delivered dented"), "\(history)")
         #expect(history.contains("INV-104233"), "links are shown: \(history)")
 
-        let hook = DemoTests.section(10, of: run.stdout)
+        let hook = DemoTests.section(11, of: run.stdout)
         let heard = try #require(hook.firstMatch(#"^\s*total\s+(\d+)$"#).flatMap { Int($0) }, "\(hook)")
         #expect(heard > 13 + 27 + 31, "the hook heard every create and more: \(hook)")
         #expect(hook.contains("account.created") && hook.contains("consent.changed") && hook.contains("interaction.logged"), "\(hook)")
 
-        let consumer = DemoTests.section(11, of: run.stdout)
+        let consumer = DemoTests.section(12, of: run.stdout)
         #expect(consumer.contains("Fetched \(heard) events not yet acknowledged"), "the consumer fetches what the hook heard: \(consumer)")
         #expect(consumer.contains("resumes after the ack: 0 events"), "\(consumer)")
 
