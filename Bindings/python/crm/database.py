@@ -15,7 +15,7 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
 from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
-from .records import Accounts, Contacts, Events, Interactions
+from .records import Accounts, Contacts, Events, Interactions, Leads
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
            "CRM_OPEN_GROUP_ACCESS"]
@@ -282,6 +282,11 @@ class Database:
     def interactions(self) -> "Interactions":
         """The history of calls, visits, e-mails, ..."""
         return Interactions(self)
+
+    @property
+    def leads(self) -> "Leads":
+        """Leads: capture, duplicates, the new -> contacted -> qualified lifecycle."""
+        return Leads(self)
 
     @property
     def events(self) -> "Events":
