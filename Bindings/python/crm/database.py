@@ -430,7 +430,7 @@ class Database:
         return result
 
     def find_by_ref(self, record_type: str, source: str, external_ref: str) -> int:
-        """The id of the ``record_type`` ("account", "contact", "interaction")
+        """The id of the ``record_type`` ("account", "contact", "interaction", "lead")
         the host knows as ``external_ref`` in ``source``.  Raises NotFound."""
         command = "crm_find_by_ref"
         with self._lock:
