@@ -220,3 +220,18 @@ def test_events_through_hooks_and_fetch(db):
     with pytest.raises(crm.ConstraintViolation):
         db.leads.transition(made["id"], "new")
     assert len(all_events(db)) == 4 and len(heard) == 4
+
+
+def test_a_merge_moves_referrals(db):
+    survivor = db.accounts.create(name="Bester Hardware")
+    merged = db.accounts.create(name="Bester Hardware CC")
+    referred = db.leads.create(company="Ndlovu Builders", source_channel="referral",
+                               referred_by_account_id=merged["id"])
+    seq = last_seq(db)
+    db.accounts.merge(survivor["id"], merged["id"])
+    assert db.leads.get(referred["id"])["referred_by_account_id"] == survivor["id"]
+    events = [e for e in all_events(db, after_seq=seq) if e["type"] == "account.merged"]
+    assert events[0]["record"]["moved"]["referred_leads"] == 1
+    with pytest.raises(crm.ConstraintViolation) as info:
+        db.leads.create(company="Late", referred_by_account_id=merged["id"])
+    assert "archived or merged" in info.value.message
