@@ -738,6 +738,7 @@ static const struct {
     {"find_by_ref", test_find_by_ref},
     {"paging", test_paging},
     {"search_merge", test_search_merge},
+    {"leads", test_leads},
     {"persistence", test_persistence},
     {"events", test_events},
     {"hooks", test_hooks},

@@ -42,4 +42,7 @@ void test_killed_client(void);
 int outbox_child_main(const char *path, int n);                   /* test_abi --outbox-child PATH N */
 int killed_child_main(const char *path, int wfd, int rfd);        /* test_abi --killed-child PATH WFD RFD */
 
+/* test_leads.c */
+void test_leads(void);
+
 #endif

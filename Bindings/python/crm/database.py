@@ -15,7 +15,7 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
 from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
-from .records import Accounts, Contacts, Events, Interactions
+from .records import Accounts, Contacts, Events, Interactions, Leads
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
            "CRM_OPEN_GROUP_ACCESS"]
@@ -284,6 +284,11 @@ class Database:
         return Interactions(self)
 
     @property
+    def leads(self) -> "Leads":
+        """Leads: capture, duplicates, the new -> contacted -> qualified lifecycle."""
+        return Leads(self)
+
+    @property
     def events(self) -> "Events":
         """The event outbox: ``db.events.fetch(consumer)``, ``.ack(...)``."""
         return Events(self)
@@ -425,7 +430,7 @@ class Database:
         return result
 
     def find_by_ref(self, record_type: str, source: str, external_ref: str) -> int:
-        """The id of the ``record_type`` ("account", "contact", "interaction")
+        """The id of the ``record_type`` ("account", "contact", "interaction", "lead")
         the host knows as ``external_ref`` in ``source``.  Raises NotFound."""
         command = "crm_find_by_ref"
         with self._lock:

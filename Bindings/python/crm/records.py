@@ -1,5 +1,5 @@
 """Pythonic helpers over Database.exec: db.accounts, db.contacts,
-db.interactions and db.events.
+db.interactions, db.leads and db.events.
 
 Every helper is a thin wrapper that builds the JSON arguments of one
 documented command (docs/COMMANDS.md) and returns its result as a dict;
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional
 if TYPE_CHECKING:  # pragma: no cover
     from .database import Database
 
-__all__ = ["Accounts", "Contacts", "Interactions", "Events"]
+__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Events"]
 
 
 def _merge(positional: Optional[Mapping[str, Any]], keywords: Dict[str, Any],
@@ -209,6 +209,66 @@ class Interactions(_Records):
             **kwargs: Any) -> Dict[str, Any]:
         """``interaction.log``: the logged interaction plus ``replayed``."""
         return self._exec("log", _merge(fields, kwargs, drop_none=False))
+
+
+class Leads(_Records):
+    """``db.leads``: first contacts that may become customers (lead.*
+    commands).  A lead's status moves only through :meth:`transition`;
+    :meth:`update` changes its other fields.  Leads are not archived."""
+
+    entity = "lead"
+
+    def create(self, fields: Optional[Mapping[str, Any]] = None, /,
+               **kwargs: Any) -> Dict[str, Any]:
+        """``lead.create``: the new lead plus ``"replayed": bool`` and
+        ``"duplicates": [{"record_type", "id", "reasons"}]`` (the leads,
+        accounts and contacts it looks like).  Include ``source`` and
+        ``external_ref`` to make the capture replayable.  Under the
+        ``refuse`` duplicate policy a lead with duplicates raises Conflict
+        and nothing is written."""
+        return self._exec("create", _merge(fields, kwargs, drop_none=False))
+
+    def update(self, id: Optional[int] = None,
+               changes: Optional[Mapping[str, Any]] = None, *,
+               source: Optional[str] = None, external_ref: Optional[str] = None,
+               expected_version: Optional[int] = None,
+               **fields: Any) -> Dict[str, Any]:
+        """``lead.update``: only the fields given change; a field given as
+        None is cleared (JSON null).  ``expected_version`` guards against lost
+        updates (Conflict when stale).  Not the status: :meth:`transition`."""
+        args = _ident(id, source, external_ref)
+        if expected_version is not None:
+            args["expected_version"] = expected_version
+        args.update(_merge(changes, fields, drop_none=False))
+        return self._exec("update", args)
+
+    def transition(self, id: int, to: str, reason: Optional[str] = None,
+                   performed_by: Optional[str] = None,
+                   expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``lead.transition``: move the lead to ``to`` and return it.
+        new -> contacted -> qualified; "disqualified" (with a ``reason``,
+        else InvalidArgument) from an open state; disqualified -> new.  An
+        illegal move raises ConstraintViolation naming both states."""
+        args = _merge(None, {"id": id, "to": to, "reason": reason,
+                             "performed_by": performed_by,
+                             "expected_version": expected_version}, drop_none=True)
+        return self._exec("transition", args)
+
+    def history(self, id: int) -> List[Dict[str, Any]]:
+        """``lead.history``: every status the lead has had, oldest first,
+        starting with its capture as "new": ``[{"from", "to", "reason",
+        "performed_by", "occurred_at"}]``."""
+        return self._exec("history", {"id": id}).get("items", [])
+
+    def configure(self, duplicate_policy: str) -> Dict[str, Any]:
+        """``lead.configure``: how captures treat duplicates, "warn" (the
+        default: made, matches listed) or "refuse" (Conflict, nothing
+        written).  Returns the settings."""
+        return self._exec("configure", {"duplicate_policy": duplicate_policy})
+
+    def settings(self) -> Dict[str, Any]:
+        """``lead.settings``: ``{"duplicate_policy": "warn" | "refuse"}``."""
+        return self._exec("settings", {})
 
 
 class Events:
