@@ -61,6 +61,7 @@ struct LeadCommandsTests {
         try f.run("lead.transition", "{\"id\": \(id), \"to\": \"contacted\", \"performed_by\": \"thabo\"}")
         f.clock.advance(seconds: 86_400)
         expectCRMError(.constraint, "from contacted to new") { try f.run("lead.transition", "{\"id\": \(id), \"to\": \"new\"}") }
+        expectCRMError(.constraint, "is contacted already") { try f.run("lead.transition", "{\"id\": \(id), \"to\": \"contacted\"}") }
         expectCRMError(.constraint, "lead.convert") { try f.run("lead.transition", "{\"id\": \(id), \"to\": \"converted\"}") }
         expectCRMError(.invalid, "reason is required") { try f.run("lead.transition", "{\"id\": \(id), \"to\": \"disqualified\"}") }
         let qualified = try f.run("lead.transition", "{\"id\": \(id), \"to\": \"qualified\"}")
@@ -105,6 +106,25 @@ struct LeadCommandsTests {
         #expect(second.items.compactMap { $0["id"]?.int } == [3, 4])
         #expect(try f.run("lead.list", #"{"source_channel": "web"}"#).items.compactMap { $0["id"]?.int } == [2, 4])
         expectCRMError(.invalid, "status") { try f.run("lead.list", #"{"status": "won"}"#) }
+    }
+}
+
+@Suite("lead referrals")
+struct LeadReferralTests {
+    @Test func aReferringContactCreditsItsAccountAndMustNotBeErased() throws {
+        let f = try LeadsFixture()
+        let account = try #require(try f.run("account.create", #"{"name": "Bester Hardware"}"#)["id"]?.int)
+        let contact = try #require(try f.run("contact.create", "{\"account_id\": \(account), \"last_name\": \"Bester\"}")["id"]?.int)
+        let lead = try f.run("lead.create", "{\"company\": \"Ndlovu Builders\", \"source_channel\": \"referral\", \"referred_by_contact_id\": \(contact)}")
+        #expect(lead["referred_by_account_id"]?.int == account)
+        let other = try #require(try f.run("account.create", #"{"name": "Other Ltd"}"#)["id"]?.int)
+        expectCRMError(.invalid, "belongs to account \(account)") {
+            try f.run("lead.create", "{\"company\": \"X\", \"referred_by_contact_id\": \(contact), \"referred_by_account_id\": \(other)}")
+        }
+        try f.run("contact.erase", "{\"id\": \(contact)}")
+        expectCRMError(.constraint, "was erased") {
+            try f.run("lead.create", "{\"company\": \"Y\", \"referred_by_contact_id\": \(contact)}")
+        }
     }
 }
 

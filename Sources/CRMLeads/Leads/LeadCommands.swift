@@ -28,7 +28,7 @@ public enum LeadCommands {
                                     context: context, update: "lead.update", load: {
             try LeadQueries.require(store, id: $0, context: context).json
         }) {
-            try checkReferral(store, lead, context: context)
+            try checkReferral(store, &lead, context: context)
             duplicates = try LeadDuplicates.find(store, lead)
             if !duplicates.isEmpty, try DuplicatePolicy.current(store) == .refuse {
                 let named = duplicates.prefix(5).map { "\($0.recordType) \($0.id) (\($0.reasons.joined(separator: ", ")))" }
@@ -69,7 +69,7 @@ public enum LeadCommands {
         let changed = try changes.apply(to: &lead, context: "\(context): \(lead.label)")
         guard !changed.isEmpty else { return lead.json }
         if changed.contains("referred_by_account_id") || changed.contains("referred_by_contact_id") {
-            try checkReferral(store, lead, context: context)
+            try checkReferral(store, &lead, context: context)
         }
         lead.version = try VersionCheck.next(lead.version, record: lead.label)
         lead.updatedAt = store.clock.now()
@@ -105,6 +105,7 @@ public enum LeadCommands {
         var lead = try LeadQueries.require(store, id: id, context: context)
         try VersionCheck.check(expectedVersion, actual: lead.version, record: lead.label)
         let from = lead.status
+        if to == from { throw CRMError.constraint("\(context): \(lead.label) is \(from.rawValue) already") }
         if to == .converted && from.isOpen {
             throw CRMError.constraint("\(context): \(lead.label) cannot go from \(from.rawValue) to converted by a transition; convert it with lead.convert")
         }
@@ -181,22 +182,26 @@ public enum LeadCommands {
         .object([("duplicate_policy", .string(try DuplicatePolicy.current(store).rawValue))])
     }
 
-    /// A referral names an open account, and a contact of that account when both are given.
-    static func checkReferral(_ store: Store, _ lead: Lead, context: String) throws {
+    /// A referral names an open account, or a contact (not erased) of an
+    /// open account; a contact alone credits its account too.
+    static func checkReferral(_ store: Store, _ lead: inout Lead, context: String) throws {
+        if let contactID = lead.referredByContactID {
+            guard let (accountID, erased) = try store.connection.row(
+                "SELECT account_id, erased_at IS NOT NULL FROM contacts WHERE id = ?", [.integer(contactID)], { ($0.integer(0), $0.bool(1)) }) else {
+                throw CRMError.notFound("\(context): referred_by_contact_id \(contactID) is not a contact")
+            }
+            if erased { throw CRMError.constraint("\(context): referred_by_contact_id \(contactID) was erased") }
+            if let referrer = lead.referredByAccountID, referrer != accountID {
+                throw CRMError.invalid("\(context): referred_by_contact_id \(contactID) belongs to account \(accountID), not \(referrer)")
+            }
+            lead.referredByAccountID = accountID
+        }
         if let accountID = lead.referredByAccountID {
             guard let open = try store.connection.row(
                 "SELECT archived_at IS NULL AND merged_into_id IS NULL FROM accounts WHERE id = ?", [.integer(accountID)], { $0.bool(0) }) else {
                 throw CRMError.notFound("\(context): referred_by_account_id \(accountID) is not an account")
             }
             if !open { throw CRMError.constraint("\(context): referred_by_account_id \(accountID) is archived or merged") }
-        }
-        if let contactID = lead.referredByContactID {
-            guard let accountID = try store.connection.row("SELECT account_id FROM contacts WHERE id = ?", [.integer(contactID)], { $0.integer(0) }) else {
-                throw CRMError.notFound("\(context): referred_by_contact_id \(contactID) is not a contact")
-            }
-            if let referrer = lead.referredByAccountID, referrer != accountID {
-                throw CRMError.invalid("\(context): referred_by_contact_id \(contactID) belongs to account \(accountID), not \(referrer)")
-            }
         }
     }
 }
