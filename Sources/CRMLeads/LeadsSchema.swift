@@ -65,5 +65,24 @@ public enum LeadsSchema {
             )
             """,
         ]),
+        // Territories: which sales reps work the leads of a region, in turn.
+        Migration("0202-lead-territories", [
+            """
+            CREATE TABLE lead_territories (
+                region TEXT PRIMARY KEY NOT NULL,
+                next_position INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE lead_territory_reps (
+                region TEXT NOT NULL REFERENCES lead_territories (region),
+                position INTEGER NOT NULL,
+                rep TEXT NOT NULL,
+                PRIMARY KEY (region, position)
+            ) WITHOUT ROWID
+            """,
+        ]),
     ]
 }

@@ -746,9 +746,12 @@ extension DemoRun {
     /// captures and makes no transition a lead has had already.
     fileprivate func leads() throws {
         heading(10, "Leads: enquiries captured, checked for duplicates and worked")
+        let territory = try database.exec("territory.set", ["region": "Gauteng", "reps": ["Lerato Molefe", "Sipho Dube"]])
+        let reps = (territory["reps"]?.array ?? []).compactMap(\.string).joined(separator: ", ")
+        say("territory.set: Gauteng's leads go in turn to \(reps); a lead captured without an owner takes the next.")
         say("lead.create with source \"\(DemoData.leadSource)\" and the form number; \"duplicates\" lists what the lead looks like.")
         say()
-        var captured = TextTable(["form", "id", "lead", "channel", "value", "looks like", "import"])
+        var captured = TextTable(["form", "id", "lead", "channel", "owner", "value", "looks like", "import"])
         var ids: [Int64] = []
         for lead in DemoData.leads {
             var fields = lead.fields
@@ -761,6 +764,7 @@ extension DemoRun {
             }
             let person = [record["first_name"]?.string, record["last_name"]?.string].compactMap { $0 }.joined(separator: " ")
             captured.add([lead.ref, String(id), "\(person), \(record["company"]?.string ?? "-")", record["source_channel"]?.string ?? "",
+                          record["owner"]?.string ?? "-",
                           record["estimated_value_minor"]?.int.map { DemoRun.money($0, "ZAR") } ?? "-",
                           duplicates.isEmpty ? "-" : duplicates.joined(separator: "; "), outcome.rawValue])
         }

@@ -584,7 +584,7 @@ enum DemoData {
         DemoLead(ref: "WF-2027-0102", fields: [
             "first_name": "Pieter", "last_name": "van Wyk", "company": "Van Wyk Bouers",
             "phone": "072 555 0311", "region": "Gauteng", "interest": "Trusses and ceiling boards, 14 townhouses",
-            "estimated_value_minor": 6_200_000, "currency": "ZAR", "owner": "Lerato Molefe",
+            "estimated_value_minor": 6_200_000, "currency": "ZAR",
             "source_channel": "referral",
         ], referrerCode: "HVR001", steps: [("contacted", nil)]),
         DemoLead(ref: "WF-2027-0103", fields: [

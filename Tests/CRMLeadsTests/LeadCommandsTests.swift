@@ -186,3 +186,46 @@ struct LeadDuplicateTests {
         #expect(try f.count("leads") == 2)
     }
 }
+
+@Suite("territories and assignment")
+struct TerritoryTests {
+    @Test func leadsOfARegionGoToItsRepsInTurn() throws {
+        let f = try LeadsFixture()
+        let (territory, events) = try f.runWithEvents("territory.set", #"{"region": "Gauteng", "reps": ["Lerato", "Thabo", "Zanele"]}"#)
+        #expect(territory["next_rep"]?.text == "Lerato")
+        #expect(events.map(\.type) == ["territory.changed"])
+        var owners: [String?] = []
+        for number in 1...4 {
+            owners.append(try f.run("lead.create", "{\"company\": \"Gauteng Lead \(number)\", \"region\": \"Gauteng\"}")["owner"]?.text)
+        }
+        #expect(owners == ["Lerato", "Thabo", "Zanele", "Lerato"])
+        // A named owner is kept, and takes no turn.
+        #expect(try f.run("lead.create", #"{"company": "Named", "region": "Gauteng", "owner": "Sipho"}"#)["owner"]?.text == "Sipho")
+        #expect(try f.run("lead.create", #"{"company": "Fifth", "region": "Gauteng"}"#)["owner"]?.text == "Thabo")
+        // No territory for the region: no owner.
+        #expect(try f.run("lead.create", #"{"company": "Coastal", "region": "KZN"}"#)["owner"] == .null)
+        // The same list again changes nothing; a new list starts the turn again.
+        let (_, none) = try f.runWithEvents("territory.set", #"{"region": "Gauteng", "reps": ["Lerato", "Thabo", "Zanele"]}"#)
+        #expect(none.isEmpty)
+        try f.run("territory.set", #"{"region": "Gauteng", "reps": ["Zanele"]}"#)
+        #expect(try f.run("territory.list").items.map { $0["next_rep"]?.text } == ["Zanele"])
+        expectCRMError(.invalid, "twice") { try f.run("territory.set", #"{"region": "Gauteng", "reps": ["A", "A"]}"#) }
+        expectCRMError(.invalid, "reps is required") { try f.run("territory.set", #"{"region": "Gauteng"}"#) }
+    }
+
+    @Test func assignGivesALeadToANamedRepOrTheNextInTurn() throws {
+        let f = try LeadsFixture()
+        let id = try f.lead(#""company": "Karoo Farm Supplies", "region": "Northern Cape""#)
+        expectCRMError(.constraint, "no territory") { try f.run("lead.assign", "{\"id\": \(id)}") }
+        try f.run("territory.set", #"{"region": "Northern Cape", "reps": ["Anele", "Ruan"]}"#)
+        let (assigned, events) = try f.runWithEvents("lead.assign", "{\"id\": \(id)}")
+        #expect(assigned["owner"]?.text == "Anele")
+        #expect(events.map(\.type) == ["lead.assigned"])
+        #expect(events.first?.record["previous_owner"] == .null)
+        let renamed = try f.run("lead.assign", "{\"id\": \(id), \"owner\": \"Ruan\"}")
+        #expect(renamed["owner"]?.text == "Ruan")
+        #expect(renamed["version"]?.int == 3)
+        try f.run("lead.transition", "{\"id\": \(id), \"to\": \"disqualified\", \"reason\": \"duplicate enquiry\"}")
+        expectCRMError(.constraint, "only open leads") { try f.run("lead.assign", "{\"id\": \(id), \"owner\": \"Anele\"}") }
+    }
+}

@@ -10,7 +10,7 @@ unchanged.
 from __future__ import annotations
 
 import keyword
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence
 
 if TYPE_CHECKING:  # pragma: no cover
     from .database import Database
@@ -269,6 +269,33 @@ class Leads(_Records):
     def settings(self) -> Dict[str, Any]:
         """``lead.settings``: ``{"duplicate_policy": "warn" | "refuse"}``."""
         return self._exec("settings", {})
+
+    def assign(self, id: int, owner: Optional[str] = None) -> Dict[str, Any]:
+        """``lead.assign``: gives an open lead to ``owner``, or to the next rep
+        of its region's territory (ConstraintViolation when there is none)."""
+        args: Dict[str, Any] = {"id": id}
+        if owner is not None:
+            args["owner"] = owner
+        return self._exec("assign", args)
+
+
+class Territories:
+    """``db.territories``: which sales reps work a region's leads, in turn
+    (territory.* commands).  A lead captured without an owner goes to the
+    next rep of its region."""
+
+    def __init__(self, db: "Database") -> None:
+        self._db = db
+
+    def set(self, region: str, reps: Sequence[str]) -> Dict[str, Any]:
+        """``territory.set``: the region's reps in the order they take turns
+        (the turn starts again with the first); returns the territory with
+        its ``next_rep``."""
+        return self._db.exec("territory.set", {"region": region, "reps": list(reps)})
+
+    def list(self) -> List[Dict[str, Any]]:
+        """``territory.list``: every territory, by region."""
+        return self._db.exec("territory.list", {}).get("items", [])
 
 
 class Events:

@@ -235,3 +235,16 @@ def test_a_merge_moves_referrals(db):
     with pytest.raises(crm.ConstraintViolation) as info:
         db.leads.create(company="Late", referred_by_account_id=merged["id"])
     assert "archived or merged" in info.value.message
+
+
+def test_territories_give_a_regions_leads_to_its_reps_in_turn(db):
+    territory = db.territories.set("Gauteng", ["Lerato", "Thabo"])
+    assert territory["next_rep"] == "Lerato"
+    owners = [db.leads.create(company=f"Gauteng {n}", region="Gauteng")["owner"] for n in range(3)]
+    assert owners == ["Lerato", "Thabo", "Lerato"]
+    assert [t["region"] for t in db.territories.list()] == ["Gauteng"]
+    lead = db.leads.create(company="Coastal", region="KZN")
+    assert lead["owner"] is None
+    with pytest.raises(crm.ConstraintViolation):
+        db.leads.assign(lead["id"])
+    assert db.leads.assign(lead["id"], owner="Sipho")["owner"] == "Sipho"

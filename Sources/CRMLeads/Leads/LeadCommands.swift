@@ -34,6 +34,9 @@ public enum LeadCommands {
                 let named = duplicates.prefix(5).map { "\($0.recordType) \($0.id) (\($0.reasons.joined(separator: ", ")))" }
                 throw CRMError.conflict("\(context): the duplicate policy is refuse and the lead looks like \(named.joined(separator: "; "))")
             }
+            // Checked; now written: a lead without an owner goes to the next
+            // rep of its region's territory.
+            if lead.owner == nil, let rep = try Territories.takeTurn(store, region: lead.region) { lead.owner = rep }
             lead.id = try store.nextID("leads")
             lead.createdAt = store.clock.now()
             lead.updatedAt = lead.createdAt
