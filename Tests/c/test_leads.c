@@ -165,7 +165,7 @@ void test_leads(void)
     REFUSED(db, "lead.transition", S("{\"id\":%lld,\"to\":\"qualified\"}", lead), CRM_CONSTRAINT,
             "from new to qualified", NULL);
     REFUSED(db, "lead.transition", S("{\"id\":%lld,\"to\":\"converted\"}", lead), CRM_CONSTRAINT, "lead.convert", NULL);
-    REFUSED(db, "lead.transition", S("{\"id\":%lld,\"to\":\"new\"}", lead), CRM_CONSTRAINT, "from new to new", NULL);
+    REFUSED(db, "lead.transition", S("{\"id\":%lld,\"to\":\"new\"}", lead), CRM_CONSTRAINT, "is new already", NULL);
     r = EXEC(db, "lead.transition", S("{\"id\":%lld,\"to\":\"contacted\",\"performed_by\":\"thabo\",\"expected_version\":1}", lead),
              CRM_OK);
     CHECK(r && jstreq(r, "status", "contacted") && jintd(r, "version", -1) == 2);
