@@ -89,7 +89,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR    ?=
 
-.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench bench-pg bench-pg-scale \
+.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench bench-leads bench-pg bench-pg-scale \
         test-swift test-python test demo clean linkdir
 
 all: lib
@@ -214,6 +214,12 @@ bench: linkdir
 	    $(BUILD)/bench $(BENCH_ARGS) | tee -a $(BUILD)/bench-rounds.txt; \
 	done
 	@awk -f Benchmarks/summary.awk $(BUILD)/bench-rounds.txt
+
+# Lead capture with its duplicate check against 1,000,000 contacts, beside the
+# plain indexed lookups (BENCH_LEADS_ARGS="-c 1000000 -n 2000").
+bench-leads: linkdir
+	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_leads Benchmarks/bench_leads.c $(LINK_CRM) -lsqlite3
+	$(BUILD)/bench_leads $(BENCH_LEADS_ARGS)
 
 # The same on a PostgreSQL server, against raw libpq; fresh schemas per run,
 # dropped at the end. Only this program links libpq (the library dlopen()s it).
