@@ -268,6 +268,33 @@ int crm_exec(crm_db *db, const char *command, const char *json_args,
 int crm_find_by_ref(crm_db *db, const char *record_type, const char *source,
                     const char *external_ref, int64_t *out_id);
 
+/* Captures a lead from plain C strings: the call a legacy host's enquiry
+** screen makes most, without building JSON. It is "lead.create" with these
+** fields (docs/COMMANDS.md), each copied; NULL or "" leaves a field out.
+** The lead is checked for duplicates among leads, accounts and contacts as
+** lead.create does. The other fields of a lead (region, owner, interest,
+** estimated value, referral) go through crm_exec("lead.create", ...).
+**
+** source_channel  "web", "phone_in", "walk_in", "telemarketing", "email",
+**                 "referral", "partner", "campaign", "social" or "other"
+**                 (NULL: "other").
+** source, external_ref  the host's reference, both or neither: capturing
+**                 the same reference again returns the lead made then.
+** out_lead_id     [out] the lead's id (the existing one on a replay).
+** json_result    [out] the whole answer, the lead with "replayed" and
+**                 "duplicates": [{"record_type","id","reasons"}]; free with
+**                 crm_free(); may be NULL when not wanted.
+** Returns what crm_exec returns for lead.create: CRM_OK, CRM_INVALID (a
+** field, or a lead with none of last_name, company, email, phone; a NULL
+** out_lead_id), CRM_CONFLICT (the reference with other content, or a
+** duplicate under the refuse policy), CRM_RANGE, CRM_BUSY, CRM_IO,
+** CRM_READONLY, CRM_MISUSE. */
+int crm_lead_capture(crm_db *db, const char *first_name, const char *last_name,
+                     const char *company, const char *email, const char *phone,
+                     const char *source_channel, const char *source,
+                     const char *external_ref, int64_t *out_lead_id,
+                     char **json_result);
+
 /* ---------------------------------------------------------------------------
 ** TRANSACTIONS
 **

@@ -191,21 +191,56 @@ public func crm_exec(_ db: OpaquePointer?, _ command: UnsafePointer<CChar>?, _ j
         let name = try CString.string(command, name: "crm_exec: command", limit: 100)
         let bytes = json_args == nil ? Array("{}".utf8) : try CString.bytes(json_args, name: "\(name): json_args", limit: 4 << 20)
         let arguments = try JSONParser.parse(bytes, what: "\(name): json_args")
-        // The result is copied out inside the call's transaction, before it
-        // commits: a failed copy fails the call and leaves the file as it was.
-        var copy: UnsafeMutablePointer<CChar>? = nil
-        do {
-            let (_, events) = try handle.serialized {
-                try Library.commands.run(name, arguments: arguments, store: handle.store) { result in
-                    if json_result != nil { copy = try CString.copy(JSONWriter.string(result)) }
-                }
+        return try execute(handle, name, arguments, json_result)
+    }
+}
+
+/// Runs a command on a handle and copies its result out inside the call's
+/// transaction, before it commits: a failed copy fails the call and leaves
+/// the file as it was. Returns the events committed, for the hooks.
+private func execute(_ handle: DatabaseHandle, _ name: String, _ arguments: JSONValue,
+                     _ json_result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+                     _ inspect: (JSONValue) throws -> Void = { _ in }) throws -> [Event] {
+    var copy: UnsafeMutablePointer<CChar>? = nil
+    do {
+        let (_, events) = try handle.serialized {
+            try Library.commands.run(name, arguments: arguments, store: handle.store) { result in
+                try inspect(result)
+                if json_result != nil { copy = try CString.copy(JSONWriter.string(result)) }
             }
-            json_result?.pointee = copy
-            return events
-        } catch {
-            free(copy)
-            throw error
         }
+        json_result?.pointee = copy
+        return events
+    } catch {
+        free(copy)
+        throw error
+    }
+}
+
+@_cdecl("crm_lead_capture") @implementation
+public func crm_lead_capture(_ db: OpaquePointer?, _ first_name: UnsafePointer<CChar>?, _ last_name: UnsafePointer<CChar>?,
+                             _ company: UnsafePointer<CChar>?, _ email: UnsafePointer<CChar>?, _ phone: UnsafePointer<CChar>?,
+                             _ source_channel: UnsafePointer<CChar>?, _ source: UnsafePointer<CChar>?,
+                             _ external_ref: UnsafePointer<CChar>?, _ out_lead_id: UnsafeMutablePointer<Int64>?,
+                             _ json_result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    clear(json_result)
+    return onHandle(db, "crm_lead_capture") { handle in
+        guard let out_lead_id else { throw CRMError.invalid("crm_lead_capture: out_lead_id must not be NULL") }
+        // NULL or "" leaves a field out; lead.create checks the rest.
+        var fields: [(String, JSONValue)] = []
+        for (key, pointer) in [("first_name", first_name), ("last_name", last_name), ("company", company), ("email", email),
+                               ("phone", phone), ("source_channel", source_channel), ("source", source),
+                               ("external_ref", external_ref)] {
+            guard let pointer, pointer.pointee != 0 else { continue }
+            fields.append((key, .string(try CString.string(pointer, name: "crm_lead_capture: \(key)", limit: 4096))))
+        }
+        var id: Int64 = 0
+        let events = try execute(handle, "lead.create", .object(fields), json_result) { result in
+            guard case .integer(let made)? = result["id"] else { throw CRMError(.internal, "internal: lead.create answered no id") }
+            id = made
+        }
+        out_lead_id.pointee = id
+        return events
     }
 }
 

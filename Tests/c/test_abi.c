@@ -739,6 +739,7 @@ static const struct {
     {"paging", test_paging},
     {"search_merge", test_search_merge},
     {"leads", test_leads},
+    {"lead_capture", test_lead_capture},
     {"persistence", test_persistence},
     {"events", test_events},
     {"hooks", test_hooks},

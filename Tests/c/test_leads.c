@@ -299,3 +299,49 @@ void test_leads(void)
     CHECK_RC(db, crm_hook_unregister(db, hid), CRM_OK);
     CHECK_RC(db, crm_close(db), CRM_OK);
 }
+
+/* crm_lead_capture: a lead from plain C strings, as lead.create. */
+void test_lead_capture(void)
+{
+    crm_db *db = open_db(fresh("lead-capture.sqlite"), 0);
+    int64_t id = -42, again = -42, found = -42;
+    char *json = NULL;
+    if (!db)
+        return;
+    CHECK_RC(db, crm_lead_capture(db, "Naledi", "Khumalo", "Khumalo Roofing", "naledi@khumaloroofing.example",
+                                  "082 555 0142", "web", "enquiry-screen", "E-1001", &id, &json), CRM_OK);
+    CHECK(id > 0);
+    CHECKF(json && jintd(json, "id", -1) == id, "%s", json ? json : "(null)");
+    CHECKF(json && strstr(json, "\"replayed\":false") && strstr(json, "\"duplicates\":[]"), "%s", json ? json : "(null)");
+    crm_free(json);
+    json = NULL;
+    /* the same reference again: the same lead; NULL json_result is fine */
+    CHECK_RC(db, crm_lead_capture(db, "Naledi", "Khumalo", "Khumalo Roofing", "naledi@khumaloroofing.example",
+                                  "082 555 0142", "web", "enquiry-screen", "E-1001", &again, NULL), CRM_OK);
+    CHECK(again == id);
+    CHECK_RC(db, crm_find_by_ref(db, "lead", "enquiry-screen", "E-1001", &found), CRM_OK);
+    CHECK(found == id);
+    /* NULL and "" leave fields out: the second capture is a duplicate by e-mail */
+    CHECK_RC(db, crm_lead_capture(db, NULL, "", NULL, "NALEDI@khumaloroofing.example", NULL, NULL, NULL, NULL, &again, &json),
+             CRM_OK);
+    CHECK(again != id);
+    CHECKF(json && strstr(json, "\"source_channel\":\"other\"") && strstr(json, "\"reasons\":[\"email\"]"), "%s",
+           json ? json : "(null)");
+    crm_free(json);
+    json = NULL;
+    /* bad input: a code, a message naming the field, and nothing made */
+    found = -42;
+    CHECK_RC(db, crm_lead_capture(db, "Ann", NULL, NULL, NULL, NULL, NULL, NULL, NULL, &found, &json), CRM_INVALID);
+    CHECK(json == NULL && found == -42);
+    CHECKF(strstr(crm_errmsg(db), "last_name, company, email or phone") != NULL, "%s", crm_errmsg(db));
+    CHECK_RC(db, crm_lead_capture(db, NULL, "Dube", NULL, NULL, NULL, "fax", NULL, NULL, &found, NULL), CRM_INVALID);
+    CHECKF(strstr(crm_errmsg(db), "source_channel") != NULL, "%s", crm_errmsg(db));
+    CHECK_RC(db, crm_lead_capture(db, NULL, "Dube", NULL, NULL, NULL, NULL, "enquiry-screen", NULL, &found, NULL), CRM_INVALID);
+    CHECKF(strstr(crm_errmsg(db), "external_ref") != NULL, "%s", crm_errmsg(db));
+    CHECK_RC(db, crm_lead_capture(db, NULL, "Dube", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL), CRM_INVALID);
+    CHECKF(strstr(crm_errmsg(db), "out_lead_id") != NULL, "%s", crm_errmsg(db));
+    CHECK_RC(db, crm_lead_capture(db, NULL, "Dube\xff", NULL, NULL, NULL, NULL, NULL, NULL, &found, NULL), CRM_INVALID);
+    CHECK(found == -42);
+    CHECK_RC(NULL, crm_lead_capture(NULL, NULL, "Dube", NULL, NULL, NULL, NULL, NULL, NULL, &found, NULL), CRM_MISUSE);
+    CHECK_RC(db, crm_close(db), CRM_OK);
+}

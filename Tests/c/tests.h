@@ -44,5 +44,6 @@ int killed_child_main(const char *path, int wfd, int rfd);        /* test_abi --
 
 /* test_leads.c */
 void test_leads(void);
+void test_lead_capture(void);
 
 #endif
