@@ -69,6 +69,9 @@ PROTOTYPES = {
     "crm_events_ack": (c_int, [c_void_p, c_char_p, c_int64]),
     "crm_busy_timeout": (c_int, [c_void_p, c_int]),
     "crm_backup": (c_int, [c_void_p, c_char_p]),
+    # The typed lead capture for C hosts; Python captures through db.leads.create.
+    "crm_lead_capture": (c_int, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p,
+                                 c_char_p, c_char_p, c_char_p, POINTER(c_int64), POINTER(c_void_p)]),
 }
 
 _lock = threading.Lock()
