@@ -207,7 +207,7 @@ install-test: $(LIB_DEP)
 # round against its own raw-SQLite baseline, and the summary gives the median round.
 BENCH_ROUNDS ?= 5
 bench: linkdir
-	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench Benchmarks/bench.c $(LINK_CRM) -lsqlite3
+	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench Benchmarks/bench.c Benchmarks/benchkit.c $(LINK_CRM) -lsqlite3
 	@rm -f $(BUILD)/bench-rounds.txt
 	@for round in $$(seq $(BENCH_ROUNDS)); do \
 	    echo "== round $$round of $(BENCH_ROUNDS)"; \
@@ -218,7 +218,7 @@ bench: linkdir
 # Lead capture with its duplicate check against 1,000,000 contacts, beside the
 # plain indexed lookups (BENCH_LEADS_ARGS="-c 1000000 -n 2000").
 bench-leads: linkdir
-	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_leads Benchmarks/bench_leads.c $(LINK_CRM) -lsqlite3
+	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_leads Benchmarks/bench_leads.c Benchmarks/benchkit.c $(LINK_CRM) -lsqlite3
 	$(BUILD)/bench_leads $(BENCH_LEADS_ARGS)
 
 # The same on a PostgreSQL server, against raw libpq; fresh schemas per run,
@@ -229,7 +229,7 @@ BENCH_PG_ARGS ?=
 PG_CFLAGS = -I$(or $(shell pg_config --includedir 2>/dev/null),/usr/include/postgresql)
 bench-pg: linkdir
 	@test -n "$(BENCH_PG_URL)" || { echo "make bench-pg BENCH_PG_URL=postgresql://user@host:port/db"; exit 1; }
-	$(CC) -std=c99 $(WARN) -O2 -IInclude $(PG_CFLAGS) -o $(BUILD)/bench_pg Benchmarks/bench_pg.c $(LINK_CRM) -lpq
+	$(CC) -std=c99 $(WARN) -O2 -IInclude $(PG_CFLAGS) -o $(BUILD)/bench_pg Benchmarks/bench_pg.c Benchmarks/benchkit.c $(LINK_CRM) -lpq
 	@rm -f $(BUILD)/bench-pg-rounds.txt
 	@for round in $$(seq $(BENCH_PG_ROUNDS)); do \
 	    echo "== round $$round of $(BENCH_PG_ROUNDS)"; \
@@ -241,7 +241,7 @@ bench-pg: linkdir
 # interactions, bulk-loaded in SQL into a fresh schema, dropped at the end).
 bench-pg-scale: linkdir
 	@test -n "$(BENCH_PG_URL)" || { echo "make bench-pg-scale BENCH_PG_URL=postgresql://user@host:port/db"; exit 1; }
-	$(CC) -std=c99 $(WARN) -O2 -IInclude $(PG_CFLAGS) -o $(BUILD)/bench_pg_scale Benchmarks/bench_pg_scale.c $(LINK_CRM) -lpq
+	$(CC) -std=c99 $(WARN) -O2 -IInclude $(PG_CFLAGS) -o $(BUILD)/bench_pg_scale Benchmarks/bench_pg_scale.c Benchmarks/benchkit.c $(LINK_CRM) -lpq
 	@bash Benchmarks/scale_pg.sh "$(BENCH_PG_URL)" $(BUILD) | tee $(BUILD)/bench-pg-scale.txt
 
 # With CRM_TEST_POSTGRES_URL set, the command suites run a second time on

@@ -20,31 +20,13 @@
 #define _XOPEN_SOURCE 700
 #include <crm.h>
 #include <sqlite3.h>
+#include "benchkit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double pct(double *sorted, int n, double p)
-{
-    int i = (int)(p * (n - 1));
-    return sorted[i];
-}
 
 static void die(const char *what, const char *detail)
 {
@@ -119,12 +101,11 @@ int main(int argc, char **argv)
     double *us = malloc(sizeof(double) * (size_t)leads);
     double *raw_us = malloc(sizeof(double) * (size_t)leads);
     if (!us || !raw_us) die("malloc", "out of memory");
-    unsigned long long rng = 0x9E3779B97F4A7C15ULL;
+    reseed();
     int matched = 0;
     char json[512];
     for (int i = 0; i < leads; i++) {
-        rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
-        int c = 1 + (int)(rng % (unsigned long long)contacts);
+        int c = 1 + (int)(next_rand() % (unsigned long long)contacts);
         phone_of(c, phone, sizeof phone, key, sizeof key);
         if (i % 2 == 0) snprintf(email, sizeof email, "person%d@contacts.example", c);
         else snprintf(email, sizeof email, "new%d@leads.example", i);
@@ -146,11 +127,10 @@ int main(int argc, char **argv)
     if (sqlite3_prepare_v2(raw, "SELECT id FROM contacts WHERE email_key = ? ORDER BY id LIMIT 20", -1, &by_email, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(raw, "SELECT id FROM contacts WHERE phone_key = ? ORDER BY id LIMIT 20", -1, &by_phone, NULL) != SQLITE_OK)
         die("prepare lookups", sqlite3_errmsg(raw));
-    rng = 0x9E3779B97F4A7C15ULL;
+    reseed();
     long found = 0;
     for (int i = 0; i < leads; i++) {
-        rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
-        int c = 1 + (int)(rng % (unsigned long long)contacts);
+        int c = 1 + (int)(next_rand() % (unsigned long long)contacts);
         phone_of(c, phone, sizeof phone, key, sizeof key);
         snprintf(email, sizeof email, "person%d@contacts.example", c);
         double t0 = now();
@@ -166,14 +146,13 @@ int main(int argc, char **argv)
     sqlite3_finalize(by_phone);
     sqlite3_close(raw);
 
-    qsort(us, (size_t)leads, sizeof(double), cmp_double);
-    qsort(raw_us, (size_t)leads, sizeof(double), cmp_double);
-    double median = pct(us, leads, 0.5), raw_median = pct(raw_us, leads, 0.5);
+    stats capture = summarize(us, leads), lookup = summarize(raw_us, leads);
     printf("libcrm %s: %d contacts loaded in %.1f s; %d leads captured, %d found a contact as duplicate (lookups found %ld rows)\n",
            crm_version(), contacts, loaded, leads, matched, found);
-    printf("lead.create with duplicate check   median %8.1f us  p90 %8.1f  p99 %8.1f\n", median, pct(us, leads, 0.9), pct(us, leads, 0.99));
-    printf("raw indexed e-mail + phone lookup  median %8.1f us  p90 %8.1f  p99 %8.1f\n", raw_median, pct(raw_us, leads, 0.9), pct(raw_us, leads, 0.99));
-    printf("libcrm/raw %.1fx; target median <= 1000 us: %s\n", median / raw_median, median <= 1000.0 ? "PASS" : "FAIL");
+    printf("lead.create with duplicate check   median %8.1f us  p90 %8.1f  p99 %8.1f\n", capture.median, capture.p90, capture.p99);
+    printf("raw indexed e-mail + phone lookup  median %8.1f us  p90 %8.1f  p99 %8.1f\n", lookup.median, lookup.p90, lookup.p99);
+    printf("libcrm/raw %.1fx; target median <= 1000 us: %s\n", capture.median / lookup.median,
+           capture.median <= 1000.0 ? "PASS" : "FAIL");
     free(us);
     free(raw_us);
     char wal[600];

@@ -18,6 +18,7 @@
 #define _XOPEN_SOURCE 700
 #include <crm.h>
 #include <libpq-fe.h>
+#include "benchkit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,28 +26,6 @@
 #include <time.h>
 
 #define WARMUP 100
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static unsigned long long rng = 0x9E3779B97F4A7C15ULL;
-static unsigned long long next_rand(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* Records in an answer: each has one "created_at". */
 static int count_items(const char *json)
