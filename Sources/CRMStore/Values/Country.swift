@@ -7,7 +7,7 @@ public struct Country: Sendable, Hashable, CustomStringConvertible {
     /// list. Codes are capital letters: "za" is not one; user-assigned codes
     /// such as "XK" or "XX" are not on it either.
     public init?(code: String) {
-        guard let index = Country.index(code), Country.known[index] else { return nil }
+        guard let index = LetterCode.slot(code, letters: 2), Country.known[index] else { return nil }
         self.code = code
     }
 
@@ -17,22 +17,10 @@ public struct Country: Sendable, Hashable, CustomStringConvertible {
     private static let known: [Bool] = {
         var table = [Bool](repeating: false, count: 26 * 26)
         for code in codes {
-            if let index = index(code) { table[index] = true }
+            if let index = LetterCode.slot(code, letters: 2) { table[index] = true }
         }
         return table
     }()
-
-    /// The slot of two capital letters, or nil for anything else.
-    private static func index(_ code: String) -> Int? {
-        var index = 0
-        var count = 0
-        for byte in code.utf8 {
-            guard count < 2, byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") else { return nil }
-            index = index * 26 + Int(byte - UInt8(ascii: "A"))
-            count += 1
-        }
-        return count == 2 ? index : nil
-    }
 
     /// Every country, in code order.
     public static let all: [Country] = codes.sorted().compactMap { Country(code: $0) }

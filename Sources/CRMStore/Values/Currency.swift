@@ -17,7 +17,7 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
     /// The currency of an ISO 4217 code, or nil when the code is not on the
     /// list. Codes are capital letters: "zar" is not one.
     public init?(code: String) {
-        guard let index = Currency.index(code), case let digits = Currency.digitsByIndex[index], digits >= 0 else { return nil }
+        guard let index = LetterCode.slot(code, letters: 3), case let digits = Currency.digitsByIndex[index], digits >= 0 else { return nil }
         self.code = code
         self.minorUnitDigits = Int(digits)
     }
@@ -40,23 +40,11 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
         var table = [Int8](repeating: -1, count: 26 * 26 * 26)
         for (digits, codes) in codesByDigits {
             for code in codes.split(separator: " ") {
-                if let index = index(String(code)) { table[index] = Int8(digits) }
+                if let index = LetterCode.slot(String(code), letters: 3) { table[index] = Int8(digits) }
             }
         }
         return table
     }()
-
-    /// The slot of three capital letters, or nil for anything else.
-    private static func index(_ code: String) -> Int? {
-        var index = 0
-        var count = 0
-        for byte in code.utf8 {
-            guard count < 3, byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") else { return nil }
-            index = index * 26 + Int(byte - UInt8(ascii: "A"))
-            count += 1
-        }
-        return count == 3 ? index : nil
-    }
 
     // ISO 4217 active codes (Debian iso-codes data as shipped in PyPI pycountry
     // 26.2.16, databases/iso4217.json: 178 codes, after BGN gave way to EUR in

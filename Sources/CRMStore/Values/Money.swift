@@ -6,8 +6,7 @@ public struct CurrencyCode: Sendable, Hashable, CustomStringConvertible {
 
     /// Checks the shape of the code; nil unless three letters A-Z.
     public init?(_ code: String) {
-        let bytes = code.utf8
-        guard bytes.count == 3, bytes.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return nil }
+        guard LetterCode.slot(code, letters: 3) != nil else { return nil }
         self.code = code
     }
 
