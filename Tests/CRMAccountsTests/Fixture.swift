@@ -18,37 +18,13 @@ let accountsModules = Modules([AccountsModule.module])
 /// Every command of the accounts module.
 let commands = accountsModules.commands
 
-/// Parses JSON arguments as a host would send them.
-func args(_ text: String) throws -> JSONValue {
-    try JSONParser.parse(Array(text.utf8), what: "args")
-}
-
 /// A JSON string literal for `text` (quotes and escapes included).
 func quoted(_ text: String) -> String { JSONWriter.string(.string(text)) }
 
 /// One open store with the accounts module (or the modules given) and a fixed clock.
-final class Fixture {
-    let clock: FixedClock
-    let store: Store
-
-    /// - Parameter path: a file, or nil for a fresh database of the engine
-    ///   the suites run on (`TestEngine`: in-memory SQLite by default).
-    init(path: String? = nil, clock: FixedClock = FixedClock(epoch), modules: Modules = accountsModules) throws {
-        self.clock = clock
-        store = try Store(path: try path ?? TestEngine.freshTarget(), readOnly: false, clock: clock, modules: modules, libraryVersion: "test")
-    }
-
-    deinit { store.close() }
-
-    /// Runs a command with JSON text arguments; returns its result.
-    @discardableResult
-    func run(_ command: String, _ text: String = "{}") throws -> JSONValue {
-        try store.modules.commands.run(command, arguments: args(text), store: store).0
-    }
-
-    /// Runs a command; returns its result and the events it committed.
-    func runWithEvents(_ command: String, _ text: String = "{}") throws -> (JSONValue, [Event]) {
-        try store.modules.commands.run(command, arguments: args(text), store: store)
+final class Fixture: CommandFixture {
+    override init(path: String? = nil, clock: FixedClock = FixedClock(epoch), modules: Modules = accountsModules) throws {
+        try super.init(path: path, clock: clock, modules: modules)
     }
 
     /// Creates an account named `name` with extra JSON fields ("\"email\": \"a@b.c\""); returns its id.
@@ -87,34 +63,8 @@ final class Fixture {
         try store.connection.integer("SELECT count(*) FROM crm_events") ?? -1
     }
 
-    /// Rows in a table.
-    func rows(_ table: String) throws -> Int64 {
-        try store.connection.integer("SELECT count(*) FROM \(table)") ?? -1
-    }
-
     /// The ids of the items of a page or search result.
     func ids(_ command: String, _ text: String = "{}") throws -> [Int64] {
         try run(command, text).items.compactMap { $0["id"]?.int }
-    }
-}
-
-extension JSONValue {
-    var int: Int64? { if case .integer(let value) = self { return value } else { return nil } }
-    var text: String? { if case .string(let value) = self { return value } else { return nil } }
-    var flag: Bool? { if case .bool(let value) = self { return value } else { return nil } }
-    var number: Double? { if case .double(let value) = self { return value } else { return nil } }
-    var array: [JSONValue]? { if case .array(let value) = self { return value } else { return nil } }
-    var isNull: Bool { self == .null }
-    /// The `items` of a page (empty when there are none).
-    var items: [JSONValue] { self["items"]?.array ?? [] }
-    /// The strings of an array value.
-    var strings: [String] { array?.compactMap(\.text) ?? [] }
-    /// The field names of an object, in order.
-    var keys: [String] { if case .object(let fields) = decoded { return fields.map(\.0) } else { return [] } }
-
-    /// The object without one field.
-    func removing(_ key: String) -> JSONValue {
-        guard case .object(let fields) = decoded else { return self }
-        return .object(fields.filter { $0.0 != key })
     }
 }

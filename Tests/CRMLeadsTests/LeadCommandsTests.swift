@@ -43,7 +43,7 @@ struct LeadCommandsTests {
 
     @Test func badInputNamesTheFieldAndWritesNothing() throws {
         let f = try LeadsFixture()
-        let before = try f.count("crm_events")
+        let before = try f.rows("crm_events")
         expectCRMError(.invalid, "at least one of last_name, company, email or phone") { try f.run("lead.create", #"{"first_name": "Ann"}"#) }
         expectCRMError(.invalid, "email") { try f.run("lead.create", #"{"email": "not-an-address"}"#) }
         expectCRMError(.invalid, "currency", "XYZ") { try f.run("lead.create", #"{"company": "X", "currency": "XYZ"}"#) }
@@ -51,8 +51,8 @@ struct LeadCommandsTests {
         expectCRMError(.range, "estimated_value_minor") { try f.run("lead.create", #"{"company": "X", "estimated_value_minor": -1}"#) }
         expectCRMError(.notFound, "referred_by_account_id 99") { try f.run("lead.create", #"{"company": "X", "referred_by_account_id": 99}"#) }
         expectCRMError(.invalid, "unknown field", "nmae") { try f.run("lead.create", #"{"company": "X", "nmae": "y"}"#) }
-        #expect(try f.count("leads") == 0)
-        #expect(try f.count("crm_events") == before)
+        #expect(try f.rows("leads") == 0)
+        #expect(try f.rows("crm_events") == before)
     }
 
     @Test func theLifecycleIsKeptAndIllegalMovesNameBothStates() throws {
@@ -152,12 +152,12 @@ struct LeadDuplicateTests {
         let (settings, events) = try f.runWithEvents("lead.configure", #"{"duplicate_policy": "refuse"}"#)
         #expect(settings["duplicate_policy"]?.text == "refuse")
         #expect(events.map(\.type) == ["lead.configured"])
-        let before = try f.count("crm_events")
+        let before = try f.rows("crm_events")
         expectCRMError(.conflict, "duplicate policy is refuse", "lead 1 (email)") {
             try f.run("lead.create", #"{"email": "SIPHO@mokoena.example"}"#)
         }
-        #expect(try f.count("leads") == 1)
-        #expect(try f.count("crm_events") == before)
+        #expect(try f.rows("leads") == 1)
+        #expect(try f.rows("crm_events") == before)
         #expect(try f.run("lead.create", #"{"email": "other@mokoena.example"}"#)["duplicates"]?.array == [])
         expectCRMError(.invalid, "duplicate_policy") { try f.run("lead.configure", #"{"duplicate_policy": "ignore"}"#) }
     }
@@ -183,7 +183,7 @@ struct LeadDuplicateTests {
         try f.lead(#""company": "Still Inside Ltd""#)
         let events = try f.store.commitTransaction()
         #expect(events.map(\.type) == ["lead.created", "lead.created"])
-        #expect(try f.count("leads") == 2)
+        #expect(try f.rows("leads") == 2)
     }
 }
 
