@@ -87,8 +87,8 @@ class _Records:
             args = dict(args, cursor=cursor)
 
 
-class _Editable(_Records):
-    """Records created with source/external_ref replay, updated and archived."""
+class _Updatable(_Records):
+    """Records created with source/external_ref replay and updated."""
 
     def create(self, fields: Optional[Mapping[str, Any]] = None, /,
                **kwargs: Any) -> Dict[str, Any]:
@@ -109,6 +109,11 @@ class _Editable(_Records):
             args["expected_version"] = expected_version
         args.update(_merge(changes, fields, drop_none=False))
         return self._exec("update", args)
+
+
+
+class _Editable(_Updatable):
+    """Records created with source/external_ref replay, updated and archived."""
 
     def archive(self, id: Optional[int] = None, source: Optional[str] = None,
                 external_ref: Optional[str] = None) -> Dict[str, Any]:
@@ -211,36 +216,16 @@ class Interactions(_Records):
         return self._exec("log", _merge(fields, kwargs, drop_none=False))
 
 
-class Leads(_Records):
+class Leads(_Updatable):
     """``db.leads``: first contacts that may become customers (lead.*
-    commands).  A lead's status moves only through :meth:`transition`;
-    :meth:`update` changes its other fields.  Leads are not archived."""
+    commands).  :meth:`create` answers the lead plus ``"replayed"`` and
+    ``"duplicates": [{"record_type", "id", "reasons"}]`` (the leads,
+    accounts and contacts it looks like); under the ``refuse`` duplicate
+    policy a lead with duplicates raises Conflict and nothing is written.
+    A lead's status moves only through :meth:`transition`; :meth:`update`
+    changes its other fields.  Leads are not archived."""
 
     entity = "lead"
-
-    def create(self, fields: Optional[Mapping[str, Any]] = None, /,
-               **kwargs: Any) -> Dict[str, Any]:
-        """``lead.create``: the new lead plus ``"replayed": bool`` and
-        ``"duplicates": [{"record_type", "id", "reasons"}]`` (the leads,
-        accounts and contacts it looks like).  Include ``source`` and
-        ``external_ref`` to make the capture replayable.  Under the
-        ``refuse`` duplicate policy a lead with duplicates raises Conflict
-        and nothing is written."""
-        return self._exec("create", _merge(fields, kwargs, drop_none=False))
-
-    def update(self, id: Optional[int] = None,
-               changes: Optional[Mapping[str, Any]] = None, *,
-               source: Optional[str] = None, external_ref: Optional[str] = None,
-               expected_version: Optional[int] = None,
-               **fields: Any) -> Dict[str, Any]:
-        """``lead.update``: only the fields given change; a field given as
-        None is cleared (JSON null).  ``expected_version`` guards against lost
-        updates (Conflict when stale).  Not the status: :meth:`transition`."""
-        args = _ident(id, source, external_ref)
-        if expected_version is not None:
-            args["expected_version"] = expected_version
-        args.update(_merge(changes, fields, drop_none=False))
-        return self._exec("update", args)
 
     def transition(self, id: int, to: str, reason: Optional[str] = None,
                    performed_by: Optional[str] = None,
