@@ -58,32 +58,28 @@ class Admin:
     PGRES_COMMAND_OK = 1
     PGRES_TUPLES_OK = 2
 
+    # The libpq functions used here, with libpq-fe.h's types.
+    _PROTOTYPES = {
+        "PQconnectdb": (c_void_p, [c_char_p]),
+        "PQstatus": (c_int, [c_void_p]),
+        "PQerrorMessage": (c_char_p, [c_void_p]),
+        "PQexec": (c_void_p, [c_void_p, c_char_p]),
+        "PQresultStatus": (c_int, [c_void_p]),
+        "PQresultErrorMessage": (c_char_p, [c_void_p]),
+        "PQntuples": (c_int, [c_void_p]),
+        "PQnfields": (c_int, [c_void_p]),
+        "PQgetisnull": (c_int, [c_void_p, c_int, c_int]),
+        "PQgetvalue": (c_char_p, [c_void_p, c_int, c_int]),
+        "PQclear": (None, [c_void_p]),
+        "PQfinish": (None, [c_void_p]),
+    }
+
     def __init__(self, url: str) -> None:
         pq = ctypes.CDLL("libpq.so.5")
-        pq.PQconnectdb.restype = c_void_p
-        pq.PQconnectdb.argtypes = [c_char_p]
-        pq.PQstatus.restype = c_int
-        pq.PQstatus.argtypes = [c_void_p]
-        pq.PQerrorMessage.restype = c_char_p
-        pq.PQerrorMessage.argtypes = [c_void_p]
-        pq.PQexec.restype = c_void_p
-        pq.PQexec.argtypes = [c_void_p, c_char_p]
-        pq.PQresultStatus.restype = c_int
-        pq.PQresultStatus.argtypes = [c_void_p]
-        pq.PQresultErrorMessage.restype = c_char_p
-        pq.PQresultErrorMessage.argtypes = [c_void_p]
-        pq.PQntuples.restype = c_int
-        pq.PQntuples.argtypes = [c_void_p]
-        pq.PQnfields.restype = c_int
-        pq.PQnfields.argtypes = [c_void_p]
-        pq.PQgetisnull.restype = c_int
-        pq.PQgetisnull.argtypes = [c_void_p, c_int, c_int]
-        pq.PQgetvalue.restype = c_char_p
-        pq.PQgetvalue.argtypes = [c_void_p, c_int, c_int]
-        pq.PQclear.restype = None
-        pq.PQclear.argtypes = [c_void_p]
-        pq.PQfinish.restype = None
-        pq.PQfinish.argtypes = [c_void_p]
+        for name, (restype, argtypes) in self._PROTOTYPES.items():
+            function = getattr(pq, name)
+            function.restype = restype
+            function.argtypes = argtypes
         self._pq = pq
         self._conn = pq.PQconnectdb(url.encode("utf-8"))
         if not self._conn or pq.PQstatus(self._conn) != self.CONNECTION_OK:

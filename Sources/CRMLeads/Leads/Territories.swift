@@ -101,16 +101,14 @@ public enum Territories {
         var lead = try LeadQueries.require(store, id: id, context: context)
         guard lead.status.isOpen else { throw CRMError.constraint("\(context): \(lead.label) is \(lead.status.rawValue); only open leads are assigned") }
         if let named, named == lead.owner { return lead.json }
-        if named == nil {
-            guard let region = lead.region, let territory = try load(store, region: region), !territory.reps.isEmpty else {
-                throw CRMError.constraint("\(context): \(lead.label) has no owner given and its region \(lead.region.map { "'\($0)'" } ?? "(none)") has no territory with reps")
-            }
-            _ = territory
+        let version = try VersionCheck.next(lead.version, record: lead.label)
+        // The last check; taking a turn is the first write.
+        guard let owner = try named ?? takeTurn(store, region: lead.region) else {
+            throw CRMError.constraint("\(context): \(lead.label) has no owner given and its region \(lead.region.map { "'\($0)'" } ?? "(none)") has no territory with reps")
         }
-        let owner = try named ?? takeTurn(store, region: lead.region)
         let previous = lead.owner
         lead.owner = owner
-        lead.version = try VersionCheck.next(lead.version, record: lead.label)
+        lead.version = version
         lead.updatedAt = store.clock.now()
         try LeadQueries.update(store, lead)
         try store.record(event: "lead.assigned", lead.json.adding("previous_owner", .string(previous)))
