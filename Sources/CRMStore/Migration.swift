@@ -62,7 +62,7 @@ public struct Migrator {
         var applied = Set<String>()
         if try connection.tableExists("crm_migrations") {
             applied = Set(try connection.rows("SELECT id FROM crm_migrations") { $0.text(0) })
-        } else if try hasForeignTables(connection) {
+        } else if try connection.hasTables() {
             throw CRMError(.corrupt, connection.kind == .sqlite
                 ? "the file is an SQLite database but not a libcrm database"
                 : "the PostgreSQL schema holds tables that are not libcrm's (choose another schema or database)")
@@ -100,9 +100,5 @@ public struct Migrator {
             connection.rollback()
             throw error
         }
-    }
-
-    private func hasForeignTables(_ connection: Connection) throws -> Bool {
-        try connection.hasTables()
     }
 }

@@ -35,11 +35,6 @@ public final class Connection {
         PostgreSQLConnectionInfo.redacted(path)
     }
 
-    /// Whether `path` names a PostgreSQL database rather than an SQLite file.
-    public static func isPostgreSQL(_ path: String) -> Bool {
-        PostgreSQLConnectionInfo.isTarget(path)
-    }
-
     init(engine: any DatabaseEngine) {
         self.engine = engine
         self.sqlite = engine as? SQLiteEngine

@@ -17,8 +17,7 @@ import Darwin
 /// (`ConnStatusType`, `ExecStatusType`, `PGTransactionStatusType`) are passed as
 /// `CInt`, their size and calling convention; their values are in
 /// ``ConnStatus``, ``ExecStatus`` and ``TransactionStatus``. `PGconn *` and
-/// `PGresult *` are opaque pointers; `PQconninfoOption *` is a raw pointer read
-/// through ``conninfoOptions(_:)``.
+/// `PGresult *` are opaque pointers.
 ///
 /// libpq is thread-safe per connection (a `PGconn` must not be used by two
 /// threads at once); the table itself is immutable and shared.
@@ -129,14 +128,6 @@ final class LibPQ: @unchecked Sendable {
     let PQparameterStatus: @convention(c) (OpaquePointer?, UnsafePointer<CChar>?) -> UnsafePointer<CChar>?
     /// `int PQserverVersion(const PGconn *conn)`
     let PQserverVersion: @convention(c) (OpaquePointer?) -> CInt
-    /// `PQconninfoOption *PQconninfoParse(const char *conninfo, char **errmsg)`
-    let PQconninfoParse: @convention(c) (
-        UnsafePointer<CChar>?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
-    ) -> UnsafeMutableRawPointer?
-    /// `void PQconninfoFree(PQconninfoOption *connOptions)`
-    let PQconninfoFree: @convention(c) (UnsafeMutableRawPointer?) -> Void
-    /// `void PQfreemem(void *ptr)` (frees the `errmsg` of `PQconninfoParse`, among others)
-    let PQfreemem: @convention(c) (UnsafeMutableRawPointer?) -> Void
 
     // MARK: Loading
 
@@ -213,9 +204,6 @@ final class LibPQ: @unchecked Sendable {
         PQsetNoticeProcessor = try symbol("PQsetNoticeProcessor")
         PQparameterStatus = try symbol("PQparameterStatus")
         PQserverVersion = try symbol("PQserverVersion")
-        PQconninfoParse = try symbol("PQconninfoParse")
-        PQconninfoFree = try symbol("PQconninfoFree")
-        PQfreemem = try symbol("PQfreemem")
     }
 
     private static func dlopenError() -> String {
@@ -242,39 +230,5 @@ final class LibPQ: @unchecked Sendable {
     /// The same, for libpq's `char *` returns.
     static func string(_ pointer: UnsafeMutablePointer<CChar>?) -> String? {
         string(UnsafePointer(pointer))
-    }
-
-    /// The options a connection string sets, as libpq parses it
-    /// (`PQconninfoParse`): keyword and value of every option given, in
-    /// libpq's order. A string libpq refuses is `CRMError(.invalid)` naming the
-    /// target without its password; libpq's reason is kept only where it quotes
-    /// nothing but option names (it can quote a fragment of a malformed
-    /// password otherwise).
-    func conninfoOptions(_ conninfo: String) throws -> [(keyword: String, value: String)] {
-        var errorMessage: UnsafeMutablePointer<CChar>? = nil
-        let options = conninfo.withCString { PQconninfoParse($0, &errorMessage) }
-        guard let options else {
-            let reason = LibPQ.string(errorMessage).map(PostgreSQLConnectionInfo.sanitizedReason)
-            if let errorMessage { PQfreemem(errorMessage) }
-            let target = PostgreSQLConnectionInfo.redacted(conninfo)
-            throw CRMError(.invalid, "\(target): not a valid PostgreSQL connection string\(reason.map { ": \($0)" } ?? "")")
-        }
-        defer { PQconninfoFree(options) }
-        // struct PQconninfoOption { char *keyword, *envvar, *compiled, *val, *label, *dispchar; int dispsize; },
-        // an array ended by a NULL keyword.
-        let pointerSize = MemoryLayout<UnsafeRawPointer>.size
-        let keywordOffset = 0
-        let valueOffset = 3 * pointerSize
-        let stride = (6 * pointerSize + MemoryLayout<CInt>.size + pointerSize - 1) / pointerSize * pointerSize
-        var result: [(keyword: String, value: String)] = []
-        var entry = UnsafeRawPointer(options)
-        while let keyword = entry.load(fromByteOffset: keywordOffset, as: UnsafePointer<CChar>?.self) {
-            if let value = entry.load(fromByteOffset: valueOffset, as: UnsafePointer<CChar>?.self),
-               let keywordText = LibPQ.string(keyword), let valueText = LibPQ.string(value) {
-                result.append((keywordText, valueText))
-            }
-            entry += stride
-        }
-        return result
     }
 }

@@ -17,7 +17,7 @@
 /// directory: `./dbname=x.sqlite`.
 ///
 /// Whether a keyword=value string or URL is well formed is libpq's to say when
-/// it is opened (``LibPQ/conninfoOptions(_:)``); this only tells the engines apart.
+/// it is opened (PQconnectdb); this only tells the engines apart.
 enum PostgreSQLConnectionInfo {
     /// The two forms of a PostgreSQL target.
     enum Form: Equatable, Sendable {
