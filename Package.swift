@@ -22,9 +22,11 @@ let package = Package(
         .target(name: "CRMStore", dependencies: ["CSQLite"]),
         .target(name: "CRMAccounts", dependencies: ["CRMStore"]),
         .target(name: "CRMLeads", dependencies: ["CRMStore"]),
+        .target(name: "CRMPipeline", dependencies: ["CRMStore"]),
+        .target(name: "CRMActivities", dependencies: ["CRMStore"]),
         .target(
             name: "CRM",
-            dependencies: ["CCRM", "CRMStore", "CRMAccounts", "CRMLeads"],
+            dependencies: ["CCRM", "CRMStore", "CRMAccounts", "CRMLeads", "CRMPipeline", "CRMActivities"],
             exclude: ["exports.map"],
             swiftSettings: [.enableExperimentalFeature("CImplementation")]
         ),
@@ -41,6 +43,8 @@ let package = Package(
         .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMAccountsTests", dependencies: ["CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMLeadsTests", dependencies: ["CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
+        .testTarget(name: "CRMActivitiesTests", dependencies: ["CRMActivities", "CRMPipeline", "CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
+        .testTarget(name: "CRMPipelineTests", dependencies: ["CRMPipeline", "CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMTests", dependencies: ["CCRM", "CRM", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMHarnessTests", dependencies: ["crm-harness", "CRMTestSupport"]),
     ]

@@ -1,6 +1,8 @@
 import CCRM
 import CRMAccounts
+import CRMActivities
 import CRMLeads
+import CRMPipeline
 import CRMStore
 
 /// What this build of the library is made of: its version and its modules.
@@ -16,6 +18,8 @@ enum Library {
     static let modules = Modules([
         AccountsModule.module,
         LeadsModule.module,
+        PipelineModule.module,
+        ActivitiesModule.module,
     ])
 
     /// Every command of every module.

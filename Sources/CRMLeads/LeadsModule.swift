@@ -4,7 +4,7 @@ import CRMStore
 public enum LeadsModule {
     public static let module = Module(
         name: "leads",
-        migrationIDs: 200...299,
+        migrationIDs: 200...239,
         migrations: LeadsSchema.migrations,
         commands: LeadCommands.all + Territories.commands,
         recordTypes: ["lead"],

@@ -1,6 +1,6 @@
 import CRMStore
 
-/// The schema of leads and their status history: migrations 0200-0299.
+/// The schema of leads and their status history: migrations 0200-0239.
 public enum LeadsSchema {
     public static let migrations: [Migration] = [
         Migration("0201-leads", [

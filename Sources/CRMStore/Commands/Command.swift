@@ -76,3 +76,31 @@ public struct CommandTable: Sendable {
         }
     }
 }
+
+extension Store {
+    /// Runs another module's command inside the command that is running now
+    /// (same transaction, same outbox), as `crm_exec` would run it: its
+    /// arguments are read and checked the same way and its events recorded.
+    /// This is how one module uses another without importing it: `lead.convert`
+    /// makes the account, the contact and the opportunity with their own
+    /// commands.
+    ///
+    /// Call it only from inside a command's body (a write command for a
+    /// write). A failure throws; the outer call then writes nothing.
+    /// - Throws: `.invalid` for an unknown command, and whatever it throws.
+    public func invoke(_ name: String, _ arguments: JSONValue) throws -> JSONValue {
+        guard let command = modules.commands.command(named: name) else {
+            throw CRMError.invalid("unknown command '\(name.prefix(100))'")
+        }
+        var reader = try Arguments(arguments, context: name)
+        let result = try command.run(self, &reader)
+        try reader.finish()
+        return result
+    }
+
+    /// Whether a command of that name is registered (a module that uses
+    /// another one's command only when it is there asks first).
+    public func hasCommand(_ name: String) -> Bool {
+        modules.commands.command(named: name) != nil
+    }
+}

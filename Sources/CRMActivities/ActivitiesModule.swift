@@ -1,0 +1,11 @@
+import CRMStore
+
+/// Activities (calls, meetings, e-mails, tasks, visits), follow-up
+/// reminders and telemarketing call lists as one module of the library.
+public enum ActivitiesModule {
+    public static let module = Module(
+        name: "activities",
+        migrationIDs: 270...299,
+        migrations: ActivitiesSchema.migrations,
+        commands: [])
+}
