@@ -404,3 +404,126 @@ private func outcome(_ row: JSONValue?) -> [Int64?] {
         try fixture.report("report.forecast", #"{"from": "2020-01-01", "to": "2030-01-31", "currency": "ZAR"}"#)
     }
 }
+
+// MARK: - Lead conversion
+
+/// Leads captured in December 2026, through lead.create and lead.convert:
+///   L1 web      Spring  converted, new account, its opportunity won
+///   L2 web      Spring  qualified
+///   L3 web      -       converted into an existing account, no opportunity
+///   L4 referral Spring  new
+///   L5 referral -       disqualified
+/// Left out: L6 email, captured 2027-01-05 (converted).
+private func leadConversionFixture() throws -> PipelineFixture {
+    let fixture = try PipelineFixture()
+    let existing = try fixture.account()
+    func qualify(_ id: Int64) throws {
+        try fixture.run("lead.transition", #"{"id": \#(id), "to": "contacted"}"#)
+        try fixture.run("lead.transition", #"{"id": \#(id), "to": "qualified"}"#)
+    }
+    let l1 = try fixture.make("lead.create", #""company": "One Traders", "source_channel": "web", "campaign": "Spring""#)
+    try qualify(l1)
+    let converted = try fixture.run("lead.convert", #"{"id": \#(l1), "opportunity": {"title": "Shelving", "amount_minor": 50000}}"#)
+    let opportunity = try #require(converted["opportunity"]?["id"]?.int)
+    try fixture.run("opportunity.move", #"{"id": \#(opportunity), "stage": "won", "reason": "price"}"#)
+    let l2 = try fixture.make("lead.create", #""company": "Two Traders", "source_channel": "web", "campaign": "Spring""#)
+    try qualify(l2)
+    let l3 = try fixture.make("lead.create", #""company": "Three Traders", "source_channel": "web""#)
+    try qualify(l3)
+    try fixture.run("lead.convert", #"{"id": \#(l3), "account_id": \#(existing), "opportunity": null}"#)
+    try fixture.make("lead.create", #""company": "Four Traders", "source_channel": "referral", "campaign": "Spring""#)
+    let l5 = try fixture.make("lead.create", #""company": "Five Traders", "source_channel": "referral""#)
+    try fixture.run("lead.transition", #"{"id": \#(l5), "to": "disqualified", "reason": "no budget"}"#)
+    fixture.clock.set(Timestamp(rfc3339: "2027-01-05T08:00:00Z")!)
+    let l6 = try fixture.make("lead.create", #""company": "Six Traders", "source_channel": "email""#)
+    try qualify(l6)
+    try fixture.run("lead.convert", #"{"id": \#(l6), "opportunity": null}"#)
+    return fixture
+}
+
+/// [leads, converted, customers, new_accounts, won] + conversion rate + customer rate + won rate.
+private func conversion(_ row: JSONValue?) -> [Int64?] {
+    [row?["leads"]?.int, row?["converted"]?.int, row?["customers"]?.int, row?["new_accounts"]?.int, row?["won"]?.int]
+        + rate(row?["conversion_rate"]) + rate(row?["customer_rate"]) + rate(row?["won_rate"])
+}
+
+@Test func leadConversionBySourceChannelAndCampaign() throws {
+    let fixture = try leadConversionFixture()
+    let byChannel = try fixture.report("report.lead_conversion", #"{"from": "2026-12-01", "to": "2026-12-31"}"#)
+    #expect(byChannel["group_by"]?.strings == ["source_channel"])
+    let channels = byChannel["rows"]?.array ?? []
+    #expect(channels.map { $0["source_channel"]?.text } == ["referral", "web"])
+    // referral: L4 L5, none converted: 0/2.
+    #expect(conversion(channels[0]) == [2, 0, 0, 0, 0, 0, 2, 0, 0, 2, 0, 0, 2, 0])
+    // web: L1 L2 L3; L1 and L3 converted (2/3 = 6666.7 -> 6667 bp), L1 made a new
+    // account, L1's opportunity won (1/3 = 3333 bp).
+    #expect(conversion(channels[1]) == [3, 2, 2, 1, 1, 2, 3, 6667, 2, 3, 6667, 1, 3, 3333])
+    // Total: 5 leads, 2 converted (4000 bp), 1 won (2000 bp).
+    #expect(conversion(byChannel["total"]) == [5, 2, 2, 1, 1, 2, 5, 4000, 2, 5, 4000, 1, 5, 2000])
+
+    let byCampaign = try fixture.report("report.lead_conversion", #"{"from": "2026-12-01", "to": "2026-12-31", "group_by": "campaign"}"#)
+    let campaigns = byCampaign["rows"]?.array ?? []
+    #expect(campaigns.map { $0["campaign"] ?? .string("absent") } == [.string("Spring"), .null])
+    // Spring: L1 L2 L4, L1 converted: 1/3. No campaign: L3 L5, L3 converted: 1/2.
+    #expect(conversion(campaigns[0]) == [3, 1, 1, 1, 1, 1, 3, 3333, 1, 3, 3333, 1, 3, 3333])
+    #expect(conversion(campaigns[1]) == [2, 1, 1, 0, 0, 1, 2, 5000, 1, 2, 5000, 0, 2, 0])
+
+    let both = try fixture.report("report.lead_conversion", #"{"from": "2026-12-01", "to": "2026-12-31", "group_by": ["source_channel", "campaign"]}"#)
+    let cells = both["rows"]?.array ?? []
+    #expect(cells.map { [$0["source_channel"]?.text ?? "-", $0["campaign"]?.text ?? "-"] }
+            == [["referral", "Spring"], ["referral", "-"], ["web", "Spring"], ["web", "-"]])
+    #expect(cells.map { $0["leads"]?.int } == [1, 1, 2, 1])
+
+    // January: L6 alone, converted into a new account without an opportunity.
+    let january = try fixture.report("report.lead_conversion", #"{"from": "2027-01-01", "to": "2027-01-31"}"#)
+    #expect(conversion(january["total"]) == [1, 1, 1, 1, 0, 1, 1, 10_000, 1, 1, 10_000, 0, 1, 0])
+    // No leads: every rate has a zero denominator.
+    let empty = try fixture.report("report.lead_conversion", #"{"from": "2020-01-01", "to": "2020-12-31"}"#)
+    #expect(empty["rows"]?.array == [])
+    #expect(conversion(empty["total"]) == [0, 0, 0, 0, 0, 0, 0, nil, 0, 0, nil, 0, 0, nil])
+}
+
+// MARK: - Through the opportunity commands
+
+/// The reports over opportunities made and moved by opportunity.create and
+/// opportunity.move (the clock sets every time):
+///   X 10000 ZAR  thabo  web   closes 2027-01-20: created, qualification (+1 day),
+///                proposal (+3 days), won "price" (+7 days)
+///   Y  2500 ZAR  thabo  web   closes 2027-01-25: created, lost "timing" to Acme (+2 days)
+///   Z   999 ZAR  lerato -     closes 2027-02-14: created, proposal (+1 day), open
+@Test func reportsOverOpportunitiesMadeByCommands() throws {
+    let fixture = try PipelineFixture()
+    let account = try fixture.account()
+    let x = try fixture.make("opportunity.create", #""account_id": \#(account), "title": "X", "amount_minor": 10000, "currency": "ZAR", "owner": "thabo", "source_channel": "web", "expected_close_on": "2027-01-20""#)
+    let y = try fixture.make("opportunity.create", #""account_id": \#(account), "title": "Y", "amount_minor": 2500, "currency": "ZAR", "owner": "thabo", "source_channel": "web", "expected_close_on": "2027-01-25", "competitor": "Acme""#)
+    let z = try fixture.make("opportunity.create", #""account_id": \#(account), "title": "Z", "amount_minor": 999, "currency": "ZAR", "owner": "lerato", "expected_close_on": "2027-02-14""#)
+    fixture.clock.advance(seconds: 86_400)
+    try fixture.run("opportunity.move", #"{"id": \#(x), "stage": "qualification"}"#)
+    try fixture.run("opportunity.move", #"{"id": \#(z), "stage": "proposal"}"#)
+    fixture.clock.advance(seconds: 86_400)
+    try fixture.run("opportunity.move", #"{"id": \#(y), "stage": "lost", "reason": "timing"}"#)
+    fixture.clock.advance(seconds: 86_400)
+    try fixture.run("opportunity.move", #"{"id": \#(x), "stage": "proposal"}"#)
+    fixture.clock.advance(seconds: 4 * 86_400)
+    try fixture.run("opportunity.move", #"{"id": \#(x), "stage": "won", "reason": "price"}"#)
+
+    // Forecast: only Z is open: 999 x 50% = 499.5 -> 500, in February.
+    let forecast = try fixture.report("report.forecast", #"{"from": "2027-01-01", "to": "2027-02-28", "currency": "ZAR"}"#)
+    #expect(forecast["rows"]?.array?.map(figures) == [[0, 0, 0], [1, 999, 500]])
+
+    // Funnel: X reached everything, Y only prospecting, Z up to proposal.
+    let funnel = try fixture.report("report.funnel", #"{"from": "2026-12-01", "to": "2026-12-31", "currency": "ZAR"}"#)
+    #expect(steps(funnel["total"]) == [[3, 13_499, 2, 3, 6667], [2, 10_999, 2, 2, 10_000], [2, 10_999, 1, 2, 5000], [1, 10_000, 1, 1, 10_000], [1, 10_000, nil, nil, nil]])
+
+    // Cycle: X won after 7 days, Y lost after 2; median of two = 4.5 days.
+    let cycle = try fixture.report("report.cycle", #"{"from": "2026-12-01", "to": "2026-12-31"}"#)
+    #expect(days(cycle["closed"]?["all"]?["median_days"]) == [777_600, 172_800, 450])
+    // Prospecting: X 1 day, Y 2 days, Z 1 day: 4 / 3 = 1.33 days. Qualification: X 2 days.
+    // Proposal: X 4 days, Z 6 days until now (as_of defaults to the clock): 5 days.
+    #expect(cycle["stages"]?.array?.map { days($0["average_days"]) }
+            == [[345_600, 259_200, 133], [172_800, 86_400, 200], [864_000, 172_800, 500], [0, 0, nil]])
+
+    // Win/loss by competitor: Acme lost Y (2500), no competitor won X (10000).
+    let winLoss = try fixture.report("report.win_loss", #"{"from": "2026-12-01", "to": "2026-12-31", "currency": "ZAR", "group_by": "competitor"}"#)
+    #expect(winLoss["rows"]?.array?.map(outcome) == [[0, 0, 1, 2500, 0, 1, 0, 0, 2500, 0], [1, 10_000, 0, 0, 1, 1, 10_000, 10_000, 10_000, 10_000]])
+}
