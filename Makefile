@@ -10,6 +10,8 @@
 #   make install-test     install into a temporary prefix, build the host via pkg-config
 #   make bench            C benchmark against raw SQLite (not part of the tests;
 #                         BENCH_ARGS="-n 20000 -g 20000 --refs --strict")
+#   make bench-pipeline   report.forecast and report.funnel over 100,000 opportunities
+#                         against one SQL aggregate over the same rows
 #   make test-swift       swift test
 #   make test-python      pytest over the Python binding (and on PostgreSQL when
 #                         CRM_TEST_POSTGRES_URL is set)
@@ -89,7 +91,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR    ?=
 
-.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench bench-leads bench-pg bench-pg-scale \
+.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench bench-leads bench-pipeline bench-pg bench-pg-scale \
         test-swift test-python test demo clean linkdir
 
 all: lib
@@ -220,6 +222,12 @@ bench: linkdir
 bench-leads: linkdir
 	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_leads Benchmarks/bench_leads.c Benchmarks/benchkit.c $(LINK_CRM) -lsqlite3
 	$(BUILD)/bench_leads $(BENCH_LEADS_ARGS)
+
+# report.forecast and report.funnel over 100,000 opportunities with 2-5 stage
+# changes each, beside one SQL aggregate over the same rows (BENCH_PIPELINE_ARGS="-n 100000 -r 15").
+bench-pipeline: linkdir
+	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_pipeline Benchmarks/bench_pipeline.c Benchmarks/benchkit.c $(LINK_CRM) -lsqlite3
+	$(BUILD)/bench_pipeline $(BENCH_PIPELINE_ARGS)
 
 # The same on a PostgreSQL server, against raw libpq; fresh schemas per run,
 # dropped at the end. Only this program links libpq (the library dlopen()s it).

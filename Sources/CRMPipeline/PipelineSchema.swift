@@ -71,5 +71,10 @@ public enum PipelineSchema {
             """,
             "CREATE INDEX opportunity_stage_changes_opportunity ON opportunity_stage_changes (opportunity_id, id)",
         ]),
+        // The reports: report.funnel reads each opportunity's stages from
+        // this index alone (no table row per stage change).
+        Migration("0242-pipeline-report-indexes", [
+            "CREATE INDEX opportunity_stage_changes_reached ON opportunity_stage_changes (opportunity_id, to_stage)",
+        ]),
     ]
 }

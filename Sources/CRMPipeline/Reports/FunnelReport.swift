@@ -16,67 +16,69 @@ enum FunnelReport {
         let stages = try ReportStage.all(store)
         // The steps of the funnel: the open stages in order, then won.
         let steps = stages.filter(\.isOpen) + stages.filter { $0.outcome == "won" }
-        let byCode = Dictionary(stages.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
-
-        // One row per group and kind of path: how far along the open stages
-        // the history went, whether it entered a won stage, the current
-        // stage and status. Few rows; the reaching is counted here.
-        let keyColumns = groupBy.map { "p.\($0), " }.joined()
-        let sql = """
-            SELECT \(keyColumns)p.furthest, p.won, p.stage, p.status, count(*), sum(p.amount_minor)
-            FROM (SELECT o.id, o.source_channel, o.owner, o.stage, o.status, o.amount_minor,
-                         max(CASE WHEN s.outcome = 'open' THEN s.position ELSE 0 END) AS furthest,
-                         max(CASE WHEN s.outcome = 'won' THEN 1 ELSE 0 END) AS won
-                  FROM opportunities o
-                  LEFT JOIN opportunity_stage_changes c ON c.opportunity_id = o.id
-                  LEFT JOIN pipeline_stages s ON s.code = c.to_stage
-                  WHERE o.currency = ? AND o.created_at >= ? AND o.created_at <= ?
-                  GROUP BY o.id, o.source_channel, o.owner, o.stage, o.status, o.amount_minor) p
-            GROUP BY \(keyColumns)p.furthest, p.won, p.stage, p.status
-            """
-        let width = Int32(groupBy.count)
-        var groups: [GroupKey: Group] = [:]
-        var total = Group(steps: steps.count)
-        _ = try store.connection.rows(sql, [.text(currency.code), .text(range.startTimestamp), .text(range.endTimestamp)]) { row in
-            let key = GroupKey(values: (0..<width).map { row.optionalText($0) })
-            // The current stage counts as entered too.
-            let current = byCode[row.text(width + 2)]
-            var furthest = row.integer(width)
-            var won = row.integer(width + 1) != 0
-            if let current, current.isOpen { furthest = max(furthest, current.position) }
-            if current?.outcome == "won" { won = true }
-            let path = Path(furthest: furthest, won: won, status: row.text(width + 3),
-                            opportunities: row.integer(width + 4),
-                            amountMinor: try ReportFigures.sum(row, width + 5, context: context))
-            try groups[key, default: Group(steps: steps.count)].add(path, steps: steps, context: context)
-            try total.add(path, steps: steps, context: context)
-        }
-        let rows = GroupKey.sorted(Array(groups.keys), order: groupBy.map { _ in GroupKey.textOrder }).map { key in
-            JSONValue.object(key.fields(groupBy) + (groups[key] ?? Group(steps: steps.count)).json(steps))
-        }
+        let empty = Group(steps: steps.count)
         var answer: [(String, JSONValue)] = range.json + [
             ("currency", .string(currency.code)),
             ("group_by", .array(groupBy.map(JSONValue.string))),
             ("stages", .array(steps.map { .string($0.code) })),
         ]
+
+        // The ids of the opportunities created in the range bound the stage
+        // changes read (an index range instead of the whole history).
+        guard let (firstID, lastID) = try store.connection.row(
+            "SELECT min(id), max(id) FROM opportunities WHERE created_at >= ? AND created_at <= ?",
+            [.text(range.startTimestamp), .text(range.endTimestamp)], { ($0.optionalInteger(0), $0.optionalInteger(1)) }),
+              let firstID, let lastID else {
+            if !groupBy.isEmpty { answer.append(("groups", .array([]))) }
+            answer.append(("total", .object(empty.json(steps))))
+            return .object(answer)
+        }
+
+        // Each opportunity's furthest step in its stage history (1 for the
+        // first open stage ... steps.count for won; 0 for none, e.g. lost
+        // at once), then per group one pass summing who reached each step.
+        let rank = "CASE c.to_stage " + steps.indices.map { "WHEN ? THEN \($0 + 1) " }.joined() + "ELSE 0 END"
+        var columns = ["count(*)", "sum(o.amount_minor)"]
+        for index in steps.indices {
+            columns.append("sum(CASE WHEN r.furthest >= \(index + 1) THEN 1 ELSE 0 END)")
+            columns.append("sum(CASE WHEN r.furthest >= \(index + 1) THEN o.amount_minor ELSE 0 END)")
+        }
+        columns.append("sum(CASE WHEN o.status = 'won' THEN 1 ELSE 0 END)")
+        columns.append("sum(CASE WHEN o.status = 'lost' THEN 1 ELSE 0 END)")
+        let keyColumns = groupBy.map { "o.\($0)" }
+        let sql = "SELECT " + (keyColumns + columns).joined(separator: ", ")
+            + " FROM (SELECT c.opportunity_id AS id, max(\(rank)) AS furthest FROM opportunity_stage_changes c"
+            + " WHERE c.opportunity_id >= ? AND c.opportunity_id <= ? GROUP BY c.opportunity_id) r"
+            + " CROSS JOIN opportunities o"
+            + " WHERE o.id = r.id AND o.currency = ? AND o.created_at >= ? AND o.created_at <= ?"
+            + (keyColumns.isEmpty ? "" : " GROUP BY " + keyColumns.joined(separator: ", "))
+        let values: [SQLValue] = steps.map { .text($0.code) }
+            + [.integer(firstID), .integer(lastID), .text(currency.code), .text(range.startTimestamp), .text(range.endTimestamp)]
+        let width = Int32(groupBy.count)
+        var groups: [GroupKey: Group] = [:]
+        var total = empty
+        _ = try store.connection.rows(sql, values) { row in
+            let key = GroupKey(values: (0..<width).map { row.optionalText($0) })
+            var group = empty
+            group.created = row.integer(width)
+            group.createdAmountMinor = try ReportFigures.sum(row, width + 1, context: context)
+            for index in steps.indices {
+                group.reached[index] = try ReportFigures.sum(row, width + 2 + Int32(2 * index), context: context)
+                group.reachedAmountMinor[index] = try ReportFigures.sum(row, width + 3 + Int32(2 * index), context: context)
+            }
+            let after = width + 2 + Int32(2 * steps.count)
+            group.won = try ReportFigures.sum(row, after, context: context)
+            group.lost = try ReportFigures.sum(row, after + 1, context: context)
+            if group.created == 0 { return }  // no group row without opportunities (an aggregate without GROUP BY)
+            groups[key] = group
+            total = try total.adding(group, context: context)
+        }
+        let rows = GroupKey.sorted(Array(groups.keys), order: groupBy.map { _ in GroupKey.textOrder }).map { key in
+            JSONValue.object(key.fields(groupBy) + (groups[key] ?? empty).json(steps))
+        }
         if !groupBy.isEmpty { answer.append(("groups", .array(rows))) }
         answer.append(("total", .object(total.json(steps))))
         return .object(answer)
-    }
-
-    /// Opportunities that went the same way.
-    struct Path {
-        let furthest: Int64
-        let won: Bool
-        let status: String
-        let opportunities: Int64
-        let amountMinor: Int64
-
-        /// Whether these opportunities reached `stage`: entered it or a
-        /// later open stage, or won.
-        func reached(_ stage: ReportStage) -> Bool {
-            stage.isOpen ? won || furthest >= stage.position : won
-        }
     }
 
     /// The figures of one group.
@@ -85,7 +87,6 @@ enum FunnelReport {
         var createdAmountMinor: Int64 = 0
         var reached: [Int64]
         var reachedAmountMinor: [Int64]
-        var open: Int64 = 0
         var won: Int64 = 0
         var lost: Int64 = 0
 
@@ -94,23 +95,23 @@ enum FunnelReport {
             reachedAmountMinor = Array(repeating: 0, count: steps)
         }
 
-        mutating func add(_ path: Path, steps: [ReportStage], context: String) throws {
+        /// This group and `other` together.
+        func adding(_ other: Group, context: String) throws -> Group {
             func plus(_ a: Int64, _ b: Int64) throws -> Int64 {
                 let (sum, overflow) = a.addingReportingOverflow(b)
                 if overflow { throw CRMError.range("\(context): a total does not fit in a 64-bit integer") }
                 return sum
             }
-            created += path.opportunities
-            createdAmountMinor = try plus(createdAmountMinor, path.amountMinor)
-            for (index, stage) in steps.enumerated() where path.reached(stage) {
-                reached[index] += path.opportunities
-                reachedAmountMinor[index] = try plus(reachedAmountMinor[index], path.amountMinor)
+            var sum = self
+            sum.created = try plus(created, other.created)
+            sum.createdAmountMinor = try plus(createdAmountMinor, other.createdAmountMinor)
+            for index in reached.indices {
+                sum.reached[index] = try plus(reached[index], other.reached[index])
+                sum.reachedAmountMinor[index] = try plus(reachedAmountMinor[index], other.reachedAmountMinor[index])
             }
-            switch path.status {
-            case "won": won += path.opportunities
-            case "lost": lost += path.opportunities
-            default: open += path.opportunities
-            }
+            sum.won = try plus(won, other.won)
+            sum.lost = try plus(lost, other.lost)
+            return sum
         }
 
         func json(_ steps: [ReportStage]) -> [(String, JSONValue)] {
@@ -127,7 +128,7 @@ enum FunnelReport {
                 ("created", .integer(created)),
                 ("amount_minor", .integer(createdAmountMinor)),
                 ("stages", .array(stages)),
-                ("open", .integer(open)),
+                ("open", .integer(created - won - lost)),
                 ("won", .integer(won)),
                 ("lost", .integer(lost)),
                 ("win_rate", ReportFigures.rate(wonReached, created)),
