@@ -109,7 +109,8 @@ public enum LeadConversion {
             if case .null = opportunityFields {
                 madeOpportunityID = nil
             } else {
-                let defaults = opportunityDefaults(lead, accountID: madeAccountID, contactID: madeContactID)
+                var defaults = opportunityDefaults(lead, accountID: madeAccountID, contactID: madeContactID)
+                if let performedBy { defaults.append(("performed_by", .string(performedBy))) }
                 madeOpportunityID = try run(store, "opportunity.create", overlay(defaults, opportunityFields.value), context: context)["id"]?.integerValue
             }
             let links = Links(accountID: madeAccountID, contactID: madeContactID, opportunityID: madeOpportunityID,
