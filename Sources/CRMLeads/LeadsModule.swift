@@ -6,7 +6,7 @@ public enum LeadsModule {
         name: "leads",
         migrationIDs: 200...239,
         migrations: LeadsSchema.migrations,
-        commands: LeadCommands.all + Territories.commands,
+        commands: LeadCommands.all + Territories.commands + LeadScoring.commands,
         recordTypes: ["lead"],
         accountLinks: [.column("referred_leads", table: "leads", column: "referred_by_account_id")])
 }

@@ -5,7 +5,7 @@ enum LeadQueries {
     static let columns = """
         id, first_name, last_name, company, email, phone, region, interest, estimated_value_minor, currency,
         owner, source_channel, campaign, referred_by_account_id, referred_by_contact_id, status, status_reason,
-        status_changed_at, version, created_at, updated_at
+        status_changed_at, version, created_at, updated_at, kind, size_band
         """
 
     static func lead(_ row: Row) -> Lead {
@@ -31,6 +31,8 @@ enum LeadQueries {
         lead.version = row.integer(18)
         lead.createdAt = Timestamp(rfc3339: row.text(19)) ?? .epoch
         lead.updatedAt = Timestamp(rfc3339: row.text(20)) ?? .epoch
+        lead.kind = row.optionalText(21).flatMap(LeadKind.init(rawValue:))
+        lead.sizeBand = row.optionalText(22).flatMap(LeadSizeBand.init(rawValue:))
         return lead
     }
 
@@ -63,6 +65,7 @@ enum LeadQueries {
             .text(lead.sourceChannel.rawValue), .text(lead.campaign), .integer(lead.referredByAccountID),
             .integer(lead.referredByContactID), .text(lead.status.rawValue), .text(lead.statusReason),
             .text(lead.statusChangedAt.description), .integer(lead.version), .text(lead.updatedAt.description),
+            .text(lead.kind?.rawValue), .text(lead.sizeBand?.rawValue),
         ]
     }
 
@@ -71,8 +74,8 @@ enum LeadQueries {
             """
             INSERT INTO leads (first_name, last_name, company, email, email_key, phone, phone_key, name_key, company_key,
                 region, interest, estimated_value_minor, currency, owner, source_channel, campaign, referred_by_account_id,
-                referred_by_contact_id, status, status_reason, status_changed_at, version, updated_at, id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                referred_by_contact_id, status, status_reason, status_changed_at, version, updated_at, kind, size_band, id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, values(lead) + [.integer(lead.id), .text(lead.createdAt.description)])
     }
 
@@ -82,7 +85,7 @@ enum LeadQueries {
             UPDATE leads SET first_name = ?, last_name = ?, company = ?, email = ?, email_key = ?, phone = ?, phone_key = ?,
                 name_key = ?, company_key = ?, region = ?, interest = ?, estimated_value_minor = ?, currency = ?, owner = ?,
                 source_channel = ?, campaign = ?, referred_by_account_id = ?, referred_by_contact_id = ?, status = ?,
-                status_reason = ?, status_changed_at = ?, version = ?, updated_at = ?
+                status_reason = ?, status_changed_at = ?, version = ?, updated_at = ?, kind = ?, size_band = ?
             WHERE id = ?
             """, values(lead) + [.integer(lead.id)])
     }
