@@ -263,6 +263,44 @@ class Leads(_Updatable):
             args["owner"] = owner
         return self._exec("assign", args)
 
+    def score(self, id: int, as_of: Optional[str] = None) -> Dict[str, Any]:
+        """``lead.score``: the lead's two scores side by side, ``{"lead_id",
+        "rule": {"score" (0..100), "points", "max_points", "as_of",
+        "engagement", "factors": [{"factor", "value", "points",
+        "max_points"}]}, "predictive": {"probability" (0..1, or None while
+        untrained), "trained", "reason", "trained_at", "examples":
+        {"converted", "disqualified"}, "factors": [{"field", "value",
+        "likelihood_ratio", "converted", "disqualified"}]}}``.  ``as_of`` (a
+        timestamp, or a date meaning its end) is the "now" of recency."""
+        args: Dict[str, Any] = {"id": id}
+        if as_of is not None:
+            args["as_of"] = as_of
+        return self._exec("score", args)
+
+    def train(self) -> Dict[str, Any]:
+        """``lead.train``: relearns the conversion probability from the
+        converted and disqualified leads; returns ``{"trained_at",
+        "examples": {"converted", "disqualified"}, "trained", "values"}``."""
+        return self._exec("train", {})
+
+    def configure_scoring(self, weights: Optional[Mapping[str, Mapping[str, Optional[int]]]] = None,
+                          reset: bool = False) -> Dict[str, Any]:
+        """``lead.configure_scoring``: the rule score's points (0..100) per
+        factor and value, e.g. ``{"source_channel": {"referral": 40},
+        "region": {"Gauteng": 10}}``; None puts a value's default back and
+        ``reset=True`` first puts every default back.  Returns ``{"weights",
+        "max_points"}``."""
+        args: Dict[str, Any] = {}
+        if weights is not None:
+            args["weights"] = {factor: dict(values) for factor, values in weights.items()}
+        if reset:
+            args["reset"] = True
+        return self._exec("configure_scoring", args)
+
+    def scoring_weights(self) -> Dict[str, Any]:
+        """``lead.scoring_weights``: ``{"weights", "max_points"}`` in force."""
+        return self._exec("scoring_weights", {})
+
 
 class Territories:
     """``db.territories``: which sales reps work a region's leads, in turn
