@@ -49,6 +49,9 @@ struct LeadScoringTests {
         #expect(updated["kind"]?.isNull == true)
         #expect(updated["size_band"]?.text == "250+")
         #expect(events.first?.record["changed"]?.strings == ["kind", "size_band"])
+        try f.lead(#""company": "Ndlovu Builders", "kind": "dealer", "size_band": "1-9""#)
+        #expect(try f.run("lead.list", #"{"kind": "dealer"}"#).items.count == 1)
+        #expect(try f.run("lead.list", #"{"size_band": "1-9"}"#).items.map { $0["company"]?.text } == ["Ndlovu Builders"])
         expectCRMError(.invalid, "kind", "business, consumer, dealer, distributor") {
             try f.run("lead.create", #"{"company": "X", "kind": "strategic"}"#)
         }

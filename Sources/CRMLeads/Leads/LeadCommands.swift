@@ -97,6 +97,8 @@ public enum LeadCommands {
         filter.sourceChannel = try arguments.choice("source_channel", LeadSourceChannel.self).value?.rawValue
         filter.campaign = try arguments.string("campaign", length: 1...200).value
         filter.region = try arguments.string("region", length: 1...100).value
+        filter.kind = try arguments.choice("kind", LeadKind.self).value?.rawValue
+        filter.sizeBand = try arguments.choice("size_band", LeadSizeBand.self).value?.rawValue
         try arguments.finish()
         let leads = try LeadQueries.list(store, filter, afterID: afterID, limit: limit + 1)
         return Page.json(leads, limit: limit, record: \.json, cursor: { String($0.id) })

@@ -97,6 +97,8 @@ enum LeadQueries {
         var sourceChannel: String?
         var campaign: String?
         var region: String?
+        var kind: String?
+        var sizeBand: String?
     }
 
     /// Up to `limit` leads with an id above `afterID`, oldest first.
@@ -105,12 +107,14 @@ enum LeadQueries {
             """
             SELECT \(columns) FROM leads
             WHERE id > ? AND (? IS NULL OR status = ?) AND (? IS NULL OR owner = ?) AND (? IS NULL OR source_channel = ?)
-              AND (? IS NULL OR campaign = ?) AND (? IS NULL OR region = ?)
+              AND (? IS NULL OR campaign = ?) AND (? IS NULL OR region = ?) AND (? IS NULL OR kind = ?)
+              AND (? IS NULL OR size_band = ?)
             ORDER BY id LIMIT ?
             """,
             [.integer(afterID), .text(filter.status), .text(filter.status), .text(filter.owner), .text(filter.owner),
              .text(filter.sourceChannel), .text(filter.sourceChannel), .text(filter.campaign), .text(filter.campaign),
-             .text(filter.region), .text(filter.region), .integer(limit)],
+             .text(filter.region), .text(filter.region), .text(filter.kind), .text(filter.kind), .text(filter.sizeBand),
+             .text(filter.sizeBand), .integer(limit)],
             lead)
         for index in leads.indices {
             leads[index].externalRefs = try ExternalReferences.references(store, recordType: "lead", recordID: leads[index].id)
