@@ -81,7 +81,9 @@ struct ScoringWeights: Equatable {
             ($0.text(0), $0.text(1), $0.integer(2))
         }
         for (name, value, points) in stored {
-            guard let factor = ScoringFactor(rawValue: name) else { continue }
+            // Only what lead.configure_scoring writes counts: a known factor and, but for regions, a known value.
+            guard let factor = ScoringFactor(rawValue: name),
+                  !factor.hasFixedValues || factor.defaults.contains(where: { $0.value == value }) else { continue }
             weights.set(factor, value, points)
         }
         return weights
