@@ -39,7 +39,9 @@ public enum LeadConversion {
     ///   `match_account: true`: the one open account the lead's duplicate
     ///   check finds (several: `CRM_CONFLICT`), else a new one; or
     ///   `account`: fields for `account.create`, over defaults from the lead
-    ///   (name = company, else the person; e-mail, phone, region, currency, owner).
+    ///   (name = company, else the person; its kind, else business with a
+    ///   company and consumer without; size band, e-mail, phone, region,
+    ///   currency, owner).
     /// - `contact_id`: an existing contact of that account; or `contact`:
     ///   fields for `contact.create` over the lead's person; `"contact": null`
     ///   makes none. Without either, a lead with a last name gets a contact.
@@ -235,9 +237,10 @@ public enum LeadConversion {
         let person = [lead.firstName, lead.lastName].compactMap { $0 }.joined(separator: " ")
         var fields: [(String, JSONValue)] = [
             ("name", .string(lead.company ?? (person.isEmpty ? lead.email ?? lead.phone ?? lead.label : person))),
-            ("kind", .string(lead.company == nil ? "consumer" : "business")),
+            ("kind", .string(lead.kind?.rawValue ?? (lead.company == nil ? "consumer" : "business"))),
             ("currency", .string(lead.currency.code)),
         ]
+        if let band = lead.sizeBand { fields.append(("size_band", .string(band.rawValue))) }
         if let email = lead.email { fields.append(("email", .string(email))) }
         if let phone = lead.phone { fields.append(("phone", .string(phone))) }
         if let region = lead.region { fields.append(("region", .string(region))) }
