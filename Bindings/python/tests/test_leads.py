@@ -289,3 +289,23 @@ def test_scoring(db):
     assert predictive["probability"] is None and "at least 10" in predictive["reason"]
     with pytest.raises(crm.NotFound):
         db.leads.score(999999)
+
+
+def test_training_learns_from_converted_and_disqualified_leads(db):
+    # 12 referral leads converted, 12 web leads disqualified: the model
+    # learns that a referral converts and a web enquiry does not.
+    for index in range(12):
+        won = db.leads.create(company=f"Referred {index}", source_channel="referral")
+        db.leads.transition(won["id"], "contacted")
+        db.leads.transition(won["id"], "qualified")
+        db.leads.convert(won["id"], contact=None, opportunity=None)
+        lost = db.leads.create(company=f"Browser {index}", source_channel="web")
+        db.leads.transition(lost["id"], "disqualified", reason="no budget")
+    trained = db.leads.train()
+    assert trained["trained"] is True
+    assert trained["examples"] == {"converted": 12, "disqualified": 12}
+    referral = db.leads.create(company="New referral", source_channel="referral")
+    web = db.leads.create(company="New browser", source_channel="web")
+    p_referral = db.leads.score(referral["id"])["predictive"]["probability"]
+    p_web = db.leads.score(web["id"])["predictive"]["probability"]
+    assert p_referral > 0.8 > 0.2 > p_web
