@@ -6,7 +6,7 @@ public enum LeadsModule {
         name: "leads",
         migrationIDs: 200...239,
         migrations: LeadsSchema.migrations,
-        commands: LeadCommands.all + Territories.commands + LeadConversion.commands,
+        commands: LeadCommands.all + Territories.commands + LeadConversion.commands + LeadScoring.commands,
         recordTypes: ["lead"],
         accountLinks: [
             .column("referred_leads", table: "leads", column: "referred_by_account_id"),

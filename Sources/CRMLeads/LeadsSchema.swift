@@ -1,6 +1,7 @@
 import CRMStore
 
-/// The schema of leads and their status history: migrations 0200-0239.
+/// The schema of leads, their status history, territories and scoring:
+/// migrations 0200-0239.
 public enum LeadsSchema {
     public static let migrations: [Migration] = [
         Migration("0201-leads", [
@@ -82,6 +83,42 @@ public enum LeadsSchema {
                 rep TEXT NOT NULL,
                 PRIMARY KEY (region, position)
             ) WITHOUT ROWID
+            """,
+        ]),
+        // Lead scoring: the lead's kind and size band (fit), the points the
+        // rule score gives each factor's values where a user changed the
+        // defaults, and the counts the predictive model learned from
+        // converted and disqualified leads (replaced whole by lead.train).
+        Migration("0203-lead-scoring", [
+            """
+            ALTER TABLE leads ADD COLUMN kind TEXT CHECK (kind = 'business' OR kind = 'consumer' OR kind = 'dealer'
+                OR kind = 'distributor')
+            """,
+            "ALTER TABLE leads ADD COLUMN size_band TEXT CHECK (size_band = 'micro' OR size_band = 'small' OR size_band = 'medium' OR size_band = 'large' OR size_band = 'enterprise')",
+            """
+            CREATE TABLE lead_scoring_points (
+                factor TEXT NOT NULL,
+                value TEXT NOT NULL,
+                points INTEGER NOT NULL CHECK (points >= 0 AND points <= 100),
+                PRIMARY KEY (factor, value)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE lead_scoring_counts (
+                feature TEXT NOT NULL,
+                value TEXT NOT NULL,
+                converted INTEGER NOT NULL,
+                disqualified INTEGER NOT NULL,
+                PRIMARY KEY (feature, value)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE lead_scoring_model (
+                model TEXT PRIMARY KEY NOT NULL,
+                converted INTEGER NOT NULL,
+                disqualified INTEGER NOT NULL,
+                trained_at TEXT NOT NULL
+            )
             """,
         ]),
         // Conversions: what each converted lead became, and the referral

@@ -7,11 +7,12 @@ import CRMStore
 /// 2026-12-01T09:30:00Z.
 let epoch = Timestamp(secondsSinceEpoch: 1_796_117_400)!
 
-/// A store with the accounts and leads modules, on the engine the suites
-/// run on (`TestEngine`), and a fixed clock.
+/// A store with the accounts and leads modules (and any `others`, such as
+/// a stand-in for a module being written elsewhere), on the engine the
+/// suites run on (`TestEngine`), and a fixed clock.
 final class LeadsFixture: CommandFixture {
-    init() throws {
-        try super.init(clock: FixedClock(epoch), modules: Modules([AccountsModule.module, LeadsModule.module]))
+    init(others: [Module] = []) throws {
+        try super.init(clock: FixedClock(epoch), modules: Modules([AccountsModule.module, LeadsModule.module] + others))
     }
 
     /// Captures a lead from JSON fields (without braces); returns its id.

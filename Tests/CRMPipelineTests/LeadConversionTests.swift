@@ -94,6 +94,31 @@ struct LeadConversionTests {
         #expect(referrals.items.last?["customer_account_id"]?.int == existing)
     }
 
+    @Test func theLeadsKindAndSizeBandBecomeTheAccountsAndMatchAccountFindsTheCustomer() throws {
+        let f = try PipelineFixture()
+        let lead = try qualifiedLead(f, #""company": "Dube Builders", "last_name": "Dube", "kind": "dealer", "size_band": "medium""#)
+        let converted = try f.run("lead.convert", #"{"id": \#(lead), "match_account": true}"#)
+        #expect(converted["account_created"] == .bool(true), "no account looks like it: a new one")
+        #expect(converted["account"]?["kind"]?.text == "dealer")
+        #expect(converted["account"]?["size_band"]?.text == "medium")
+        // A second enquiry from the same company finds that account.
+        let again = try qualifiedLead(f, #""company": "DUBE BUILDERS", "first_name": "Sizwe", "last_name": "Dube""#)
+        let matched = try f.run("lead.convert", #"{"id": \#(again), "match_account": true, "contact": null}"#)
+        #expect(matched["account_created"] == .bool(false))
+        #expect(matched["account"]?["id"] == converted["account"]?["id"])
+        #expect(matched["contact"]?.isNull == true)
+        #expect(matched["opportunity"]?["account_id"] == converted["account"]?["id"])
+        // Two accounts that look like it: the host must choose.
+        try f.make("account.create", #""name": "Dube Builders (Pty) Ltd""#)
+        let third = try qualifiedLead(f, #""company": "Dube Builders (Pty) Ltd", "last_name": "Dube""#)
+        expectCRMError(.conflict, "more than one account", "account_id") {
+            try f.run("lead.convert", #"{"id": \#(third), "match_account": true}"#)
+        }
+        expectCRMError(.invalid, "not both") {
+            try f.run("lead.convert", #"{"id": \#(third), "match_account": true, "account_id": 1}"#)
+        }
+    }
+
     @Test func badConversionsNameTheProblemAndWriteNothing() throws {
         let f = try PipelineFixture()
         let fresh = try f.make("lead.create", Self.naledi)

@@ -265,14 +265,16 @@ class Leads(_Updatable):
 
     def convert(self, id: int, account_id: Optional[int] = None,
                 account: Optional[Mapping[str, Any]] = None,
+                match_account: bool = False,
                 contact_id: Optional[int] = None,
                 contact: Union[Mapping[str, Any], None, bool] = True,
                 opportunity: Union[Mapping[str, Any], None, bool] = True,
                 performed_by: Optional[str] = None,
                 expected_version: Optional[int] = None) -> Dict[str, Any]:
         """``lead.convert``: a qualified lead becomes a customer, in one
-        transaction: the account (``account_id`` of an existing one, or
-        ``account`` fields over defaults from the lead), a contact
+        transaction: the account (``account_id`` of an existing one,
+        ``match_account=True`` for the one open account the lead looks like,
+        or ``account`` fields over defaults from the lead), a contact
         (``contact_id``, ``contact`` fields, or ``contact=None`` for none)
         and an opportunity (``opportunity`` fields, or ``None`` for none).
         Returns ``{"lead", "account", "contact", "opportunity",
@@ -282,6 +284,8 @@ class Leads(_Updatable):
         args: Dict[str, Any] = {"id": id}
         if account_id is not None:
             args["account_id"] = account_id
+        if match_account:
+            args["match_account"] = True
         if account is not None:
             args["account"] = dict(account)
         if contact_id is not None:
@@ -305,6 +309,44 @@ class Leads(_Updatable):
         ``{"account_id", "referred", "converted", "items"}``."""
         return self._exec("referrals", {"account_id": account_id})
 
+
+    def score(self, id: int, as_of: Optional[str] = None) -> Dict[str, Any]:
+        """``lead.score``: the lead's two scores side by side, ``{"lead_id",
+        "rule": {"score" (0..100), "points", "max_points", "as_of",
+        "engagement", "factors": [{"factor", "value", "points",
+        "max_points"}]}, "predictive": {"probability" (0..1, or None while
+        untrained), "trained", "reason", "trained_at", "examples":
+        {"converted", "disqualified"}, "factors": [{"field", "value",
+        "likelihood_ratio", "converted", "disqualified"}]}}``.  ``as_of`` (a
+        timestamp, or a date meaning its end) is the "now" of recency."""
+        args: Dict[str, Any] = {"id": id}
+        if as_of is not None:
+            args["as_of"] = as_of
+        return self._exec("score", args)
+
+    def train(self) -> Dict[str, Any]:
+        """``lead.train``: relearns the conversion probability from the
+        converted and disqualified leads; returns ``{"trained_at",
+        "examples": {"converted", "disqualified"}, "trained", "values"}``."""
+        return self._exec("train", {})
+
+    def configure_scoring(self, weights: Optional[Mapping[str, Mapping[str, Optional[int]]]] = None,
+                          reset: bool = False) -> Dict[str, Any]:
+        """``lead.configure_scoring``: the rule score's points (0..100) per
+        factor and value, e.g. ``{"source_channel": {"referral": 40},
+        "region": {"Gauteng": 10}}``; None puts a value's default back and
+        ``reset=True`` first puts every default back.  Returns ``{"weights",
+        "max_points"}``."""
+        args: Dict[str, Any] = {}
+        if weights is not None:
+            args["weights"] = {factor: dict(values) for factor, values in weights.items()}
+        if reset:
+            args["reset"] = True
+        return self._exec("configure_scoring", args)
+
+    def scoring_weights(self) -> Dict[str, Any]:
+        """``lead.scoring_weights``: ``{"weights", "max_points"}`` in force."""
+        return self._exec("scoring_weights", {})
 
 class Opportunities(_Updatable):
     """``db.opportunities``: deals being worked with an account

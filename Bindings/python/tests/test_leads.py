@@ -248,3 +248,64 @@ def test_territories_give_a_regions_leads_to_its_reps_in_turn(db):
     with pytest.raises(crm.ConstraintViolation):
         db.leads.assign(lead["id"])
     assert db.leads.assign(lead["id"], owner="Sipho")["owner"] == "Sipho"
+
+
+def test_scoring(db):
+    lead = db.leads.create(company="Khumalo Roofing", source_channel="referral",
+                           kind="dealer", size_band="medium", region="Gauteng")
+    assert lead["kind"] == "dealer" and lead["size_band"] == "medium"
+    score = db.leads.score(lead["id"])
+    assert score["lead_id"] == lead["id"]
+    # referral 30 + dealer 15 + medium 12 of 30 + 15 + 15 + 20 + 20 (no
+    # activities module in the library yet: engagement gives 0 points)
+    assert score["rule"]["score"] == 57 and score["rule"]["max_points"] == 100
+    assert [f["factor"] for f in score["rule"]["factors"]] == [
+        "source_channel", "kind", "size_band", "region", "activities", "recency"]
+    assert score["predictive"]["probability"] is None
+    assert score["predictive"]["trained"] is False
+    assert db.leads.score(lead["id"], as_of="2026-12-31")["rule"]["as_of"] == "2026-12-31T23:59:59Z"
+    seq = last_seq(db)
+    settings = db.leads.configure_scoring({"region": {"Gauteng": 20}})
+    assert settings["weights"]["region"] == {"Gauteng": 20} and settings["max_points"] == 120
+    assert db.leads.scoring_weights() == settings
+    # 77 of 120 points
+    assert db.leads.score(lead["id"])["rule"]["score"] == 64
+    assert event_types(db, after_seq=seq) == ["lead.scoring_configured"]
+    with pytest.raises(crm.InvalidArgument) as info:
+        db.leads.configure_scoring({"kind": {"strategic": 10}})
+    assert "weights.kind.strategic" in info.value.message
+    with pytest.raises(crm.OutOfRange) as info:
+        db.leads.configure_scoring({"source_channel": {"web": 101}})
+    assert "weights.source_channel.web" in info.value.message
+    assert db.leads.configure_scoring(reset=True)["max_points"] == 100
+    for number in range(3):
+        made = db.leads.create(company=f"Farm {number}", source_channel="web")
+        db.leads.transition(made["id"], "disqualified", reason="no budget")
+    trained = db.leads.train()
+    assert trained["examples"] == {"converted": 0, "disqualified": 3}
+    assert trained["trained"] is False
+    assert event_types(db)[-1] == "lead.trained"
+    predictive = db.leads.score(lead["id"])["predictive"]
+    assert predictive["probability"] is None and "at least 10" in predictive["reason"]
+    with pytest.raises(crm.NotFound):
+        db.leads.score(999999)
+
+
+def test_training_learns_from_converted_and_disqualified_leads(db):
+    # 12 referral leads converted, 12 web leads disqualified: the model
+    # learns that a referral converts and a web enquiry does not.
+    for index in range(12):
+        won = db.leads.create(company=f"Referred {index}", source_channel="referral")
+        db.leads.transition(won["id"], "contacted")
+        db.leads.transition(won["id"], "qualified")
+        db.leads.convert(won["id"], contact=None, opportunity=None)
+        lost = db.leads.create(company=f"Browser {index}", source_channel="web")
+        db.leads.transition(lost["id"], "disqualified", reason="no budget")
+    trained = db.leads.train()
+    assert trained["trained"] is True
+    assert trained["examples"] == {"converted": 12, "disqualified": 12}
+    referral = db.leads.create(company="New referral", source_channel="referral")
+    web = db.leads.create(company="New browser", source_channel="web")
+    p_referral = db.leads.score(referral["id"])["predictive"]["probability"]
+    p_web = db.leads.score(web["id"])["predictive"]["probability"]
+    assert p_referral > 0.8 > 0.2 > p_web

@@ -33,11 +33,15 @@ public enum LeadConversion {
         }
     }
 
-    /// `lead.convert {id, account_id? | account?, contact_id? | contact?, opportunity?, performed_by?, expected_version?}`.
+    /// `lead.convert {id, account_id? | match_account? | account?, contact_id? | contact?, opportunity?, performed_by?, expected_version?}`.
     ///
-    /// - `account_id`: an existing open account (a matched customer); or
+    /// - `account_id`: an existing open account (a matched customer);
+    ///   `match_account: true`: the one open account the lead's duplicate
+    ///   check finds (several: `CRM_CONFLICT`), else a new one; or
     ///   `account`: fields for `account.create`, over defaults from the lead
-    ///   (name = company, else the person; e-mail, phone, region, currency, owner).
+    ///   (name = company, else the person; its kind, else business with a
+    ///   company and consumer without; size band, e-mail, phone, region,
+    ///   currency, owner).
     /// - `contact_id`: an existing contact of that account; or `contact`:
     ///   fields for `contact.create` over the lead's person; `"contact": null`
     ///   makes none. Without either, a lead with a last name gets a contact.
@@ -47,7 +51,8 @@ public enum LeadConversion {
     static func convert(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = arguments.context
         let id = try RecordLocator.id(&arguments, recordType: "lead", store: store)
-        let accountID = try arguments.id("account_id").value
+        var accountID = try arguments.id("account_id").value
+        let matchAccount = try arguments.bool("match_account").value ?? false
         let accountFields = try object(&arguments, "account")
         let contactID = try arguments.id("contact_id").value
         let contactFields = try object(&arguments, "contact")
@@ -58,12 +63,15 @@ public enum LeadConversion {
         if accountID != nil, case .value = accountFields {
             throw CRMError.invalid("\(context): send account_id (an existing account) or account (fields for a new one), not both")
         }
+        if matchAccount && accountID != nil {
+            throw CRMError.invalid("\(context): send account_id or match_account, not both")
+        }
         if contactID != nil, case .value = contactFields {
             throw CRMError.invalid("\(context): send contact_id (an existing contact) or contact (fields for a new one), not both")
         }
         // What this conversion asks for, as a replay compares it.
         let request: JSONValue = .object([
-            ("account_id", accountID.map { .integer($0) } ?? .null),
+            ("account_id", accountID.map { .integer($0) } ?? .null), ("match_account", .bool(matchAccount)),
             ("account", accountFields.json), ("contact_id", contactID.map { .integer($0) } ?? .null),
             ("contact", contactFields.json), ("opportunity", opportunityFields.json),
         ])
@@ -75,6 +83,16 @@ public enum LeadConversion {
         try VersionCheck.check(expectedVersion, actual: lead.version, record: lead.label)
         guard lead.status == .qualified else {
             throw CRMError.constraint("\(context): \(lead.label) cannot go from \(lead.status.rawValue) to converted; only a qualified lead is converted")
+        }
+        // match_account: the one open account the lead looks like (by e-mail,
+        // phone or company name), else a new one; several is a conflict.
+        if matchAccount {
+            let accounts = try LeadDuplicates.find(store, lead).filter { $0.recordType == "account" }
+            if accounts.count > 1 {
+                let named = accounts.prefix(5).map { "account \($0.id) (\($0.reasons.joined(separator: ", ")))" }.joined(separator: "; ")
+                throw CRMError.conflict("\(context): \(lead.label) matches more than one account: \(named); send account_id")
+            }
+            accountID = accounts.first?.id
         }
         return try store.savepoint {
             let now = store.clock.now()
@@ -109,7 +127,8 @@ public enum LeadConversion {
             if case .null = opportunityFields {
                 madeOpportunityID = nil
             } else {
-                let defaults = opportunityDefaults(lead, accountID: madeAccountID, contactID: madeContactID)
+                var defaults = opportunityDefaults(lead, accountID: madeAccountID, contactID: madeContactID)
+                if let performedBy { defaults.append(("performed_by", .string(performedBy))) }
                 madeOpportunityID = try run(store, "opportunity.create", overlay(defaults, opportunityFields.value), context: context)["id"]?.integerValue
             }
             let links = Links(accountID: madeAccountID, contactID: madeContactID, opportunityID: madeOpportunityID,
@@ -218,9 +237,10 @@ public enum LeadConversion {
         let person = [lead.firstName, lead.lastName].compactMap { $0 }.joined(separator: " ")
         var fields: [(String, JSONValue)] = [
             ("name", .string(lead.company ?? (person.isEmpty ? lead.email ?? lead.phone ?? lead.label : person))),
-            ("kind", .string(lead.company == nil ? "consumer" : "business")),
+            ("kind", .string(lead.kind?.rawValue ?? (lead.company == nil ? "consumer" : "business"))),
             ("currency", .string(lead.currency.code)),
         ]
+        if let band = lead.sizeBand { fields.append(("size_band", .string(band.rawValue))) }
         if let email = lead.email { fields.append(("email", .string(email))) }
         if let phone = lead.phone { fields.append(("phone", .string(phone))) }
         if let region = lead.region { fields.append(("region", .string(region))) }

@@ -10,6 +10,10 @@ public struct Lead: Sendable {
     public var email: String?
     public var phone: String?
     public var region: String?
+    /// What sort of customer the lead would be (the kinds accounts have).
+    public var kind: LeadKind?
+    /// How many people the lead's business employs, in bands.
+    public var sizeBand: LeadSizeBand?
     /// What they asked about: "roof sheeting for a warehouse".
     public var interest: String?
     /// What the business might sell them, in minor units of `currency`.
@@ -48,6 +52,8 @@ public struct Lead: Sendable {
             ("email", .string(email)),
             ("phone", .string(phone)),
             ("region", .string(region)),
+            ("kind", .string(kind?.rawValue)),
+            ("size_band", .string(sizeBand?.rawValue)),
             ("interest", .string(interest)),
             ("estimated_value_minor", estimatedValueMinor.map { .integer($0) } ?? .null),
             ("currency", .string(currency.code)),
@@ -68,6 +74,28 @@ public struct Lead: Sendable {
     }
 }
 
+/// What sort of customer a lead would be: the kinds accounts have
+/// (`Account.Kind` in the accounts module), so a converted lead keeps it.
+public enum LeadKind: String, Sendable, CaseIterable {
+    case business, consumer, dealer, distributor
+}
+
+/// How many people a lead's business employs. The bands are the usual
+/// micro, small, medium and large enterprise bands and above, the same
+/// words the accounts use, so a converted lead's band becomes its account's.
+public enum LeadSizeBand: String, Sendable, CaseIterable {
+    /// 1 to 9 employees.
+    case micro
+    /// 10 to 49 employees.
+    case small
+    /// 50 to 249 employees.
+    case medium
+    /// 250 to 999 employees.
+    case large
+    /// 1 000 employees or more.
+    case enterprise
+}
+
 /// The editable fields of a lead as a create or update sent them.
 struct LeadChanges {
     var firstName: Presence<String> = .absent
@@ -76,6 +104,8 @@ struct LeadChanges {
     var email: Presence<String> = .absent
     var phone: Presence<String> = .absent
     var region: Presence<String> = .absent
+    var kind: Presence<LeadKind> = .absent
+    var sizeBand: Presence<LeadSizeBand> = .absent
     var interest: Presence<String> = .absent
     var estimatedValueMinor: Presence<Int64> = .absent
     var currency: Presence<String> = .absent
@@ -93,6 +123,8 @@ struct LeadChanges {
         changes.email = try arguments.string("email", length: 3...254)
         changes.phone = try arguments.string("phone", length: 1...50)
         changes.region = try arguments.string("region", length: 1...100)
+        changes.kind = try arguments.choice("kind", LeadKind.self)
+        changes.sizeBand = try arguments.choice("size_band", LeadSizeBand.self)
         changes.interest = try arguments.string("interest", length: 1...2000)
         changes.estimatedValueMinor = try arguments.integer("estimated_value_minor", range: 0...Int64.max)
         changes.currency = try arguments.string("currency", length: 3...3)
@@ -131,6 +163,8 @@ struct LeadChanges {
         setOptional("email", &lead.email, email)
         setOptional("phone", &lead.phone, phone)
         setOptional("region", &lead.region, region)
+        setOptional("kind", &lead.kind, kind)
+        setOptional("size_band", &lead.sizeBand, sizeBand)
         setOptional("interest", &lead.interest, interest)
         setOptional("estimated_value_minor", &lead.estimatedValueMinor, estimatedValueMinor)
         switch currency {

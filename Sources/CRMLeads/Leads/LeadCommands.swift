@@ -24,7 +24,7 @@ public enum LeadCommands {
         var lead = Lead()
         _ = try changes.apply(to: &lead, context: context)
         var duplicates: [LeadDuplicates.Match] = []
-        let made = try store.create("lead", event: "lead.created", reference: reference, content: lead.json,
+        let made = try store.create("lead", event: "lead.created", reference: reference, content: replayContent(lead),
                                     context: context, update: "lead.update", load: {
             try LeadQueries.require(store, id: $0, context: context).json
         }) {
@@ -51,6 +51,14 @@ public enum LeadCommands {
             duplicates = try LeadDuplicates.find(store, stored)
         }
         return made.adding("duplicates", .array(duplicates.map(\.json)))
+    }
+
+    /// What a capture's replay is compared on: the lead without `kind` and
+    /// `size_band` while they are null, so a capture claimed before those
+    /// fields came (migration 0203) replays as the same content.
+    static func replayContent(_ lead: Lead) -> JSONValue {
+        guard case .object(let fields) = lead.json else { return lead.json }
+        return .object(fields.filter { !(($0.0 == "kind" || $0.0 == "size_band") && $0.1 == .null) })
     }
 
     static func get(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
@@ -89,6 +97,8 @@ public enum LeadCommands {
         filter.sourceChannel = try arguments.choice("source_channel", LeadSourceChannel.self).value?.rawValue
         filter.campaign = try arguments.string("campaign", length: 1...200).value
         filter.region = try arguments.string("region", length: 1...100).value
+        filter.kind = try arguments.choice("kind", LeadKind.self).value?.rawValue
+        filter.sizeBand = try arguments.choice("size_band", LeadSizeBand.self).value?.rawValue
         try arguments.finish()
         let leads = try LeadQueries.list(store, filter, afterID: afterID, limit: limit + 1)
         return Page.json(leads, limit: limit, record: \.json, cursor: { String($0.id) })

@@ -5,7 +5,7 @@ enum LeadQueries {
     static let columns = """
         id, first_name, last_name, company, email, phone, region, interest, estimated_value_minor, currency,
         owner, source_channel, campaign, referred_by_account_id, referred_by_contact_id, status, status_reason,
-        status_changed_at, version, created_at, updated_at
+        status_changed_at, version, created_at, updated_at, kind, size_band
         """
 
     static func lead(_ row: Row) -> Lead {
@@ -31,6 +31,8 @@ enum LeadQueries {
         lead.version = row.integer(18)
         lead.createdAt = Timestamp(rfc3339: row.text(19)) ?? .epoch
         lead.updatedAt = Timestamp(rfc3339: row.text(20)) ?? .epoch
+        lead.kind = row.optionalText(21).flatMap(LeadKind.init(rawValue:))
+        lead.sizeBand = row.optionalText(22).flatMap(LeadSizeBand.init(rawValue:))
         return lead
     }
 
@@ -64,6 +66,7 @@ enum LeadQueries {
             .text(lead.sourceChannel.rawValue), .text(lead.campaign), .integer(lead.referredByAccountID),
             .integer(lead.referredByContactID), .text(lead.status.rawValue), .text(lead.statusReason),
             .text(lead.statusChangedAt.description), .integer(lead.version), .text(lead.updatedAt.description),
+            .text(lead.kind?.rawValue), .text(lead.sizeBand?.rawValue),
         ]
     }
 
@@ -72,8 +75,8 @@ enum LeadQueries {
             """
             INSERT INTO leads (first_name, last_name, company, email, email_key, phone, phone_key, name_key, company_key,
                 region, interest, estimated_value_minor, currency, owner, source_channel, campaign, referred_by_account_id,
-                referred_by_contact_id, status, status_reason, status_changed_at, version, updated_at, id, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                referred_by_contact_id, status, status_reason, status_changed_at, version, updated_at, kind, size_band, id, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, values(lead) + [.integer(lead.id), .text(lead.createdAt.description)])
     }
 
@@ -83,7 +86,7 @@ enum LeadQueries {
             UPDATE leads SET first_name = ?, last_name = ?, company = ?, email = ?, email_key = ?, phone = ?, phone_key = ?,
                 name_key = ?, company_key = ?, region = ?, interest = ?, estimated_value_minor = ?, currency = ?, owner = ?,
                 source_channel = ?, campaign = ?, referred_by_account_id = ?, referred_by_contact_id = ?, status = ?,
-                status_reason = ?, status_changed_at = ?, version = ?, updated_at = ?
+                status_reason = ?, status_changed_at = ?, version = ?, updated_at = ?, kind = ?, size_band = ?
             WHERE id = ?
             """, values(lead) + [.integer(lead.id)])
     }
@@ -95,6 +98,8 @@ enum LeadQueries {
         var sourceChannel: String?
         var campaign: String?
         var region: String?
+        var kind: String?
+        var sizeBand: String?
     }
 
     /// Up to `limit` leads with an id above `afterID`, oldest first.
@@ -103,12 +108,14 @@ enum LeadQueries {
             """
             SELECT \(columns) FROM leads
             WHERE id > ? AND (? IS NULL OR status = ?) AND (? IS NULL OR owner = ?) AND (? IS NULL OR source_channel = ?)
-              AND (? IS NULL OR campaign = ?) AND (? IS NULL OR region = ?)
+              AND (? IS NULL OR campaign = ?) AND (? IS NULL OR region = ?) AND (? IS NULL OR kind = ?)
+              AND (? IS NULL OR size_band = ?)
             ORDER BY id LIMIT ?
             """,
             [.integer(afterID), .text(filter.status), .text(filter.status), .text(filter.owner), .text(filter.owner),
              .text(filter.sourceChannel), .text(filter.sourceChannel), .text(filter.campaign), .text(filter.campaign),
-             .text(filter.region), .text(filter.region), .integer(limit)],
+             .text(filter.region), .text(filter.region), .text(filter.kind), .text(filter.kind), .text(filter.sizeBand),
+             .text(filter.sizeBand), .integer(limit)],
             lead)
         for index in leads.indices {
             leads[index].externalRefs = try ExternalReferences.references(store, recordType: "lead", recordID: leads[index].id)
