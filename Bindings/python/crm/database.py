@@ -16,7 +16,7 @@ from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
 from .records import (Accounts, Contacts, Events, Interactions, Leads, Opportunities, Pipeline,
-                      Territories)
+                      Reports, Territories)
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
            "CRM_OPEN_GROUP_ACCESS"]
@@ -298,6 +298,11 @@ class Database:
     def pipeline(self) -> "Pipeline":
         """The pipeline's stages and their probabilities."""
         return Pipeline(self)
+
+    @property
+    def reports(self) -> "Reports":
+        """The pipeline reports: forecast, funnel, cycle, win/loss, lead conversion."""
+        return Reports(self)
 
     @property
     def territories(self) -> "Territories":

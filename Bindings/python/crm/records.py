@@ -399,6 +399,60 @@ class Pipeline:
                              {"stages": [dict(stage) for stage in stages]}).get("items", [])
 
 
+class Reports:
+    """``db.reports``: the pipeline reports (report.* commands), figures as
+    integers: money in minor units of one ``currency``, rates as
+    ``{"numerator", "denominator", "rate_bp"}`` (``rate_bp`` None when the
+    denominator is 0), days as ``{"numerator": seconds, "denominator":
+    n * 86400, "hundredths"}``.  ``from_`` and ``to`` are dates (a
+    ``datetime.date`` or ``"YYYY-MM-DD"``), both days included;
+    ``group_by`` is a dimension name or a list of them.  docs/COMMANDS.md
+    ("Pipeline reports") defines every figure."""
+
+    def __init__(self, db: "Database") -> None:
+        self._db = db
+
+    def _run(self, command: str, from_: Any, to: Any, group_by: Any = None,
+             **fields: Any) -> Dict[str, Any]:
+        args: Dict[str, Any] = {"from": from_, "to": to}
+        args.update({key: value for key, value in fields.items() if value is not None})
+        if group_by is not None:
+            args["group_by"] = group_by if isinstance(group_by, str) else list(group_by)
+        return self._db.exec(command, args)
+
+    def forecast(self, from_: Any, to: Any, currency: str,
+                 group_by: Union[str, Sequence[str], None] = None) -> Dict[str, Any]:
+        """``report.forecast``: the open opportunities expected to close in
+        the range, amount and weighted amount by ``month`` (default),
+        ``owner`` or ``stage``: ``{"rows": [...], "total": {...}, ...}``."""
+        return self._run("report.forecast", from_, to, group_by, currency=currency)
+
+    def funnel(self, from_: Any, to: Any, currency: str,
+               group_by: Union[str, Sequence[str], None] = None) -> Dict[str, Any]:
+        """``report.funnel``: the opportunities created in the range, how many
+        reached each stage and the conversion to the next, in ``total`` and
+        per ``source_channel`` or ``owner`` in ``groups``."""
+        return self._run("report.funnel", from_, to, group_by, currency=currency)
+
+    def cycle(self, from_: Any, to: Any, as_of: Any = None) -> Dict[str, Any]:
+        """``report.cycle``: days from creation to won or lost (closed in the
+        range) and average days in each open stage (``as_of`` default now)."""
+        return self._run("report.cycle", from_, to, None, as_of=as_of)
+
+    def win_loss(self, from_: Any, to: Any, currency: str,
+                 group_by: Union[str, Sequence[str], None] = None) -> Dict[str, Any]:
+        """``report.win_loss``: won and lost counts and amounts closed in the
+        range by ``close_reason`` (default), ``competitor`` or ``owner``."""
+        return self._run("report.win_loss", from_, to, group_by, currency=currency)
+
+    def lead_conversion(self, from_: Any, to: Any,
+                        group_by: Union[str, Sequence[str], None] = None) -> Dict[str, Any]:
+        """``report.lead_conversion``: the leads captured in the range,
+        converted, made customers, won, by ``source_channel`` (default) or
+        ``campaign``."""
+        return self._run("report.lead_conversion", from_, to, group_by)
+
+
 class Territories:
     """``db.territories``: which sales reps work a region's leads, in turn
     (territory.* commands).  A lead captured without an owner goes to the
