@@ -7,5 +7,9 @@ public enum ActivitiesModule {
         name: "activities",
         migrationIDs: 270...299,
         migrations: ActivitiesSchema.migrations,
-        commands: [])
+        commands: ActivityCommands.all,
+        recordTypes: ["activity"],
+        accountLinks: [
+            .column("activities", table: "activities", column: "account_id"),
+        ])
 }
