@@ -7,9 +7,10 @@ public enum ActivitiesModule {
         name: "activities",
         migrationIDs: 270...299,
         migrations: ActivitiesSchema.migrations,
-        commands: ActivityCommands.all,
+        commands: ActivityCommands.all + ReminderCommands.all + CallListCommands.all,
         recordTypes: ["activity"],
         accountLinks: [
             .column("activities", table: "activities", column: "account_id"),
+            .column("call_list_skips", table: "call_list_skips", column: "account_id"),
         ])
 }
