@@ -11,6 +11,5 @@ public enum ActivitiesModule {
         recordTypes: ["activity"],
         accountLinks: [
             .column("activities", table: "activities", column: "account_id"),
-            .column("call_list_skips", table: "call_list_skips", column: "account_id"),
         ])
 }
