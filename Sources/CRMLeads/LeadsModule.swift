@@ -6,7 +6,11 @@ public enum LeadsModule {
         name: "leads",
         migrationIDs: 200...239,
         migrations: LeadsSchema.migrations,
-        commands: LeadCommands.all + Territories.commands,
+        commands: LeadCommands.all + Territories.commands + LeadConversion.commands,
         recordTypes: ["lead"],
-        accountLinks: [.column("referred_leads", table: "leads", column: "referred_by_account_id")])
+        accountLinks: [
+            .column("referred_leads", table: "leads", column: "referred_by_account_id"),
+            .column("lead_conversions", table: "lead_conversions", column: "account_id"),
+            .column("credited_referrals", table: "lead_conversions", column: "referred_by_account_id"),
+        ])
 }

@@ -84,5 +84,24 @@ public enum LeadsSchema {
             ) WITHOUT ROWID
             """,
         ]),
+        // Conversions: what each converted lead became, and the referral
+        // it credits to the account that referred it.
+        Migration("0204-lead-conversions", [
+            """
+            CREATE TABLE lead_conversions (
+                lead_id BIGINT PRIMARY KEY NOT NULL REFERENCES leads (id),
+                account_id BIGINT NOT NULL REFERENCES accounts (id),
+                contact_id BIGINT REFERENCES contacts (id),
+                opportunity_id BIGINT,
+                account_created INTEGER NOT NULL CHECK (account_created = 0 OR account_created = 1),
+                referred_by_account_id BIGINT REFERENCES accounts (id),
+                request TEXT NOT NULL,
+                performed_by TEXT,
+                converted_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX lead_conversions_account ON lead_conversions (account_id)",
+            "CREATE INDEX lead_conversions_referrer ON lead_conversions (referred_by_account_id) WHERE referred_by_account_id IS NOT NULL",
+        ]),
     ]
 }

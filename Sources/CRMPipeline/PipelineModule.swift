@@ -7,7 +7,7 @@ public enum PipelineModule {
         name: "pipeline",
         migrationIDs: 240...269,
         migrations: PipelineSchema.migrations,
-        commands: [],
+        commands: OpportunityCommands.all + PipelineStages.commands,
         recordTypes: ["opportunity"],
         accountLinks: [.column("opportunities", table: "opportunities", column: "account_id")])
 }

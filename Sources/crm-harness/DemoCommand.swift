@@ -78,7 +78,7 @@ struct ImportTally {
 
 /// One run of the demo against an open database.
 final class DemoRun {
-    private let database: CRMDatabase
+    let database: CRMDatabase
     private let prose: Bool
     private let hook = HookListener()
 
@@ -102,21 +102,21 @@ final class DemoRun {
 
     // MARK: Output
 
-    private func say(_ line: String = "") {
+    func say(_ line: String = "") {
         if prose { print(line) }
     }
 
-    private func heading(_ number: Int, _ title: String) {
+    func heading(_ number: Int, _ title: String) {
         say()
         say("== \(number). \(title) ==")
         say()
     }
 
-    private func show(_ table: TextTable) {
+    func show(_ table: TextTable) {
         if prose { print(table.render(indent: "  "), terminator: "") }
     }
 
-    private func remember(_ key: String, _ value: JSON) {
+    func remember(_ key: String, _ value: JSON) {
         summary = summary.setting(key, value)
     }
 
@@ -143,6 +143,7 @@ final class DemoRun {
         try updateWithExpectedVersion()
         try customerHistory()
         try leads()
+        try pipeline()
         showHookEvents(hookID: hookID)
         try consumeEvents()
         try personalData()
@@ -160,7 +161,7 @@ final class DemoRun {
 
     /// A create with source + external_ref. A replay answers the same record; a
     /// conflicting replay of a record changed since its import keeps the stored one.
-    private func importRecord(
+    func importRecord(
         _ command: String, type: String, source: String, ref: String, arguments: JSON
     ) throws -> (record: JSON, outcome: ImportOutcome) {
         let arguments = arguments.setting("source", .string(source)).setting("external_ref", .string(ref))
@@ -174,7 +175,7 @@ final class DemoRun {
         }
     }
 
-    private func accountID(_ code: String) throws -> Int64 {
+    func accountID(_ code: String) throws -> Int64 {
         guard let id = accountIDs[code] else { throw HarnessFailure(message: "demo: no account for \(code)") }
         return id
     }
@@ -634,7 +635,7 @@ final class DemoRun {
     // MARK: 11. Hook
 
     private func showHookEvents(hookID: Int32) {
-        heading(11, "Events the hook heard")
+        heading(12, "Events the hook heard")
         let counts = hook.countsByType
         var table = TextTable(["event type", "count"], rightAligned: [1])
         for entry in counts { table.add([entry.type, String(entry.count)]) }
@@ -657,7 +658,7 @@ final class DemoRun {
     // MARK: 12. Consumer
 
     private func consumeEvents() throws {
-        heading(12, "Events a consumer fetches and acks")
+        heading(13, "Events a consumer fetches and acks")
         let consumer = "demo-ledger-sync"
         say("A ledger bridge polls the outbox as consumer \"\(consumer)\" (crm_events_fetch), pages of 200:")
         var events: [JSON] = []
@@ -712,7 +713,7 @@ extension DemoRun {
     /// A data subject's request (POPIA, GDPR): what the CRM holds about one
     /// person. Read only, so a second run of the demo still writes nothing.
     fileprivate func personalData() throws {
-        heading(13, "What the CRM holds about one person")
+        heading(14, "What the CRM holds about one person")
         let account = try accountID(DemoData.focusCode)
         guard let contact = try database.exec("contact.list", ["account_id": .int(account)])["items"]?.array?.first,
               let id = contact["id"]?.int else {

@@ -608,3 +608,35 @@ struct DemoLead {
     var referrerCode: String? = nil
     let steps: [(to: String, reason: String?)]
 }
+
+extension DemoData {
+    /// Where the demo's opportunities for existing customers come from (the
+    /// host's quoting system), for replay.
+    static let opportunitySource = "sales-desk"
+
+    /// Opportunities with customers of the ledger, and the stages the demo
+    /// moves each through (the last with its reason when it closes).
+    static let opportunities: [DemoOpportunity] = [
+        DemoOpportunity(ref: "SD-2027-014", accountCode: "MTH001", fields: [
+            "title": "Gutters and downpipes, 30 houses in Thembisa", "amount_minor": 4_350_000,
+            "expected_close_on": "2027-01-29", "owner": "Sipho Dube", "competitor": "BuildIt Midrand",
+            "products": ["Seamless gutter 125 mm x 900 m", "Downpipe 75 mm x 210"], "next_step": "revised price on Friday",
+        ], moves: [("qualification", nil), ("proposal", nil), ("negotiation", nil)]),
+        DemoOpportunity(ref: "SD-2027-015", accountCode: "CCB001", fields: [
+            "title": "Face bricks for a school extension", "amount_minor": 12_800_000,
+            "expected_close_on": "2027-01-15", "owner": "Lerato Molefe", "competitor": "Corobrik direct",
+        ], moves: [("proposal", nil), ("lost", "price: the manufacturer sold direct")]),
+        DemoOpportunity(ref: "SD-2027-016", accountCode: "VDM001", fields: [
+            "title": "Roof sheeting for two farm sheds", "amount_minor": 7_600_000,
+            "expected_close_on": "2027-03-12", "owner": "Sipho Dube",
+        ], moves: [("qualification", nil)]),
+    ]
+}
+
+/// An opportunity of the demo with an existing customer.
+struct DemoOpportunity {
+    let ref: String
+    let accountCode: String
+    let fields: JSON
+    let moves: [(stage: String, reason: String?)]
+}

@@ -14,8 +14,9 @@ struct DemoTests {
         "== 8. An update with expected_version ==",
         "== 9. The history of one customer ==",
         "== 10. Leads: enquiries captured, checked for duplicates and worked ==",
-        "== 11. Events the hook heard ==",
-        "== 12. Events a consumer fetches and acks ==",
+        "== 11. From lead to won deal: conversion and the pipeline ==",
+        "== 12. Events the hook heard ==",
+        "== 13. Events a consumer fetches and acks ==",
     ]
 
     /// The text between one section heading and the next.
@@ -81,12 +82,19 @@ struct DemoTests {
         #expect(history.contains("14 IBR sheets delivered dented"), "\(history)")
         #expect(history.contains("INV-104233"), "links are shown: \(history)")
 
-        let hook = DemoTests.section(11, of: run.stdout)
+        let pipeline = DemoTests.section(11, of: run.stdout)
+        #expect(pipeline.firstMatch(#"1\s+\d+ Ndlovu Roofing Contractors\s+Sibusiso Ndlovu\s+\d+ Warehouse roof, Olifantsfontein\s+R 185 000.00\s+(false)"#) == "false", "\(pipeline)")
+        #expect(pipeline.contains("-> won (100%): delivery within 5 days"), "\(pipeline)")
+        #expect(pipeline.contains("cannot go from new to converted"), "\(pipeline)")
+        #expect(pipeline.contains("1 referred, 1 became customers"), "\(pipeline)")
+        #expect(pipeline.contains("cannot go from won to lost"), "\(pipeline)")
+
+        let hook = DemoTests.section(12, of: run.stdout)
         let heard = try #require(hook.firstMatch(#"^\s*total\s+(\d+)$"#).flatMap { Int($0) }, "\(hook)")
         #expect(heard > 13 + 27 + 31, "the hook heard every create and more: \(hook)")
         #expect(hook.contains("account.created") && hook.contains("consent.changed") && hook.contains("interaction.logged"), "\(hook)")
 
-        let consumer = DemoTests.section(12, of: run.stdout)
+        let consumer = DemoTests.section(13, of: run.stdout)
         #expect(consumer.contains("Fetched \(heard) events not yet acknowledged"), "the consumer fetches what the hook heard: \(consumer)")
         #expect(consumer.contains("resumes after the ack: 0 events"), "\(consumer)")
 
@@ -101,6 +109,9 @@ struct DemoTests {
         #expect(againReplay.firstMatch(#"first import\s+ledger:HVR001\s+(\d+)\s+true \(an earlier run\)"#) == firstID, "\(againReplay)")
         #expect(againReplay.firstMatch(#"sent again\s+ledger:HVR001\s+(\d+)\s+true"#) == firstID, "\(againReplay)")
         #expect(DemoTests.section(7, of: again.stdout).contains("earlier run: nothing to merge"), "\(again)")
+        let againPipeline = DemoTests.section(11, of: again.stdout)
+        #expect(againPipeline.firstMatch(#"Warehouse roof, Olifantsfontein\s+R 185 000.00\s+(true)"#) == "true", "the conversion replays: \(againPipeline)")
+        #expect(againPipeline.contains("each deal has made its moves already"), "\(againPipeline)")
     }
 
     @Test("demo --json prints a JSON summary; a second run changes nothing")
@@ -152,8 +163,14 @@ struct DemoTests {
         #expect(consumer["acked_seq"] as? Int == hook["last_seq"] as? Int)
         #expect(consumer["after_ack"] as? Int == 0)
         let byType = try #require(hook["by_type"] as? [String: Int])
-        #expect(byType["account.created"] == 13)
-        #expect(byType["contact.created"] == 27)
+        // 13 imported and 2 made by converting leads; 27 imported and 2 converted.
+        #expect(byType["account.created"] == 15)
+        #expect(byType["contact.created"] == 29)
+        #expect(byType["lead.converted"] == 2)
+        #expect(byType["opportunity.created"] == 5)
+        #expect(byType["opportunity.won"] == 1 && byType["opportunity.lost"] == 1)
+        let pipeline = try #require(summary["pipeline"] as? [String: Any], "\(run)")
+        #expect(pipeline["converted"] as? Int == 2 && pipeline["moved"] as? Int == 12)
         #expect(byType["interaction.logged"] == 31)
         #expect(byType["account.merged"] == 1)
         #expect(byType["account.updated"] == 1)

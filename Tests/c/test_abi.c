@@ -740,6 +740,7 @@ static const struct {
     {"search_merge", test_search_merge},
     {"leads", test_leads},
     {"lead_capture", test_lead_capture},
+    {"pipeline", test_pipeline},
     {"persistence", test_persistence},
     {"events", test_events},
     {"hooks", test_hooks},

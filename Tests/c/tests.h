@@ -46,4 +46,7 @@ int killed_child_main(const char *path, int wfd, int rfd);        /* test_abi --
 void test_leads(void);
 void test_lead_capture(void);
 
+/* test_pipeline.c */
+void test_pipeline(void);
+
 #endif

@@ -15,7 +15,8 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
 from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
-from .records import Accounts, Activities, Contacts, Events, Interactions, Leads, Territories
+from .records import (Accounts, Activities, Contacts, Events, Interactions, Leads, Opportunities,
+                      Pipeline, Territories)
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
            "CRM_OPEN_GROUP_ACCESS"]
@@ -292,6 +293,16 @@ class Database:
     def activities(self) -> "Activities":
         """Activities, follow-up reminders, call lists and the time report."""
         return Activities(self)
+
+    @property
+    def opportunities(self) -> "Opportunities":
+        """Opportunities: deals moving through the pipeline's stages."""
+        return Opportunities(self)
+
+    @property
+    def pipeline(self) -> "Pipeline":
+        """The pipeline's stages and their probabilities."""
+        return Pipeline(self)
 
     @property
     def territories(self) -> "Territories":

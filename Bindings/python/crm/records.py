@@ -10,7 +10,7 @@ unchanged.
 from __future__ import annotations
 
 import keyword
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from .database import Database
@@ -262,6 +262,99 @@ class Leads(_Updatable):
         if owner is not None:
             args["owner"] = owner
         return self._exec("assign", args)
+
+    def convert(self, id: int, account_id: Optional[int] = None,
+                account: Optional[Mapping[str, Any]] = None,
+                contact_id: Optional[int] = None,
+                contact: Union[Mapping[str, Any], None, bool] = True,
+                opportunity: Union[Mapping[str, Any], None, bool] = True,
+                performed_by: Optional[str] = None,
+                expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``lead.convert``: a qualified lead becomes a customer, in one
+        transaction: the account (``account_id`` of an existing one, or
+        ``account`` fields over defaults from the lead), a contact
+        (``contact_id``, ``contact`` fields, or ``contact=None`` for none)
+        and an opportunity (``opportunity`` fields, or ``None`` for none).
+        Returns ``{"lead", "account", "contact", "opportunity",
+        "account_created", "replayed"}``; the same conversion again returns
+        the same records with ``replayed`` True, another one raises Conflict.
+        A lead that is not qualified raises ConstraintViolation."""
+        args: Dict[str, Any] = {"id": id}
+        if account_id is not None:
+            args["account_id"] = account_id
+        if account is not None:
+            args["account"] = dict(account)
+        if contact_id is not None:
+            args["contact_id"] = contact_id
+        if contact is None or contact is False:
+            args["contact"] = None
+        elif contact is not True:
+            args["contact"] = dict(contact)
+        if opportunity is None or opportunity is False:
+            args["opportunity"] = None
+        elif opportunity is not True:
+            args["opportunity"] = dict(opportunity)
+        if performed_by is not None:
+            args["performed_by"] = performed_by
+        if expected_version is not None:
+            args["expected_version"] = expected_version
+        return self._exec("convert", args)
+
+    def referrals(self, account_id: int) -> Dict[str, Any]:
+        """``lead.referrals``: the leads ``account_id`` referred:
+        ``{"account_id", "referred", "converted", "items"}``."""
+        return self._exec("referrals", {"account_id": account_id})
+
+
+class Opportunities(_Updatable):
+    """``db.opportunities``: deals being worked with an account
+    (opportunity.* commands).  An opportunity starts in the first open stage
+    of the pipeline and moves only through :meth:`move`, which records its
+    stage history; :meth:`update` changes its other fields."""
+
+    entity = "opportunity"
+
+    def move(self, id: int, stage: str, reason: Optional[str] = None,
+             performed_by: Optional[str] = None,
+             expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``opportunity.move``: into ``stage``, taking its probability.
+        "won" and "lost" need a ``reason`` (else InvalidArgument); a closed
+        opportunity only goes back to an open stage (reopening), else
+        ConstraintViolation naming both stages."""
+        args = _merge(None, {"id": id, "stage": stage, "reason": reason,
+                             "performed_by": performed_by,
+                             "expected_version": expected_version}, drop_none=True)
+        return self._exec("move", args)
+
+    def history(self, id: int, as_of: Optional[str] = None) -> List[Dict[str, Any]]:
+        """``opportunity.history``: every stage it entered, oldest first:
+        ``[{"from", "to", "reason", "performed_by", "reopened",
+        "occurred_at", "seconds_in_stage"}]``."""
+        args: Dict[str, Any] = {"id": id}
+        if as_of is not None:
+            args["as_of"] = as_of
+        return self._exec("history", args).get("items", [])
+
+
+class Pipeline:
+    """``db.pipeline``: the stages opportunities move through
+    (pipeline.* commands)."""
+
+    def __init__(self, db: "Database") -> None:
+        self._db = db
+
+    def stages(self) -> List[Dict[str, Any]]:
+        """``pipeline.stages``: ``[{"code", "name", "position",
+        "probability", "outcome"}]`` in order, ending in won and lost."""
+        return self._db.exec("pipeline.stages", {}).get("items", [])
+
+    def configure(self, stages: Sequence[Mapping[str, Any]]) -> List[Dict[str, Any]]:
+        """``pipeline.configure``: the open stages in order,
+        ``[{"code", "name"?, "probability"}]``; won and lost stay last.
+        Dropping a stage that holds open opportunities raises
+        ConstraintViolation.  Returns the new stages."""
+        return self._db.exec("pipeline.configure",
+                             {"stages": [dict(stage) for stage in stages]}).get("items", [])
 
 
 class Activities(_Updatable):

@@ -26,6 +26,9 @@ public struct Lead: Sendable {
     /// Why it was disqualified (or the last transition's reason).
     public var statusReason: String?
     public var statusChangedAt = Timestamp.epoch
+    /// What a converted lead became: `{account_id, contact_id, opportunity_id,
+    /// account_created, converted_at}`, or null.
+    public var conversion = JSONValue.null
     public var externalRefs: [ExternalReference] = []
     public var version: Int64 = 1
     public var createdAt = Timestamp.epoch
@@ -56,6 +59,7 @@ public struct Lead: Sendable {
             ("status", .string(status.rawValue)),
             ("status_reason", .string(statusReason)),
             ("status_changed_at", .string(statusChangedAt.description)),
+            ("conversion", conversion),
             ("external_refs", .array(externalRefs.map(\.json))),
             ("version", .integer(version)),
             ("created_at", .string(createdAt.description)),

@@ -37,6 +37,7 @@ enum LeadQueries {
     static func load(_ store: Store, id: Int64) throws -> Lead? {
         guard var lead = try store.connection.row("SELECT \(columns) FROM leads WHERE id = ?", [.integer(id)], lead) else { return nil }
         lead.externalRefs = try ExternalReferences.references(store, recordType: "lead", recordID: id)
+        if lead.status == .converted, let (links, _) = try LeadConversion.stored(store, leadID: id) { lead.conversion = links.json }
         return lead
     }
 
@@ -111,6 +112,9 @@ enum LeadQueries {
             lead)
         for index in leads.indices {
             leads[index].externalRefs = try ExternalReferences.references(store, recordType: "lead", recordID: leads[index].id)
+            if leads[index].status == .converted, let (links, _) = try LeadConversion.stored(store, leadID: leads[index].id) {
+                leads[index].conversion = links.json
+            }
         }
         return leads
     }
