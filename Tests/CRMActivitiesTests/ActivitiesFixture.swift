@@ -22,24 +22,16 @@ final class ActivitiesFixture: CommandFixture {
         try #require(try run(command, "{\(fields)}")["id"]?.int)
     }
 
-    /// An opportunity written straight into its table (the pipeline's
-    /// commands come from another branch); returns its id.
+    /// An opportunity made with the pipeline's commands, now, and moved
+    /// to `stage` (a closing stage with a reason); returns its id.
     @discardableResult
-    func opportunity(account: Int64, contact: Int64? = nil, owner: String?, stage: String = "prospecting",
-                     status: String = "open", stageChangedAt: Timestamp? = nil) throws -> Int64 {
-        let now = clock.now().description
-        let changed = (stageChangedAt ?? clock.now()).description
-        let (id, _) = try store.write("test") { () -> Int64 in
-            let id = try store.nextID("opportunities")
-            try store.connection.run(
-                """
-                INSERT INTO opportunities (id, account_id, contact_id, title, amount_minor, currency, owner, products, stage, probability,
-                    status, stage_changed_at, version, created_at, updated_at)
-                VALUES (?, ?, ?, 'Roof sheeting', 100000, 'ZAR', ?, '[]', ?, 10, ?, ?, 1, ?, ?)
-                """,
-                [.integer(id), .integer(account), .integer(contact), .text(owner), .text(stage), .text(status), .text(changed),
-                 .text(now), .text(now)])
-            return id
+    func opportunity(account: Int64, contact: Int64? = nil, owner: String?, stage: String = "prospecting") throws -> Int64 {
+        var fields = #""account_id": \#(account), "title": "Roof sheeting", "amount_minor": 100000"#
+        if let contact { fields += #", "contact_id": \#(contact)"# }
+        if let owner { fields += #", "owner": "\#(owner)""# }
+        let id = try make("opportunity.create", fields)
+        if stage != "prospecting" {
+            try run("opportunity.move", #"{"id": \#(id), "stage": "\#(stage)", "reason": "test"}"#)
         }
         return id
     }

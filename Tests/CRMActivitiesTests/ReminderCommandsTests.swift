@@ -77,7 +77,7 @@ struct ReminderCommandsTests {
         let contact = try f.make("contact.create", #""account_id": \#(account), "last_name": "Bester""#)
         let idle = try f.opportunity(account: account, owner: "lerato")
         let proposal = try f.opportunity(account: account, contact: contact, owner: "thabo", stage: "proposal")
-        try f.opportunity(account: account, owner: "thabo", status: "won")
+        try f.opportunity(account: account, owner: "thabo", stage: "won")
         let week = try #require(try f.run("reminder.run", #"{"as_of": "2026-12-08T09:30:00Z"}"#)["created"]?.array)
         #expect(week.map { $0["rule"]?.text } == ["proposal_no_reply"])
         #expect(week.first?["record_id"]?.int == proposal)
@@ -100,6 +100,13 @@ struct ReminderCommandsTests {
         #expect(try f.run("reminder.run", #"{"as_of": "2027-01-03T09:29:59Z"}"#)["created"]?.array == [])
         let again = try #require(try f.run("reminder.run", #"{"as_of": "2027-01-03T09:30:00Z"}"#)["created"]?.array)
         #expect(again.map { $0["record_id"]?.int } == [idle])
+        // A stage change touches it too.
+        f.clock.set(Timestamp(rfc3339: "2027-01-10T09:30:00Z")!)
+        try f.run("opportunity.move", #"{"id": \#(idle), "stage": "qualification"}"#)
+        #expect(try f.run("reminder.run", #"{"as_of": "2027-01-24T09:29:59Z"}"#)["created"]?.array == [])
+        let moved = try #require(try f.run("reminder.run", #"{"as_of": "2027-01-24T09:30:00Z"}"#)["created"]?.array)
+        #expect(moved.map { $0["record_id"]?.int } == [idle])
+        #expect(moved.first?["last_touch_at"]?.text == "2027-01-10T09:30:00Z")
     }
 
     @Test func theListShowsOpenRemindersDueByADate() throws {
