@@ -11,5 +11,6 @@ public enum ActivitiesModule {
         recordTypes: ["activity"],
         accountLinks: [
             .column("activities", table: "activities", column: "account_id"),
-        ])
+        ],
+        personalData: [ActivityPersonalData.activities])
 }

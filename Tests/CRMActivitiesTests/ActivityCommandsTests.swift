@@ -246,3 +246,33 @@ struct ActivityCommandsTests {
         }
     }
 }
+
+@Suite("activity personal data")
+struct ActivityPersonalDataTests {
+    @Test func exportHandsOverAndEraseBlanksTheActivitiesOfAContact() throws {
+        let f = try ActivitiesFixture()
+        let account = try f.make("account.create", #""name": "Bester Hardware""#)
+        let contact = try f.make("contact.create", #""account_id": \#(account), "last_name": "Bester""#)
+        let other = try f.make("contact.create", #""account_id": \#(account), "last_name": "Nel""#)
+        let id = try f.make("activity.create", """
+            "kind": "visit", "subject": "Visit Mr Bester at home", "notes": "Recovering from surgery", "contact_id": \(contact),
+            "source": "ledger", "external_ref": "ACT-9"
+            """)
+        try f.run("activity.complete", #"{"id": \#(id), "outcome": "Spoke about his health", "minutes_spent": 40}"#)
+        let kept = try f.make("activity.create", #""kind": "call", "subject": "Call Ms Nel", "contact_id": \#(other)"#)
+        let export = try f.run("contact.export", #"{"id": \#(contact)}"#)
+        #expect(export["activities"]?.array?.map { $0["id"]?.int } == [id])
+        #expect(export["events"]?.array?.compactMap { $0["type"]?.text }.contains("activity.completed") == true)
+        try f.run("contact.erase", #"{"id": \#(contact)}"#)
+        let erased = try f.run("activity.get", #"{"id": \#(id)}"#)
+        #expect(erased["subject"]?.text == "erased")
+        #expect(erased["notes"]?.isNull == true)
+        #expect(erased["outcome"]?.isNull == true)
+        #expect(erased["minutes_spent"]?.int == 40)
+        #expect(erased["status"]?.text == "done")
+        #expect(try f.run("activity.get", #"{"id": \#(kept)}"#)["subject"]?.text == "Call Ms Nel")
+        let texts = try f.store.connection.rows("SELECT record_json FROM crm_events", []) { $0.text(0) }
+            + f.store.connection.rows("SELECT request_json FROM crm_external_refs", []) { $0.text(0) }
+        #expect(!texts.contains { $0.contains("Mr Bester") || $0.contains("surgery") || $0.contains("his health") })
+    }
+}
