@@ -7,5 +7,10 @@ public enum ActivitiesModule {
         name: "activities",
         migrationIDs: 270...299,
         migrations: ActivitiesSchema.migrations,
-        commands: [])
+        commands: ActivityCommands.all + ReminderCommands.all + CallListCommands.all,
+        recordTypes: ["activity"],
+        accountLinks: [
+            .column("activities", table: "activities", column: "account_id"),
+        ],
+        personalData: [ActivityPersonalData.activities])
 }

@@ -49,4 +49,7 @@ void test_lead_capture(void);
 /* test_pipeline.c */
 void test_pipeline(void);
 
+/* test_activities.c */
+void test_activities(void);
+
 #endif

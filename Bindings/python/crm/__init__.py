@@ -19,7 +19,7 @@ from .database import (CRM_OPEN_EXISTING, CRM_OPEN_GROUP_ACCESS, CRM_OPEN_READON
                        Database, HookCallback)
 from .errors import *  # noqa: F401,F403  (exception classes and CRM_* codes)
 from .errors import __all__ as _error_names
-from .records import Accounts, Contacts, Events, Interactions, Leads, Territories
+from .records import Accounts, Activities, Contacts, Events, Interactions, Leads, Territories
 
 __version__ = "0.1.0"
 
@@ -46,6 +46,6 @@ __all__ = [
     "Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
     "CRM_OPEN_GROUP_ACCESS", "ABI_VERSION",
     "version", "abi_version", "errstr", "library_path", "errors",
-    "Accounts", "Contacts", "Events", "Interactions", "Leads", "Territories",
+    "Accounts", "Activities", "Contacts", "Events", "Interactions", "Leads", "Territories",
     *_error_names,
 ]

@@ -15,8 +15,8 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
 from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
-from .records import (Accounts, Contacts, Events, Interactions, Leads, Opportunities, Pipeline,
-                      Reports, Territories)
+from .records import (Accounts, Activities, Contacts, Events, Interactions, Leads, Opportunities,
+                      Pipeline, Reports, Territories)
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
            "CRM_OPEN_GROUP_ACCESS"]
@@ -288,6 +288,11 @@ class Database:
     def leads(self) -> "Leads":
         """Leads: capture, duplicates, the new -> contacted -> qualified lifecycle."""
         return Leads(self)
+
+    @property
+    def activities(self) -> "Activities":
+        """Activities, follow-up reminders, call lists and the time report."""
+        return Activities(self)
 
     @property
     def opportunities(self) -> "Opportunities":

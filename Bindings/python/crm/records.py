@@ -1,5 +1,5 @@
 """Pythonic helpers over Database.exec: db.accounts, db.contacts,
-db.interactions, db.leads and db.events.
+db.interactions, db.leads, db.activities and db.events.
 
 Every helper is a thin wrapper that builds the JSON arguments of one
 documented command (docs/COMMANDS.md) and returns its result as a dict;
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, 
 if TYPE_CHECKING:  # pragma: no cover
     from .database import Database
 
-__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Events"]
+__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Activities", "Events"]
 
 
 def _merge(positional: Optional[Mapping[str, Any]], keywords: Dict[str, Any],
@@ -451,6 +451,93 @@ class Reports:
         converted, made customers, won, by ``source_channel`` (default) or
         ``campaign``."""
         return self._run("report.lead_conversion", from_, to, group_by)
+
+
+class Activities(_Updatable):
+    """``db.activities``: calls, meetings, e-mails, tasks and visits linked to
+    a lead, opportunity, account or contact (activity.* commands), the
+    follow-up reminders (reminder.*), telemarketing call lists (calllist.*)
+    and the time report (report.time).  :meth:`complete` of a call, meeting,
+    e-mail or visit of a customer logs it in the interaction history."""
+
+    entity = "activity"
+
+    def complete(self, id: int, outcome: Optional[str] = None,
+                 minutes_spent: Optional[int] = None, completed_at: Any = None,
+                 expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``activity.complete``: mark an open activity done with what came of
+        it; returns the activity (``interaction_id`` set when it was logged in
+        the customer's history).  Done or cancelled already: ConstraintViolation."""
+        args = _merge(None, {"id": id, "outcome": outcome, "minutes_spent": minutes_spent,
+                             "completed_at": completed_at,
+                             "expected_version": expected_version}, drop_none=True)
+        return self._exec("complete", args)
+
+    def cancel(self, id: int, reason: Optional[str] = None,
+               expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``activity.cancel``: an open activity will not happen (``reason``
+        kept as its outcome); returns the activity."""
+        args = _merge(None, {"id": id, "reason": reason,
+                             "expected_version": expected_version}, drop_none=True)
+        return self._exec("cancel", args)
+
+    def summary(self, lead_id: Optional[int] = None, opportunity_id: Optional[int] = None,
+                account_id: Optional[int] = None) -> Dict[str, Any]:
+        """``activity.summary`` of one record: ``{"count": completed activities,
+        "last_completed_at": timestamp | None}``."""
+        args = _merge(None, {"lead_id": lead_id, "opportunity_id": opportunity_id,
+                             "account_id": account_id}, drop_none=True)
+        return self._exec("summary", args)
+
+    def time_report(self, from_: Any, to: Any, by: str = "owner") -> Dict[str, Any]:
+        """``report.time``: minutes spent, completed count and average minutes
+        per activity, per rep (``by="owner"``) or per customer
+        (``by="account"``), for the activities completed from ``from_`` to
+        ``to`` (dates include the whole day): ``{"from", "to", "by", "items",
+        "total"}``."""
+        return self._db.exec("report.time", {"from": from_, "to": to, "by": by})
+
+    def reminder_rules(self) -> List[Dict[str, Any]]:
+        """``reminder.rules``: ``[{"rule", "days", "enabled", "version",
+        "updated_at"}]`` for lead_untouched, opportunity_idle, proposal_no_reply."""
+        return self._db.exec("reminder.rules", {}).get("items", [])
+
+    def configure_reminder(self, rule: str, days: Optional[int] = None,
+                           enabled: Optional[bool] = None) -> Dict[str, Any]:
+        """``reminder.configure``: change a rule's days or switch it on or off;
+        returns the rule."""
+        args = _merge(None, {"rule": rule, "days": days, "enabled": enabled}, drop_none=True)
+        return self._db.exec("reminder.configure", args)
+
+    def run_reminders(self, as_of: Any = None) -> List[Dict[str, Any]]:
+        """``reminder.run``: turn what is due as of ``as_of`` (a date, its end,
+        or a timestamp; default now) into follow-up activities, each at most
+        once however often it runs.  Returns what it made: ``[{"rule",
+        "record_type", "record_id", "owner", "last_touch_at", "due_at",
+        "activity"}]``."""
+        args = _merge(None, {"as_of": as_of}, drop_none=True)
+        return self._db.exec("reminder.run", args).get("created", [])
+
+    def reminders(self, owner: Optional[str] = None, date: Any = None,
+                  limit: Optional[int] = None, cursor: Optional[str] = None) -> Dict[str, Any]:
+        """``reminder.list``: one page of the open follow-ups due on or before
+        ``date`` (default today), by due time."""
+        args = _merge(None, {"owner": owner, "date": date, "limit": limit,
+                             "cursor": cursor}, drop_none=True)
+        return self._db.exec("reminder.list", args)
+
+    def build_call_list(self, from_: str, name: str, **filters: Any) -> Dict[str, Any]:
+        """``calllist.build`` from "leads" or "accounts" with the filters
+        ``region``, ``segment``, ``kind``, ``last_contact_before``, ``owner``,
+        ``due_at``: the list with ``entry_count``, ``skipped_count`` and
+        ``skipped`` (``{"opted_out": n, "no_phone": n}``)."""
+        args = _merge(None, dict(filters, from_=from_, name=name), drop_none=True)
+        return self._db.exec("calllist.build", args)
+
+    def call_list(self, id: int) -> Dict[str, Any]:
+        """``calllist.get``: the list with its ``entries`` (each call's
+        activity status and outcome) and ``skipped``."""
+        return self._db.exec("calllist.get", {"id": id})
 
 
 class Territories:

@@ -205,15 +205,6 @@ struct AccountChanges {
                 changed.append(field)
             }
         }
-        func setOptional<T: Equatable>(_ field: String, _ current: inout T?, _ presence: Presence<T>) {
-            switch presence {
-            case .absent: return
-            case .null:
-                if current != nil { current = nil; changed.append(field) }
-            case .value(let value):
-                if current != value { current = value; changed.append(field) }
-            }
-        }
         if let name = name.value, name.trimmingWhitespace().isEmpty {
             throw CRMError.invalid("\(context): name must not be blank")
         }
@@ -221,15 +212,15 @@ struct AccountChanges {
         set("kind", &account.kind, try required(kind, "kind"))
         set("strategic", &account.strategic, try required(strategic, "strategic"))
         set("national", &account.national, try required(national, "national"))
-        setOptional("size_band", &account.sizeBand, sizeBand)
-        setOptional("segment", &account.segment, segment)
+        sizeBand.apply(to: &account.sizeBand, field: "size_band", changed: &changed)
+        segment.apply(to: &account.segment, field: "segment", changed: &changed)
         // Tags and addresses are read back from their stored text only when
         // sent: going through `set` would parse and rewrite them every time.
         if let tags = try required(tags, "tags").map({ Array(Set($0)).sorted() }), tags != account.tags {
             account.tags = tags
             changed.append("tags")
         }
-        setOptional("region", &account.region, region)
+        region.apply(to: &account.region, field: "region", changed: &changed)
         if let currency = try required(currency, "currency") {
             guard CurrencyCode(currency) != nil else {
                 throw CRMError.invalid("\(context): currency must be a three-letter ISO 4217 code such as ZAR; got '\(currency)'")
@@ -240,18 +231,18 @@ struct AccountChanges {
             set("currency", &account.currency, known.currencyCode)
         }
         set("payment_terms_days", &account.paymentTermsDays, try required(paymentTermsDays, "payment_terms_days"))
-        setOptional("credit_limit_minor", &account.creditLimitMinor, creditLimitMinor)
-        setOptional("owner", &account.owner, owner)
+        creditLimitMinor.apply(to: &account.creditLimitMinor, field: "credit_limit_minor", changed: &changed)
+        owner.apply(to: &account.owner, field: "owner", changed: &changed)
         set("status", &account.status, try required(status, "status"))
-        setOptional("parent_account_id", &account.parentAccountID, parentAccountID)
-        setOptional("tax_number", &account.taxNumber, taxNumber)
+        parentAccountID.apply(to: &account.parentAccountID, field: "parent_account_id", changed: &changed)
+        taxNumber.apply(to: &account.taxNumber, field: "tax_number", changed: &changed)
         if let email = email.value, !EmailAddress.looksValid(email) {
             throw CRMError.invalid("\(context): email must look like name@domain")
         }
-        setOptional("email", &account.email, email)
-        setOptional("phone", &account.phone, phone)
-        setOptional("website", &account.website, website)
-        setOptional("notes", &account.notes, notes)
+        email.apply(to: &account.email, field: "email", changed: &changed)
+        phone.apply(to: &account.phone, field: "phone", changed: &changed)
+        website.apply(to: &account.website, field: "website", changed: &changed)
+        notes.apply(to: &account.notes, field: "notes", changed: &changed)
         if let addresses = try required(addresses, "addresses"), addresses != account.addresses {
             account.addresses = addresses
             changed.append("addresses")

@@ -140,15 +140,6 @@ struct LeadChanges {
     /// - Throws: `.invalid` naming the field.
     func apply(to lead: inout Lead, context: String) throws -> [String] {
         var changed: [String] = []
-        func setOptional<T: Equatable>(_ field: String, _ current: inout T?, _ presence: Presence<T>) {
-            switch presence {
-            case .absent: return
-            case .null:
-                if current != nil { current = nil; changed.append(field) }
-            case .value(let value):
-                if current != value { current = value; changed.append(field) }
-            }
-        }
         for (field, presence) in [("first_name", firstName), ("last_name", lastName), ("company", company)] {
             if let text = presence.value, text.trimmingWhitespace().isEmpty {
                 throw CRMError.invalid("\(context): \(field) must not be blank")
@@ -157,16 +148,16 @@ struct LeadChanges {
         if let email = email.value, !EmailAddress.looksValid(email) {
             throw CRMError.invalid("\(context): email must look like name@domain")
         }
-        setOptional("first_name", &lead.firstName, firstName)
-        setOptional("last_name", &lead.lastName, lastName)
-        setOptional("company", &lead.company, company)
-        setOptional("email", &lead.email, email)
-        setOptional("phone", &lead.phone, phone)
-        setOptional("region", &lead.region, region)
-        setOptional("kind", &lead.kind, kind)
-        setOptional("size_band", &lead.sizeBand, sizeBand)
-        setOptional("interest", &lead.interest, interest)
-        setOptional("estimated_value_minor", &lead.estimatedValueMinor, estimatedValueMinor)
+        firstName.apply(to: &lead.firstName, field: "first_name", changed: &changed)
+        lastName.apply(to: &lead.lastName, field: "last_name", changed: &changed)
+        company.apply(to: &lead.company, field: "company", changed: &changed)
+        email.apply(to: &lead.email, field: "email", changed: &changed)
+        phone.apply(to: &lead.phone, field: "phone", changed: &changed)
+        region.apply(to: &lead.region, field: "region", changed: &changed)
+        kind.apply(to: &lead.kind, field: "kind", changed: &changed)
+        sizeBand.apply(to: &lead.sizeBand, field: "size_band", changed: &changed)
+        interest.apply(to: &lead.interest, field: "interest", changed: &changed)
+        estimatedValueMinor.apply(to: &lead.estimatedValueMinor, field: "estimated_value_minor", changed: &changed)
         switch currency {
         case .absent: break
         case .null: throw CRMError.invalid("\(context): currency cannot be null")
@@ -176,16 +167,16 @@ struct LeadChanges {
             }
             if lead.currency != known.currencyCode { lead.currency = known.currencyCode; changed.append("currency") }
         }
-        setOptional("owner", &lead.owner, owner)
+        owner.apply(to: &lead.owner, field: "owner", changed: &changed)
         switch sourceChannel {
         case .absent: break
         case .null: throw CRMError.invalid("\(context): source_channel cannot be null")
         case .value(let channel):
             if lead.sourceChannel != channel { lead.sourceChannel = channel; changed.append("source_channel") }
         }
-        setOptional("campaign", &lead.campaign, campaign)
-        setOptional("referred_by_account_id", &lead.referredByAccountID, referredByAccountID)
-        setOptional("referred_by_contact_id", &lead.referredByContactID, referredByContactID)
+        campaign.apply(to: &lead.campaign, field: "campaign", changed: &changed)
+        referredByAccountID.apply(to: &lead.referredByAccountID, field: "referred_by_account_id", changed: &changed)
+        referredByContactID.apply(to: &lead.referredByContactID, field: "referred_by_contact_id", changed: &changed)
         guard lead.lastName != nil || lead.company != nil || lead.email != nil || lead.phone != nil else {
             throw CRMError.invalid("\(context): a lead needs at least one of last_name, company, email or phone")
         }

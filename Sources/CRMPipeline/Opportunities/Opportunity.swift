@@ -120,15 +120,6 @@ struct OpportunityChanges {
     /// - Throws: `.invalid` naming the field.
     func apply(to opportunity: inout Opportunity, context: String) throws -> [String] {
         var changed: [String] = []
-        func setOptional<T: Equatable>(_ field: String, _ current: inout T?, _ presence: Presence<T>) {
-            switch presence {
-            case .absent: return
-            case .null:
-                if current != nil { current = nil; changed.append(field) }
-            case .value(let value):
-                if current != value { current = value; changed.append(field) }
-            }
-        }
         func required<T>(_ field: String, _ presence: Presence<T>) throws -> T? {
             switch presence {
             case .absent: return nil
@@ -161,17 +152,17 @@ struct OpportunityChanges {
             }
             if opportunity.expectedCloseOn != date { opportunity.expectedCloseOn = date; changed.append("expected_close_on") }
         }
-        setOptional("contact_id", &opportunity.contactID, contactID)
-        setOptional("owner", &opportunity.owner, owner)
+        contactID.apply(to: &opportunity.contactID, field: "contact_id", changed: &changed)
+        owner.apply(to: &opportunity.owner, field: "owner", changed: &changed)
         if let products = try required("products", products), products != opportunity.products {
             opportunity.products = products
             changed.append("products")
         }
-        setOptional("description", &opportunity.description, description)
-        setOptional("competitor", &opportunity.competitor, competitor)
-        setOptional("next_step", &opportunity.nextStep, nextStep)
-        setOptional("source_channel", &opportunity.sourceChannel, sourceChannel)
-        setOptional("campaign", &opportunity.campaign, campaign)
+        description.apply(to: &opportunity.description, field: "description", changed: &changed)
+        competitor.apply(to: &opportunity.competitor, field: "competitor", changed: &changed)
+        nextStep.apply(to: &opportunity.nextStep, field: "next_step", changed: &changed)
+        sourceChannel.apply(to: &opportunity.sourceChannel, field: "source_channel", changed: &changed)
+        campaign.apply(to: &opportunity.campaign, field: "campaign", changed: &changed)
         if let probability = try required("probability", probability), probability != opportunity.probability {
             opportunity.probability = probability
             changed.append("probability")

@@ -18,6 +18,22 @@ public enum Presence<Value> {
     }
 }
 
+extension Presence where Value: Equatable {
+    /// Applies an update to an optional field of a record: absent leaves it,
+    /// `null` clears it, a value sets it; `field` is added to `changed` when
+    /// the stored value differs afterwards.
+    @inlinable
+    public func apply(to current: inout Value?, field: String, changed: inout [String]) {
+        switch self {
+        case .absent: return
+        case .null:
+            if current != nil { current = nil; changed.append(field) }
+        case .value(let value):
+            if current != value { current = value; changed.append(field) }
+        }
+    }
+}
+
 /// The JSON arguments of one command, read field by field.
 ///
 /// Every read names the field in its error; `finish()` rejects any field no

@@ -1,0 +1,29 @@
+import CRMStore
+
+/// What activities keep about a person: the activities naming a contact,
+/// whose subject, notes and outcome may describe them. `contact.export`
+/// hands them over as `"activities"`; `contact.erase` blanks those three
+/// fields (the subject becomes "erased") in the table, the outbox events
+/// and the replay copies, and keeps kind, links, times and minutes, so the
+/// time report and the customer's history keep their numbers.
+enum ActivityPersonalData {
+    static let fields: [PersonalField] = [PersonalField("subject", erasedText: "erased"), "notes", "outcome"]
+
+    static let activities = PersonalData(
+        "activities",
+        events: [PersonalEvents(types: ["activity.created", "activity.updated", "activity.completed", "activity.cancelled"],
+                                contactField: "contact_id", fields: fields)],
+        references: [PersonalReferences(recordType: "activity",
+                                        recordsOfContact: "SELECT a.id FROM activities a WHERE a.contact_id = ?",
+                                        fields: fields)],
+        export: { store, id in
+            var activities = try store.connection.rows(
+                "SELECT \(ActivityQueries.columns) FROM activities WHERE contact_id = ? ORDER BY id", [.integer(id)], ActivityQueries.activity)
+            try ActivityQueries.loadReferences(store, &activities)
+            return .array(activities.map(\.json))
+        },
+        erase: { store, id in
+            try store.connection.run("UPDATE activities SET subject = 'erased', notes = NULL, outcome = NULL WHERE contact_id = ?",
+                                     [.integer(id)])
+        })
+}
