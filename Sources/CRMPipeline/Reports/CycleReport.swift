@@ -29,11 +29,11 @@ enum CycleReport {
         let stages = try ReportStage.all(store)
         var visits: [String: (count: Int64, seconds: Int64)] = [:]
         var previous: (opportunity: Int64, stage: String, start: Timestamp)?
+        let first = Timestamp(startOf: range.from), last = Timestamp(endOf: range.to)
         func close(at end: Timestamp) {
             guard let visit = previous else { return }
             previous = nil
-            guard visit.start.description >= range.startTimestamp, visit.start.description <= range.endTimestamp,
-                  visit.start <= asOf else { return }
+            guard visit.start >= first, visit.start <= last, visit.start <= asOf else { return }
             let seconds = min(end, asOf).secondsSinceEpoch - visit.start.secondsSinceEpoch
             let sofar = visits[visit.stage] ?? (0, 0)
             visits[visit.stage] = (sofar.count + 1, sofar.seconds + seconds)
