@@ -741,6 +741,7 @@ static const struct {
     {"leads", test_leads},
     {"lead_capture", test_lead_capture},
     {"pipeline", test_pipeline},
+    {"reports", test_reports},
     {"activities", test_activities},
     {"persistence", test_persistence},
     {"events", test_events},

@@ -49,6 +49,9 @@ void test_lead_capture(void);
 /* test_pipeline.c */
 void test_pipeline(void);
 
+/* test_reports.c */
+void test_reports(void);
+
 /* test_activities.c */
 void test_activities(void);
 
