@@ -8,7 +8,7 @@ public enum ActivitiesModule {
         migrationIDs: 270...299,
         migrations: ActivitiesSchema.migrations,
         commands: ActivityCommands.all + ReminderCommands.all + CallListCommands.all,
-        recordTypes: ["activity"],
+        recordTypes: ["activity", "call_list"],
         accountLinks: [
             .column("activities", table: "activities", column: "account_id"),
         ],

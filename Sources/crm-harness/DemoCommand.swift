@@ -84,7 +84,7 @@ final class DemoRun {
 
     private var accountIDs: [String: Int64] = [:]
     private var accountOutcomes: [String: ImportOutcome] = [:]
-    private var contactIDs: [String: Int64] = [:]
+    var contactIDs: [String: Int64] = [:]
     private var contactNames: [Int64: String] = [:]
     private var conflictNotes: [String] = []
     private var accountTally = ImportTally()
@@ -144,6 +144,7 @@ final class DemoRun {
         try customerHistory()
         try leads()
         try pipeline()
+        try activities()
         showHookEvents(hookID: hookID)
         try consumeEvents()
         try personalData()
@@ -635,7 +636,7 @@ final class DemoRun {
     // MARK: 11. Hook
 
     private func showHookEvents(hookID: Int32) {
-        heading(12, "Events the hook heard")
+        heading(13, "Events the hook heard")
         let counts = hook.countsByType
         var table = TextTable(["event type", "count"], rightAligned: [1])
         for entry in counts { table.add([entry.type, String(entry.count)]) }
@@ -658,7 +659,7 @@ final class DemoRun {
     // MARK: 12. Consumer
 
     private func consumeEvents() throws {
-        heading(13, "Events a consumer fetches and acks")
+        heading(14, "Events a consumer fetches and acks")
         let consumer = "demo-ledger-sync"
         say("A ledger bridge polls the outbox as consumer \"\(consumer)\" (crm_events_fetch), pages of 200:")
         var events: [JSON] = []
@@ -713,7 +714,7 @@ extension DemoRun {
     /// A data subject's request (POPIA, GDPR): what the CRM holds about one
     /// person. Read only, so a second run of the demo still writes nothing.
     fileprivate func personalData() throws {
-        heading(14, "What the CRM holds about one person")
+        heading(15, "What the CRM holds about one person")
         let account = try accountID(DemoData.focusCode)
         guard let contact = try database.exec("contact.list", ["account_id": .int(account)])["items"]?.array?.first,
               let id = contact["id"]?.int else {

@@ -39,14 +39,7 @@ extension CRMHarness {
                     if global.json { return print(answer) }
                     let created = answer["created"]?.array ?? []
                     print("reminder.run as of \(answer["as_of"]?.string ?? ""): \(created.count) new follow-up\(created.count == 1 ? "" : "s")")
-                    if !created.isEmpty {
-                        var table = TextTable(["rule", "record", "owner", "quiet since", "due"])
-                        for item in created {
-                            table.add([item["rule"]?.string ?? "", "\(item["record_type"]?.string ?? "") \(item["record_id"]?.int ?? 0)",
-                                       item["owner"]?.string ?? "", item["last_touch_at"]?.string ?? "", item["due_at"]?.string ?? ""])
-                        }
-                        print(table.render(indent: "  "), terminator: "")
-                    }
+                    if !created.isEmpty { print(Reminders.madeTable(created).render(indent: "  "), terminator: "") }
                     print("")
                 }
                 var arguments: JSON = ["limit": .int(Int64(limit))]
@@ -55,16 +48,31 @@ extension CRMHarness {
                 let page = try database.exec("reminder.list", arguments)
                 if global.json { return print(page) }
                 let items = page["items"]?.array ?? []
-                var table = TextTable(["id", "due", "owner", "rule", "record", "subject"], rightAligned: [0])
-                for item in items {
-                    let record = item["opportunity_id"]?.int.map { "opportunity \($0)" } ?? item["lead_id"]?.int.map { "lead \($0)" } ?? ""
-                    table.add([String(item["id"]?.int ?? 0), item["due_at"]?.string ?? "", item["owner"]?.string ?? "",
-                               item["reminder_rule"]?.string ?? "", record, item["subject"]?.string ?? ""])
-                }
-                print(table.render(indent: ""), terminator: "")
+                print(Reminders.dueTable(items).render(indent: ""), terminator: "")
                 let more = page["next_cursor"]?.string != nil
                 print("\(items.count) follow-up\(items.count == 1 ? "" : "s") due\(more ? " (more: raise --limit or filter by --owner)" : "")")
             }
+        }
+
+        /// The follow-ups `reminder.run` made, as rows.
+        static func madeTable(_ created: [JSON]) -> TextTable {
+            var table = TextTable(["rule", "record", "owner", "quiet since", "due"])
+            for item in created {
+                table.add([item["rule"]?.string ?? "", "\(item["record_type"]?.string ?? "") \(item["record_id"]?.int ?? 0)",
+                           item["owner"]?.string ?? "", item["last_touch_at"]?.string ?? "", item["due_at"]?.string ?? ""])
+            }
+            return table
+        }
+
+        /// Open follow-up activities (`reminder.list` items), as rows.
+        static func dueTable(_ items: [JSON]) -> TextTable {
+            var table = TextTable(["id", "due", "owner", "rule", "record", "subject"], rightAligned: [0])
+            for item in items {
+                let record = item["opportunity_id"]?.int.map { "opportunity \($0)" } ?? item["lead_id"]?.int.map { "lead \($0)" } ?? ""
+                table.add([String(item["id"]?.int ?? 0), item["due_at"]?.string ?? "", item["owner"]?.string ?? "",
+                           item["reminder_rule"]?.string ?? "", record, item["subject"]?.string ?? ""])
+            }
+            return table
         }
     }
 }

@@ -58,6 +58,27 @@ struct CallListCommandsTests {
         #expect(segmentEntries.allSatisfy { $0["owner"]?.text == "lerato" })
     }
 
+    @Test func aCallListBuiltWithTheHostsReferenceIsBuiltOnce() throws {
+        let f = try ActivitiesFixture()
+        let account = try f.make("account.create", #""name": "Bester Hardware", "region": "Gauteng", "phone": "011 555 0100""#)
+        let build = #"{"from": "accounts", "name": "December dealers", "region": "Gauteng", "source": "campaigns", "external_ref": "DEC-1"}"#
+        let (first, events) = try f.runWithEvents("calllist.build", build)
+        #expect(first["replayed"] == .bool(false) && first["entry_count"]?.int == 1)
+        #expect(events.map(\.type) == ["calllist.built"])
+        // A new account since: the replay still answers the list made then.
+        try f.make("account.create", #""name": "Soweto Spares", "region": "Gauteng", "phone": "011 555 0200""#)
+        let (again, none) = try f.runWithEvents("calllist.build", build)
+        #expect(again["replayed"] == .bool(true))
+        #expect(again["id"] == first["id"] && again["entry_count"]?.int == 1)
+        #expect(again["skipped"] == first["skipped"])
+        #expect(none.isEmpty)
+        #expect(try f.rows("call_lists") == 1)
+        #expect(try f.run("activity.list", #"{"account_id": \#(account)}"#).items.count == 1)
+        expectCRMError(.conflict, "region") {
+            try f.run("calllist.build", #"{"from": "accounts", "name": "December dealers", "region": "Limpopo", "source": "campaigns", "external_ref": "DEC-1"}"#)
+        }
+    }
+
     @Test func aCallListOfLeadsTakesOpenLeadsWithAPhone() throws {
         let f = try ActivitiesFixture()
         let a = try f.make("lead.create", #""company": "Khumalo Roofing", "phone": "082 555 0142", "region": "Gauteng", "owner": "thabo""#)

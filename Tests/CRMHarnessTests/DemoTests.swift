@@ -15,8 +15,9 @@ struct DemoTests {
         "== 9. The history of one customer ==",
         "== 10. Leads: enquiries captured, checked for duplicates and worked ==",
         "== 11. From lead to won deal: conversion and the pipeline ==",
-        "== 12. Events the hook heard ==",
-        "== 13. Events a consumer fetches and acks ==",
+        "== 12. Activities, follow-ups and a call list ==",
+        "== 13. Events the hook heard ==",
+        "== 14. Events a consumer fetches and acks ==",
     ]
 
     /// The text between one section heading and the next.
@@ -89,12 +90,19 @@ struct DemoTests {
         #expect(pipeline.contains("1 referred, 1 became customers"), "\(pipeline)")
         #expect(pipeline.contains("cannot go from won to lost"), "\(pipeline)")
 
-        let hook = DemoTests.section(12, of: run.stdout)
+        let activities = DemoTests.section(12, of: run.stdout)
+        #expect(activities.firstMatch(#"visit\s+\d+\s+Site visit: measure the 14 townhouse roofs\s+done\s+95\s+interaction (\d+)"#) != nil, "\(activities)")
+        #expect(activities.firstMatch(#"Sipho Dube\s+2\s+110\s+(\d+)"#) == "55", "report.time: \(activities)")
+        #expect(activities.contains("lead_untouched") && activities.contains("proposal_no_reply"), "\(activities)")
+        #expect(activities.contains("skipped 1 who opted out of phone calls"), "\(activities)")
+        #expect(!activities.contains("Musa Nkosi  "), "the opted-out contact is not called: \(activities)")
+
+        let hook = DemoTests.section(13, of: run.stdout)
         let heard = try #require(hook.firstMatch(#"^\s*total\s+(\d+)$"#).flatMap { Int($0) }, "\(hook)")
         #expect(heard > 13 + 27 + 31, "the hook heard every create and more: \(hook)")
         #expect(hook.contains("account.created") && hook.contains("consent.changed") && hook.contains("interaction.logged"), "\(hook)")
 
-        let consumer = DemoTests.section(13, of: run.stdout)
+        let consumer = DemoTests.section(14, of: run.stdout)
         #expect(consumer.contains("Fetched \(heard) events not yet acknowledged"), "the consumer fetches what the hook heard: \(consumer)")
         #expect(consumer.contains("resumes after the ack: 0 events"), "\(consumer)")
 
@@ -112,6 +120,9 @@ struct DemoTests {
         let againPipeline = DemoTests.section(11, of: again.stdout)
         #expect(againPipeline.firstMatch(#"Warehouse roof, Olifantsfontein\s+R 185 000.00\s+(true)"#) == "true", "the conversion replays: \(againPipeline)")
         #expect(againPipeline.contains("each deal has made its moves already"), "\(againPipeline)")
+        let againActivities = DemoTests.section(12, of: again.stdout)
+        #expect(againActivities.contains("nothing new: every quiet lead and deal has its follow-up"), "\(againActivities)")
+        #expect(againActivities.contains("(the list built on an earlier run)"), "\(againActivities)")
     }
 
     @Test("demo --json prints a JSON summary; a second run changes nothing")
@@ -171,7 +182,9 @@ struct DemoTests {
         #expect(byType["opportunity.won"] == 1 && byType["opportunity.lost"] == 1)
         let pipeline = try #require(summary["pipeline"] as? [String: Any], "\(run)")
         #expect(pipeline["converted"] as? Int == 2 && pipeline["moved"] as? Int == 12)
-        #expect(byType["interaction.logged"] == 31)
+        // 31 imported and 2 logged by completing a visit and a call.
+        #expect(byType["interaction.logged"] == 33)
+        #expect(byType["activity.completed"] == 2 && byType["reminder.due"] == 5 && byType["calllist.built"] == 1)
         #expect(byType["account.merged"] == 1)
         #expect(byType["account.updated"] == 1)
         #expect((summary["history"] as? [String: Any])?["interactions"] as? Int == 9)

@@ -21,11 +21,14 @@ public enum CallListCommands {
     }
 
     /// `calllist.build {from, name, region?, segment?, kind?,
-    /// last_contact_before?, owner?, due_at?}`: a call activity per
-    /// reachable phone number; contacts whose phone consent is opted out
-    /// and people without a number are skipped and counted.
+    /// last_contact_before?, owner?, due_at?, source?, external_ref?}`: a
+    /// call activity per reachable phone number; contacts whose phone
+    /// consent is opted out and people without a number are skipped and
+    /// counted. With the host's reference, the same build again answers the
+    /// list made then (`"replayed": true`) instead of a second list.
     static func build(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = arguments.context
+        let reference = try ExternalReference.read(&arguments)
         guard let origin = try arguments.choice("from", CallList.Origin.self).value else {
             throw CRMError.invalid("\(context): from is required (leads or accounts)")
         }
@@ -40,6 +43,26 @@ public enum CallListCommands {
         if name.trimmingWhitespace().isEmpty { throw CRMError.invalid("\(context): name must not be blank") }
         if origin == .leads, segment != nil { throw CRMError.invalid("\(context): segment applies to accounts only, not leads") }
         if origin == .leads, kind != nil { throw CRMError.invalid("\(context): kind applies to accounts only, not leads") }
+        let request: JSONValue = .object([
+            ("from", .string(origin.rawValue)), ("name", .string(name)), ("region", .string(region)),
+            ("segment", .string(segment)), ("kind", .string(kind)), ("last_contact_before", .string(lastContactBefore?.description)),
+            ("owner", .string(owner)), ("due_at", .string(dueAt?.description)),
+        ])
+        var result = JSONValue.null
+        return try store.create("call_list", event: "calllist.built", reference: reference, content: request, context: context,
+                                update: nil, load: { id in
+            guard let list = try load(store, id: id) else { throw CRMError.notFound("\(context): call list \(id) not found") }
+            return try summary(store, list)
+        }) {
+            result = try make(store, origin: origin, name: name, region: region, segment: segment, kind: kind,
+                              lastContactBefore: lastContactBefore, owner: owner, dueAt: dueAt, context: context)
+            return result["id"].flatMap { if case .integer(let id) = $0 { id } else { nil } } ?? 0
+        } record: { _ in result }
+    }
+
+    /// Checks the filter's calls, then writes the list, its skips and its calls.
+    private static func make(_ store: Store, origin: CallList.Origin, name: String, region: String?, segment: String?, kind: String?,
+                             lastContactBefore: CalendarDate?, owner: String?, dueAt: Timestamp?, context: String) throws -> JSONValue {
         let before = lastContactBefore.map { Timestamp(startOf: $0).description }
         let candidates = origin == .leads
             ? try leads(store, region: region, before: before)
@@ -92,9 +115,35 @@ public enum CallListCommands {
             activity.updatedAt = list.createdAt
             try ActivityQueries.insert(store, activity)
         }
-        let result = list.json.adding("skipped", skipCounts(candidates))
-        try store.record(event: "calllist.built", result)
-        return result
+        return list.json.adding("skipped", skipCounts(candidates))
+    }
+
+    /// A stored list as `calllist.build` answered it.
+    private static func summary(_ store: Store, _ list: CallList) throws -> JSONValue {
+        let counts = try store.connection.rows(
+            "SELECT reason, count(*) FROM call_list_skips WHERE call_list_id = ? GROUP BY reason", [.integer(list.id)]
+        ) { ($0.text(0), $0.integer(1)) }
+        return list.json.adding("skipped", .object(CallList.SkipReason.allCases.map { reason in
+            (reason.rawValue, .integer(counts.first { $0.0 == reason.rawValue }?.1 ?? 0))
+        }))
+    }
+
+    /// The list of that id, without its entries.
+    private static func load(_ store: Store, id: Int64) throws -> CallList? {
+        try store.connection.row(
+            "SELECT id, name, built_from, filter_json, owner, entry_count, skipped_count, created_at FROM call_lists WHERE id = ?",
+            [.integer(id)], { row -> CallList in
+                var list = CallList()
+                list.id = row.integer(0)
+                list.name = row.text(1)
+                list.origin = CallList.Origin(rawValue: row.text(2)) ?? .accounts
+                list.filter = (try? JSONParser.parse(Array(row.text(3).utf8), what: "filter")) ?? .object([])
+                list.owner = row.optionalText(4)
+                list.entryCount = row.integer(5)
+                list.skippedCount = row.integer(6)
+                list.createdAt = Timestamp(rfc3339: row.text(7)) ?? .epoch
+                return list
+            })
     }
 
     private static func skipCounts(_ candidates: [Candidate]) -> JSONValue {
@@ -163,23 +212,9 @@ public enum CallListCommands {
         let context = arguments.context
         guard let id = try arguments.id("id").value else { throw CRMError.invalid("\(context): id is required") }
         try arguments.finish()
-        guard var list = try store.connection.row(
-            "SELECT id, name, built_from, filter_json, owner, entry_count, skipped_count, created_at FROM call_lists WHERE id = ?",
-            [.integer(id)], { row -> CallList in
-                var list = CallList()
-                list.id = row.integer(0)
-                list.name = row.text(1)
-                list.origin = CallList.Origin(rawValue: row.text(2)) ?? .accounts
-                list.filter = (try? JSONParser.parse(Array(row.text(3).utf8), what: "filter")) ?? .object([])
-                list.owner = row.optionalText(4)
-                list.entryCount = row.integer(5)
-                list.skippedCount = row.integer(6)
-                list.createdAt = Timestamp(rfc3339: row.text(7)) ?? .epoch
-                return list
-            }) else {
+        guard let list = try load(store, id: id) else {
             throw CRMError.notFound("\(context): call list \(id) not found")
         }
-        list.id = id
         let entries = try store.connection.rows(
             """
             SELECT a.id, a.lead_id, a.account_id, a.contact_id, COALESCE(c.phone, c.mobile, l.phone, x.phone), a.owner, a.status,
