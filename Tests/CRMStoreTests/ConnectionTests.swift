@@ -204,6 +204,14 @@ struct ConnectionTests {
         #expect(try connection.integer("SELECT count(*) FROM t") == 1)
     }
 
+    @Test func aSumPast64BitsIsARangeError() throws {
+        let connection = try memory()
+        let error = try #require(throws: StoreError.self) {
+            try connection.integer("SELECT sum(x) FROM (SELECT 9223372036854775807 AS x UNION ALL SELECT 1)")
+        }
+        #expect(error.crmError.code == .range)
+    }
+
     @Test func aQueryStoppedMidwayStartsOverNextTime() throws {
         let connection = try memory()
         for id in Int64(1)...5 { try connection.run("INSERT INTO t (id, n) VALUES (?, ?)", [.integer(id), .integer(id * 10)]) }

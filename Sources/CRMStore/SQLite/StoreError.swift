@@ -27,6 +27,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case SQLITE_READONLY: code = .readOnly
         case SQLITE_CONSTRAINT: code = .conflict
         case SQLITE_TOOBIG, SQLITE_RANGE: code = .range
+        // sum() past 64 bits: PostgreSQL's 22003, a range error there too.
+        case SQLITE_ERROR where message == "integer overflow": code = .range
         case SQLITE_MISUSE: code = .misuse
         default: code = .internal
         }
