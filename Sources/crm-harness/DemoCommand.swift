@@ -79,7 +79,7 @@ struct ImportTally {
 /// One run of the demo against an open database.
 final class DemoRun {
     let database: CRMDatabase
-    private let prose: Bool
+    let prose: Bool
     private let hook = HookListener()
 
     private var accountIDs: [String: Int64] = [:]

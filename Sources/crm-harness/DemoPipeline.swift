@@ -96,6 +96,18 @@ extension DemoRun {
         say("The pipeline (crm-harness pipeline --db ...):")
         show(try CRMHarness.Pipeline.table(try database.exec("opportunity.list", ["limit": 100])["items"]?.array ?? [], database: database))
         say()
+        say("report.forecast: the open deals expected to close in the first quarter of 2027, weighted by probability")
+        say("(crm-harness forecast --from 2027-01-01 --to 2027-03-31 --db ...):")
+        let forecast = try database.exec("report.forecast", ["from": "2027-01-01", "to": "2027-03-31", "currency": "ZAR", "group_by": "month"])
+        show(CRMHarness.Forecast.table(forecast, by: "month", currency: "ZAR"))
+        let today = String(DemoRun.daysFromNow(0).prefix(10))
+        let monthAgo = String(DemoRun.daysFromNow(-30).prefix(10))
+        say()
+        say("report.funnel: how far the deals created in the last 30 days got, and the conversion between stages")
+        say("(crm-harness funnel --from \(monthAgo) --to \(today) --db ...):")
+        let funnel = try database.exec("report.funnel", ["from": .string(monthAgo), "to": .string(today), "currency": "ZAR"])
+        if prose { print(CRMHarness.Funnel.render(funnel["total"] ?? .null, currency: "ZAR"), terminator: "") }
+        say()
         let won = convertedOpportunities[0]
         say("opportunity.history of opportunity \(won), from the lead's conversion to won:")
         show(CRMHarness.Pipeline.historyTable(try database.exec("opportunity.history", ["id": .int(won)])["items"]?.array ?? []))

@@ -98,17 +98,22 @@ extension CRMHarness {
                     "from": .string(from), "to": .string(to), "currency": .string(currency), "group_by": .string(by),
                 ])
                 if global.json { return print(answer) }
-                var table = TextTable([by, "opportunities", "amount", "weighted"], rightAligned: [1, 2, 3])
-                for row in answer["rows"]?.array ?? [] {
-                    table.add([row[by]?.string ?? "(none)", String(row["opportunities"]?.int ?? 0),
-                               DemoRun.money(row["amount_minor"]?.int ?? 0, currency), DemoRun.money(row["weighted_minor"]?.int ?? 0, currency)])
-                }
-                let total = answer["total"]
-                table.add(["total", String(total?["opportunities"]?.int ?? 0),
-                           DemoRun.money(total?["amount_minor"]?.int ?? 0, currency), DemoRun.money(total?["weighted_minor"]?.int ?? 0, currency)])
                 print("forecast of the open \(currency) opportunities expected to close \(from) to \(to)")
-                print(table.render(indent: "  "), terminator: "")
+                print(Forecast.table(answer, by: by, currency: currency).render(indent: "  "), terminator: "")
             }
+        }
+
+        /// The forecast's rows and total as a table.
+        static func table(_ answer: JSON, by: String, currency: String) -> TextTable {
+            var table = TextTable([by, "opportunities", "amount", "weighted"], rightAligned: [1, 2, 3])
+            for row in answer["rows"]?.array ?? [] {
+                table.add([row[by]?.string ?? "(none)", String(row["opportunities"]?.int ?? 0),
+                           DemoRun.money(row["amount_minor"]?.int ?? 0, currency), DemoRun.money(row["weighted_minor"]?.int ?? 0, currency)])
+            }
+            let total = answer["total"]
+            table.add(["total", String(total?["opportunities"]?.int ?? 0),
+                       DemoRun.money(total?["amount_minor"]?.int ?? 0, currency), DemoRun.money(total?["weighted_minor"]?.int ?? 0, currency)])
+            return table
         }
     }
 }

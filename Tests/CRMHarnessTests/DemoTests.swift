@@ -89,6 +89,10 @@ struct DemoTests {
         #expect(pipeline.contains("cannot go from new to converted"), "\(pipeline)")
         #expect(pipeline.contains("1 referred, 1 became customers"), "\(pipeline)")
         #expect(pipeline.contains("cannot go from won to lost"), "\(pipeline)")
+        // The forecast: 43 500 x 70% in January; 62 000 x 50% + 76 000 x 20% in March.
+        #expect(pipeline.firstMatch(#"2027-03\s+2\s+R 138 000.00\s+(R 46 200.00)"#) != nil, "\(pipeline)")
+        #expect(pipeline.firstMatch(#"total\s+3\s+R 181 500.00\s+(R 76 650.00)"#) != nil, "\(pipeline)")
+        #expect(pipeline.firstMatch(#"proposal\s+4\s+R 418 500.00\s+50.00% \((2/4)\)"#) != nil, "the funnel: \(pipeline)")
 
         let activities = DemoTests.section(12, of: run.stdout)
         #expect(activities.firstMatch(#"visit\s+\d+\s+Site visit: measure the 14 townhouse roofs\s+done\s+95\s+interaction (\d+)"#) != nil, "\(activities)")
