@@ -52,7 +52,8 @@ def main(path: str) -> None:
             elif event_type == "account.merged":
                 label = f"account {record['merged_id']} into {record['survivor']['name']}"
             else:
-                label = record.get("name") or record.get("last_name") or record.get("subject") or ""
+                label = (record.get("name") or record.get("title") or record.get("last_name")
+                         or record.get("subject") or "")
             print(f"   [hook] #{event['seq']} {event_type} {label}".rstrip())
 
         hook = db.on("*", print_event)
@@ -167,6 +168,44 @@ def main(path: str) -> None:
                                   for r in survivor["external_refs"]))
         print("webshop W-77 now leads to account",
               db.find_by_ref("account", "webshop", "W-77"))
+
+        section("An enquiry becomes a won deal")
+        # The web form's enquiry, captured once (its form number is the reference).
+        lead = db.leads.create(first_name="Annelie", last_name="Steyn", company="Steyn Boerdery",
+                               phone="082 555 0177", region="Western Cape", kind="business",
+                               interest="Game fencing, 4 km", estimated_value_minor=8_400_000,
+                               owner="marius", source_channel="referral",
+                               referred_by_account_id=karoo_id,
+                               source="webform", external_ref="F-2031")
+        print(f"lead {lead['id']} {lead['company']!r} replayed={lead['replayed']} "
+              f"duplicates={len(lead['duplicates'])}")
+        for step in ("contacted", "qualified"):
+            if step not in [move["to"] for move in db.leads.history(lead["id"])]:
+                db.leads.transition(lead["id"], step, performed_by="marius")
+        score = db.leads.score(lead["id"])
+        print(f"rule score {score['rule']['score']}/100: " + ", ".join(
+            f"{f['factor']} {f['points']}" for f in score["rule"]["factors"] if f["points"]))
+        converted = db.leads.convert(lead["id"], opportunity={
+            "title": "Game fencing, 4 km", "expected_close_on": "2027-02-15"})
+        deal = converted["opportunity"]
+        print(f"converted into account {converted['account']['id']} "
+              f"{converted['account']['name']!r} and opportunity {deal['id']} "
+              f"(replayed={converted['replayed']})")
+        call = db.activities.create(kind="call", subject="Fence quote walk-through",
+                                    opportunity_id=deal["id"], owner="marius",
+                                    source="webform", external_ref="F-2031-call")
+        if call["status"] == "open":
+            call = db.activities.complete(call["id"], outcome="Wants delivery in January",
+                                          minutes_spent=20)
+        print(f"call {call['id']} {call['status']}, logged as interaction {call['interaction_id']}")
+        if db.opportunities.get(deal["id"])["status"] == "open":
+            for stage in ("proposal", "won"):
+                db.opportunities.move(deal["id"], stage,
+                                      reason="cheapest for high-tensile wire" if stage == "won" else None)
+        print("stages: " + " -> ".join(step["to"] for step in db.opportunities.history(deal["id"])))
+        referrals = db.leads.referrals(karoo_id)
+        print(f"Karoo Farm Supplies referred {referrals['referred']} lead(s), "
+              f"{referrals['converted']} became customers")
 
         db.off(hook)
 

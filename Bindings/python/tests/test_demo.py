@@ -29,6 +29,8 @@ def test_demo_in_memory_or_a_new_schema(new_target):
     assert "[hook]" in out and "account.created" in out
     assert "possible duplicate" in out
     assert "acknowledged up to" in out
+    assert "lead.converted" in out and "opportunity.won" in out
+    assert "stages: prospecting -> proposal -> won" in out
 
 
 def test_demo_twice_on_a_file(new_target):
@@ -38,3 +40,5 @@ def test_demo_twice_on_a_file(new_target):
     second = _run(path)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "replayed=False" not in second.stdout.split("The nightly export")[0]
+    deal = second.stdout.split("An enquiry becomes a won deal")[1]
+    assert "replayed=False" not in deal and "[hook]" not in deal, deal
