@@ -86,23 +86,10 @@ public enum InteractionCommands {
         filter.accountID = try arguments.id("account_id").value
         filter.contactID = try arguments.id("contact_id").value
         filter.kind = try arguments.choice("kind", Interaction.Kind.self).value
-        filter.from = try bound(&arguments, "from", endOfDay: false)
-        filter.to = try bound(&arguments, "to", endOfDay: true)
+        filter.from = try arguments.instant("from", dateMeans: .start)?.description
+        filter.to = try arguments.instant("to", dateMeans: .end)?.description
         try arguments.finish()
         let items = try InteractionQueries.list(store, filter, after: position, limit: limit + 1)
         return Page.json(items, limit: limit, record: \.json, cursor: { "\($0.occurredAt)/\($0.id)" })
-    }
-
-    /// A date ("2026-11-30": the whole day) or a timestamp, as stored text.
-    private static func bound(_ arguments: inout Arguments, _ key: String, endOfDay: Bool) throws -> String? {
-        guard let text = try arguments.string(key, length: 1...40).value else { return nil }
-        if let date = CalendarDate(text) {
-            let start = Timestamp(startOf: date)
-            return (endOfDay ? Timestamp(endOf: date) : start).description
-        }
-        guard let time = Timestamp(rfc3339: text) else {
-            throw CRMError.invalid("\(arguments.context): \(key) must be a date (YYYY-MM-DD) or an RFC 3339 timestamp")
-        }
-        return time.description
     }
 }

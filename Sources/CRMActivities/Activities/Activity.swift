@@ -114,7 +114,7 @@ struct ActivityChanges {
         changes.opportunityID = try arguments.id("opportunity_id")
         changes.accountID = try arguments.id("account_id")
         changes.contactID = try arguments.id("contact_id")
-        changes.dueAt = try ActivityFields.timestamp(&arguments, "due_at")
+        changes.dueAt = try arguments.timestamp("due_at")
         changes.owner = try arguments.string("owner", length: 1...100)
         if withResult {
             changes.outcome = try arguments.string("outcome", length: 1...2000)
@@ -158,44 +158,5 @@ struct ActivityChanges {
             throw CRMError.invalid("\(context): an activity needs at least one of lead_id, opportunity_id, account_id or contact_id")
         }
         return changed
-    }
-}
-
-/// Reading the time fields activities, reminders and reports share.
-enum ActivityFields {
-    /// A timestamp field (RFC 3339).
-    static func timestamp(_ arguments: inout Arguments, _ key: String) throws -> Presence<Timestamp> {
-        let context = arguments.context
-        switch try arguments.string(key, length: 1...40) {
-        case .absent: return .absent
-        case .null: return .null
-        case .value(let text):
-            guard let time = Timestamp(rfc3339: text) else {
-                throw CRMError.invalid("\(context): \(key) must be an RFC 3339 timestamp such as 2026-12-01T09:30:00Z")
-            }
-            return .value(time)
-        }
-    }
-
-    /// A date ("2026-12-01") or a timestamp; a date stands for its first
-    /// second, or its last one when `endOfDay`.
-    static func bound(_ arguments: inout Arguments, _ key: String, endOfDay: Bool) throws -> Timestamp? {
-        guard let text = try arguments.string(key, length: 1...40).value else { return nil }
-        if let date = CalendarDate(text) {
-            return endOfDay ? Timestamp(endOf: date) : Timestamp(startOf: date)
-        }
-        guard let time = Timestamp(rfc3339: text) else {
-            throw CRMError.invalid("\(arguments.context): \(key) must be a date (YYYY-MM-DD) or an RFC 3339 timestamp")
-        }
-        return time
-    }
-
-    /// A date field ("2026-12-01").
-    static func date(_ arguments: inout Arguments, _ key: String) throws -> CalendarDate? {
-        guard let text = try arguments.string(key, length: 1...40).value else { return nil }
-        guard let date = CalendarDate(text) else {
-            throw CRMError.invalid("\(arguments.context): \(key) must be a date (YYYY-MM-DD)")
-        }
-        return date
     }
 }

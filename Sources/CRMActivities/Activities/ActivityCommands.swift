@@ -88,7 +88,7 @@ public enum ActivityCommands {
         let expectedVersion = try arguments.integer("expected_version", range: 1...Int64.max).value
         let outcome = try arguments.string("outcome", length: 1...2000).value
         let minutes = try arguments.integer("minutes_spent", range: 0...Activity.maximumMinutes).value
-        let completedAt = try ActivityFields.timestamp(&arguments, "completed_at").value
+        let completedAt = try arguments.timestamp("completed_at").value
         try arguments.finish()
         var activity = try ActivityQueries.require(store, id: id, context: context)
         try VersionCheck.check(expectedVersion, actual: activity.version, record: activity.label)
@@ -174,7 +174,7 @@ public enum ActivityCommands {
         filter.opportunityID = try arguments.id("opportunity_id").value
         filter.accountID = try arguments.id("account_id").value
         filter.contactID = try arguments.id("contact_id").value
-        filter.dueBefore = try ActivityFields.bound(&arguments, "due_before", endOfDay: false)?.description
+        filter.dueBefore = try arguments.instant("due_before", dateMeans: .start)?.description
         try arguments.finish()
         let activities = try ActivityQueries.list(store, filter, afterID: afterID, limit: limit + 1)
         return Page.json(activities, limit: limit, record: \.json, cursor: { String($0.id) })

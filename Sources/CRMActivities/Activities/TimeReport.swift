@@ -32,10 +32,10 @@ enum TimeReport {
 
     static func run(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = arguments.context
-        guard let from = try ActivityFields.bound(&arguments, "from", endOfDay: false) else {
+        guard let from = try arguments.instant("from", dateMeans: .start) else {
             throw CRMError.invalid("\(context): from is required (a date or timestamp)")
         }
-        guard let to = try ActivityFields.bound(&arguments, "to", endOfDay: true) else {
+        guard let to = try arguments.instant("to", dateMeans: .end) else {
             throw CRMError.invalid("\(context): to is required (a date or timestamp)")
         }
         guard let grouping = try arguments.choice("by", Grouping.self).value else {

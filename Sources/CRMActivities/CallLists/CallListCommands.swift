@@ -36,9 +36,9 @@ public enum CallListCommands {
         let region = try arguments.string("region", length: 1...100).value
         let segment = try arguments.string("segment", length: 1...100).value
         let kind = try arguments.choice("kind", ["business", "consumer", "dealer", "distributor"]).value
-        let lastContactBefore = try ActivityFields.date(&arguments, "last_contact_before")
+        let lastContactBefore = try arguments.date("last_contact_before").value
         let owner = try arguments.string("owner", length: 1...100).value
-        let dueAt = try ActivityFields.timestamp(&arguments, "due_at").value
+        let dueAt = try arguments.timestamp("due_at").value
         try arguments.finish()
         if name.trimmingWhitespace().isEmpty { throw CRMError.invalid("\(context): name must not be blank") }
         if origin == .leads, segment != nil { throw CRMError.invalid("\(context): segment applies to accounts only, not leads") }

@@ -51,7 +51,7 @@ public enum ReminderCommands {
     /// rerun, with the same or a later `as_of`, makes nothing new until the
     /// record is touched and goes quiet again.
     static func run(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
-        let asOf = try ActivityFields.bound(&arguments, "as_of", endOfDay: true) ?? store.clock.now()
+        let asOf = try arguments.instant("as_of", dateMeans: .end) ?? store.clock.now()
         try arguments.finish()
         var created: [JSONValue] = []
         for rule in try ReminderRule.all(store) where rule.enabled {
@@ -113,7 +113,7 @@ public enum ReminderCommands {
             after = (time.description, id)
         }
         let owner = try arguments.string("owner", length: 1...100).value
-        let date = try ActivityFields.date(&arguments, "date") ?? store.clock.now().date
+        let date = try arguments.date("date").value ?? store.clock.now().date
         try arguments.finish()
         var items = try store.connection.rows(
             """

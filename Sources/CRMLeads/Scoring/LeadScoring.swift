@@ -17,7 +17,7 @@ public enum LeadScoring {
     static func score(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = arguments.context
         let id = try RecordLocator.id(&arguments, recordType: "lead", store: store)
-        let asOf = try instant(&arguments, "as_of") ?? store.clock.now()
+        let asOf = try arguments.instant("as_of", dateMeans: .end) ?? store.clock.now()
         try arguments.finish()
         let lead = try LeadQueries.require(store, id: id, context: context)
         let engagement = try LeadEngagement.load(store, leadID: id, context: context)
@@ -118,15 +118,5 @@ public enum LeadScoring {
             }
         }
         return changes
-    }
-
-    /// A timestamp field that may be sent as a date (its end: 23:59:59Z).
-    private static func instant(_ arguments: inout Arguments, _ key: String) throws -> Timestamp? {
-        guard let text = try arguments.string(key, length: 1...40).value else { return nil }
-        if let date = CalendarDate(text) { return Timestamp(endOf: date) }
-        guard let time = Timestamp(rfc3339: text) else {
-            throw CRMError.invalid("\(arguments.context): \(key) must be a date (YYYY-MM-DD) or an RFC 3339 timestamp")
-        }
-        return time
     }
 }

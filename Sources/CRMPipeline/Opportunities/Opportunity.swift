@@ -85,7 +85,7 @@ struct OpportunityChanges {
     var title: Presence<String> = .absent
     var amountMinor: Presence<Int64> = .absent
     var currency: Presence<String> = .absent
-    var expectedCloseOn: Presence<String> = .absent
+    var expectedCloseOn: Presence<CalendarDate> = .absent
     var owner: Presence<String> = .absent
     var products: Presence<[String]> = .absent
     var description: Presence<String> = .absent
@@ -102,7 +102,7 @@ struct OpportunityChanges {
         changes.title = try arguments.string("title", length: 1...200)
         changes.amountMinor = try arguments.integer("amount_minor", range: 0...Int64.max)
         changes.currency = try arguments.string("currency", length: 3...3)
-        changes.expectedCloseOn = try arguments.string("expected_close_on", length: 10...10)
+        changes.expectedCloseOn = try arguments.date("expected_close_on")
         changes.owner = try arguments.string("owner", length: 1...100)
         changes.products = try arguments.array("products", maximumCount: 100) { value, name in
             try Arguments.text(value, field: name(), context: context, length: 1...500)
@@ -142,16 +142,7 @@ struct OpportunityChanges {
             }
             if opportunity.currency != known.currencyCode { opportunity.currency = known.currencyCode; changed.append("currency") }
         }
-        switch expectedCloseOn {
-        case .absent: break
-        case .null:
-            if opportunity.expectedCloseOn != nil { opportunity.expectedCloseOn = nil; changed.append("expected_close_on") }
-        case .value(let text):
-            guard let date = CalendarDate(text) else {
-                throw CRMError.invalid("\(context): expected_close_on must be a date such as 2027-03-31")
-            }
-            if opportunity.expectedCloseOn != date { opportunity.expectedCloseOn = date; changed.append("expected_close_on") }
-        }
+        expectedCloseOn.apply(to: &opportunity.expectedCloseOn, field: "expected_close_on", changed: &changed)
         contactID.apply(to: &opportunity.contactID, field: "contact_id", changed: &changed)
         owner.apply(to: &opportunity.owner, field: "owner", changed: &changed)
         if let products = try required("products", products), products != opportunity.products {

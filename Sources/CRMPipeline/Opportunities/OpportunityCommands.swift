@@ -160,15 +160,8 @@ public enum OpportunityCommands {
     static func history(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = arguments.context
         let id = try RecordLocator.id(&arguments, recordType: "opportunity", store: store)
-        let asOfText = try arguments.string("as_of", length: 1...40).value
+        let asOf = try arguments.instant("as_of", dateMeans: .end) ?? store.clock.now()
         try arguments.finish()
-        var asOf = store.clock.now()
-        if let asOfText {
-            guard let instant = Timestamp(rfc3339: asOfText) else {
-                throw CRMError.invalid("\(context): as_of must be an RFC 3339 timestamp such as 2026-12-01T09:30:00Z")
-            }
-            asOf = instant
-        }
         _ = try OpportunityQueries.require(store, id: id, context: context)
         let changes = try store.connection.rows(
             """

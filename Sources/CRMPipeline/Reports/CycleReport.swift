@@ -7,7 +7,7 @@ import CRMStore
 enum CycleReport {
     static func run(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let range = try ReportArguments.dateRange(&arguments)
-        let asOf = try ReportArguments.asOf(&arguments, store: store)
+        let asOf = try arguments.instant("as_of", dateMeans: .end) ?? store.clock.now()
         try arguments.finish()
 
         // Creation to close, in seconds, per outcome.

@@ -18,34 +18,12 @@ enum ReportArguments {
 
     /// `from` and `to`, both required dates (YYYY-MM-DD), `from` not after `to`.
     static func dateRange(_ arguments: inout Arguments) throws -> DateRange {
-        let from = try requiredDate(&arguments, "from")
-        let to = try requiredDate(&arguments, "to")
+        let from = try arguments.requiredDate("from")
+        let to = try arguments.requiredDate("to")
         guard from <= to else {
             throw CRMError.invalid("\(arguments.context): from \(from) is after to \(to)")
         }
         return DateRange(from: from, to: to)
-    }
-
-    /// A required date field.
-    static func requiredDate(_ arguments: inout Arguments, _ key: String) throws -> CalendarDate {
-        guard let text = try arguments.string(key, length: 1...40).value else {
-            throw CRMError.invalid("\(arguments.context): \(key) is required (a date, YYYY-MM-DD)")
-        }
-        guard let date = CalendarDate(text) else {
-            throw CRMError.invalid("\(arguments.context): \(key) must be a date (YYYY-MM-DD); got '\(text.prefix(40))'")
-        }
-        return date
-    }
-
-    /// `as_of`: a date (its last second) or an RFC 3339 timestamp; the
-    /// store's clock when absent.
-    static func asOf(_ arguments: inout Arguments, store: Store) throws -> Timestamp {
-        guard let text = try arguments.string("as_of", length: 1...40).value else { return store.clock.now() }
-        if let date = CalendarDate(text) { return Timestamp(endOf: date) }
-        guard let time = Timestamp(rfc3339: text) else {
-            throw CRMError.invalid("\(arguments.context): as_of must be a date (YYYY-MM-DD) or an RFC 3339 timestamp; got '\(text.prefix(40))'")
-        }
-        return time
     }
 
     /// `currency`: required, an active ISO 4217 code; the report sums money
