@@ -148,6 +148,11 @@ struct OpportunityTests {
         #expect(try f.run("opportunity.list", #"{"owner": "anna"}"#).items.count == 2)
         #expect(try f.run("opportunity.list", #"{"stage": "prospecting", "status": "open"}"#).items.count == 5)
         expectCRMError(.invalid, "status") { try f.run("opportunity.list", #"{"status": "pending"}"#) }
+        // The page carries each record's own references (read for the page at once).
+        try f.make("opportunity.create", #""account_id": \#(a), "title": "Deal 6", "source": "erp", "external_ref": "Q-6""#)
+        try f.make("opportunity.create", #""account_id": \#(a), "title": "Deal 7", "source": "erp", "external_ref": "Q-7""#)
+        let page = try f.run("opportunity.list", #"{"account_id": \#(a)}"#).items
+        #expect(page.map { $0["external_refs"]?.array?.first?["external_ref"]?.text ?? "-" } == ["-", "-", "-", "Q-6", "Q-7"])
     }
 
     @Test func thePipelineIsConfigurable() throws {

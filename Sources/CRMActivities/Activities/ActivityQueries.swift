@@ -110,9 +110,8 @@ enum ActivityQueries {
     }
 
     static func loadReferences(_ store: Store, _ activities: inout [Activity]) throws {
-        for index in activities.indices {
-            activities[index].externalRefs = try ExternalReferences.references(store, recordType: "activity", recordID: activities[index].id)
-        }
+        let references = try ExternalReferences.references(store, recordType: "activity", recordIDs: activities.map(\.id))
+        for index in activities.indices { activities[index].externalRefs = references[activities[index].id] ?? [] }
     }
 
     /// The links of an activity checked against stored records: the lead,

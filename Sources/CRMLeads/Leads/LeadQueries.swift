@@ -117,8 +117,9 @@ enum LeadQueries {
              .text(filter.region), .text(filter.region), .text(filter.kind), .text(filter.kind), .text(filter.sizeBand),
              .text(filter.sizeBand), .integer(limit)],
             lead)
+        let references = try ExternalReferences.references(store, recordType: "lead", recordIDs: leads.map(\.id))
         for index in leads.indices {
-            leads[index].externalRefs = try ExternalReferences.references(store, recordType: "lead", recordID: leads[index].id)
+            leads[index].externalRefs = references[leads[index].id] ?? []
             if leads[index].status == .converted, let (links, _) = try LeadConversion.stored(store, leadID: leads[index].id) {
                 leads[index].conversion = links.json
             }

@@ -124,10 +124,8 @@ enum OpportunityQueries {
              .integer(filter.leadID), .text(filter.owner), .text(filter.owner), .text(filter.stage), .text(filter.stage),
              .text(filter.status), .text(filter.status), .integer(limit)],
             opportunity)
-        for index in opportunities.indices {
-            opportunities[index].externalRefs = try ExternalReferences.references(
-                store, recordType: "opportunity", recordID: opportunities[index].id)
-        }
+        let references = try ExternalReferences.references(store, recordType: "opportunity", recordIDs: opportunities.map(\.id))
+        for index in opportunities.indices { opportunities[index].externalRefs = references[opportunities[index].id] ?? [] }
         return opportunities
     }
 }

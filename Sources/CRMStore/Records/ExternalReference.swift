@@ -70,6 +70,25 @@ public enum ExternalReferences {
         ) { ExternalReference(source: $0.text(0), externalRef: $0.text(1)) }
     }
 
+    /// The references of many records (a page of a list) in one query, by
+    /// record id; a record without references has no entry.
+    public static func references(_ store: Store, recordType: String, recordIDs: [Int64]) throws -> [Int64: [ExternalReference]] {
+        guard let low = recordIDs.min(), let high = recordIDs.max() else { return [:] }
+        let wanted = Set(recordIDs)
+        var found: [Int64: [ExternalReference]] = [:]
+        _ = try store.connection.rows(
+            """
+            SELECT record_id, source, external_ref FROM crm_external_refs
+            WHERE record_type = ? AND record_id >= ? AND record_id <= ? ORDER BY record_id, source, external_ref
+            """,
+            [.text(recordType), .integer(low), .integer(high)]
+        ) { row in
+            let id = row.integer(0)
+            if wanted.contains(id) { found[id, default: []].append(ExternalReference(source: row.text(1), externalRef: row.text(2))) }
+        }
+        return found
+    }
+
     /// Points every reference of one record at another (used by merges).
     /// - Returns: how many references moved.
     @discardableResult
