@@ -220,13 +220,13 @@ bench: linkdir
 # Lead capture with its duplicate check against 1,000,000 contacts, beside the
 # plain indexed lookups (BENCH_LEADS_ARGS="-c 1000000 -n 2000").
 bench-leads: linkdir
-	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_leads Benchmarks/bench_leads.c Benchmarks/benchkit.c $(LINK_CRM) -lsqlite3
+	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_leads Benchmarks/bench_leads.c Benchmarks/benchkit.c Benchmarks/bulkload.c $(LINK_CRM) -lsqlite3
 	$(BUILD)/bench_leads $(BENCH_LEADS_ARGS)
 
 # report.forecast and report.funnel over 100,000 opportunities with 2-5 stage
 # changes each, beside one SQL aggregate over the same rows (BENCH_PIPELINE_ARGS="-n 100000 -r 15").
 bench-pipeline: linkdir
-	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_pipeline Benchmarks/bench_pipeline.c Benchmarks/benchkit.c $(LINK_CRM) -lsqlite3
+	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_pipeline Benchmarks/bench_pipeline.c Benchmarks/benchkit.c Benchmarks/bulkload.c $(LINK_CRM) -lsqlite3
 	$(BUILD)/bench_pipeline $(BENCH_PIPELINE_ARGS)
 
 # The same on a PostgreSQL server, against raw libpq; fresh schemas per run,

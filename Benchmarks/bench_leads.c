@@ -21,6 +21,7 @@
 #include <crm.h>
 #include <sqlite3.h>
 #include "benchkit.h"
+#include "bulkload.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,17 +57,8 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/bench-leads-%d.sqlite", base, (int)getpid());
 
     /* (a) the schema through libcrm, the contacts in bulk through sqlite3 */
-    crm_db *db = NULL;
-    if (crm_open(path, 0, &db) != CRM_OK) die("crm_open", crm_errmsg(NULL));
-    char *out = NULL;
-    if (crm_exec(db, "account.create", "{\"name\": \"Bulk Contacts Holding\"}", &out) != CRM_OK) die("account.create", crm_errmsg(db));
-    crm_free(out);
-    crm_close(db);
-
+    sqlite3 *raw = bulk_open(path, "Bulk Contacts Holding");
     double load0 = now();
-    sqlite3 *raw = NULL;
-    if (sqlite3_open(path, &raw) != SQLITE_OK) die("sqlite3_open", sqlite3_errmsg(raw));
-    sqlite3_exec(raw, "PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; BEGIN", NULL, NULL, NULL);
     sqlite3_stmt *insert = NULL;
     if (sqlite3_prepare_v2(raw,
             "INSERT INTO contacts (id, account_id, first_name, last_name, email, email_key, phone, phone_key, version, created_at, updated_at)"
@@ -97,6 +89,8 @@ int main(int argc, char **argv)
     double loaded = now() - load0;
 
     /* (b) lead.create through crm_exec */
+    crm_db *db = NULL;
+    char *out = NULL;
     if (crm_open(path, 0, &db) != CRM_OK) die("crm_open", crm_errmsg(NULL));
     double *us = malloc(sizeof(double) * (size_t)leads);
     double *raw_us = malloc(sizeof(double) * (size_t)leads);
