@@ -579,23 +579,23 @@ enum DemoData {
             "email": "sibusiso@ndloveroofing.co.za", "phone": "083 555 0190", "region": "Gauteng",
             "interest": "IBR sheeting and purlins for a 1 200 m2 warehouse in Olifantsfontein",
             "estimated_value_minor": 18_500_000, "currency": "ZAR", "owner": "Lerato Molefe",
-            "source_channel": "web", "campaign": "spring-roofing-2027",
+            "source_channel": "web", "campaign": "spring-roofing-2027", "kind": "business", "size_band": "small",
         ], steps: [("contacted", nil), ("qualified", "site visit done; drawings received")]),
         DemoLead(ref: "WF-2027-0102", fields: [
             "first_name": "Pieter", "last_name": "van Wyk", "company": "Van Wyk Bouers",
             "phone": "072 555 0311", "region": "Gauteng", "interest": "Trusses and ceiling boards, 14 townhouses",
             "estimated_value_minor": 6_200_000, "currency": "ZAR",
-            "source_channel": "referral",
+            "source_channel": "referral", "kind": "business", "size_band": "small",
         ], referrerCode: "HVR001", steps: [("contacted", nil)]),
         DemoLead(ref: "WF-2027-0103", fields: [
             "first_name": "Johan", "last_name": "Botha", "company": "Highveld Roofing & Timber",
             "email": "johan@highveldroofing.co.za", "region": "Gauteng", "interest": "Ceiling boards for a new branch",
-            "source_channel": "web", "campaign": "spring-roofing-2027",
+            "source_channel": "web", "campaign": "spring-roofing-2027", "kind": "business", "size_band": "medium",
         ], steps: []),
         DemoLead(ref: "WF-2027-0104", fields: [
             "first_name": "Lindiwe", "last_name": "Mahlangu", "phone": "076 555 0922", "region": "Mpumalanga",
             "interest": "Cement and bricks for a private house", "estimated_value_minor": 950_000, "currency": "ZAR",
-            "source_channel": "phone_in",
+            "source_channel": "phone_in", "kind": "consumer", "size_band": "micro",
         ], steps: [("disqualified", "private build: sent to the retail counter")]),
     ]
 }

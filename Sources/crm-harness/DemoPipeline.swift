@@ -27,6 +27,16 @@ extension DemoRun {
             say("lead.transition: lead \(referred) -> qualified (14 units approved by the council)")
         }
 
+        // The wholesaler delivers in Gauteng itself: leads there fit better.
+        let scoring = try database.exec("lead.configure_scoring", ["weights": ["region": ["Gauteng": 10]]])
+        say("lead.configure_scoring: Gauteng leads earn 10 fit points (the rule score's maximum is now \(scoring["max_points"]?.int ?? 0)).")
+        for lead in [leadIDs[0], referred] {
+            let rule = try database.exec("lead.score", ["id": .int(lead)])["rule"] ?? .null
+            let reasons = (rule["factors"]?.array ?? []).filter { ($0["points"]?.int ?? 0) > 0 }
+                .map { "\($0["factor"]?.string ?? "") \($0["value"]?.string ?? "") \($0["points"]?.int ?? 0)" }
+            say("lead.score: lead \(lead) scores \(rule["score"]?.int ?? 0)/100 by the rules (\(reasons.joined(separator: ", ")))")
+        }
+        say()
         say("lead.convert makes the account, the contact and the opportunity in one transaction;")
         say("sent again (a rerun), it answers the same records with \"replayed\": true.")
         say()

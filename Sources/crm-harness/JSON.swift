@@ -41,6 +41,18 @@ enum JSON: Sendable {
         return nil
     }
 
+    /// A number as a Double, for showing a ratio (never for money).
+    var double: Double? {
+        if case .number(let text) = self { return Double(text) }
+        return nil
+    }
+
+    /// A number's literal text.
+    var numberText: String? {
+        if case .number(let text) = self { return text }
+        return nil
+    }
+
     var bool: Bool? {
         if case .bool(let value) = self { return value }
         return nil

@@ -28,9 +28,16 @@ extension CRMHarness {
         var limit: Int = 50
         @Option(help: ArgumentHelp("Show this lead's status history instead of the list.", valueName: "id"))
         var history: Int64?
+        @Option(help: ArgumentHelp("Show this lead's rule score and predicted conversion, with their reasons (lead.score).", valueName: "id"))
+        var score: Int64?
 
         func run() throws {
             try global.withDatabase { database in
+                if let score {
+                    let answer = try database.exec("lead.score", ["id": .int(score)])
+                    if global.json { return print(answer) }
+                    return print(Leads.scoreText(answer), terminator: "")
+                }
                 if let history {
                     let answer = try database.exec("lead.history", ["id": .int(history)])
                     if global.json { return print(answer) }
@@ -61,6 +68,32 @@ extension CRMHarness {
                 let more = page["next_cursor"]?.string != nil
                 print("\(leads.count) lead\(leads.count == 1 ? "" : "s")\(more ? " (more: raise --limit or filter)" : "")")
             }
+        }
+
+        /// Both scores of `lead.score` with what made them.
+        static func scoreText(_ answer: JSON) -> String {
+            let rule = answer["rule"]
+            var text = "lead \(answer["lead_id"]?.int ?? 0): rule score \(rule?["score"]?.int ?? 0)/100 "
+                + "(\(rule?["points"]?.int ?? 0) of \(rule?["max_points"]?.int ?? 0) points, as of \(rule?["as_of"]?.string ?? ""))\n"
+            var factors = TextTable(["factor", "value", "points", "of"], rightAligned: [2, 3])
+            for factor in rule?["factors"]?.array ?? [] {
+                factors.add([factor["factor"]?.string ?? "", factor["value"]?.string ?? "-", String(factor["points"]?.int ?? 0),
+                             String(factor["max_points"]?.int ?? 0)])
+            }
+            text += factors.render(indent: "  ")
+            let predictive = answer["predictive"]
+            guard let probability = predictive?["probability"]?.double else {
+                return text + "predicted conversion: none yet (\(predictive?["reason"]?.string ?? "not trained"))\n"
+            }
+            let examples = predictive?["examples"]
+            text += "predicted conversion: \(Int((probability * 100).rounded()))% (learned from \(examples?["converted"]?.int ?? 0) converted "
+                + "and \(examples?["disqualified"]?.int ?? 0) disqualified leads)\n"
+            var ratios = TextTable(["field", "value", "likelihood ratio"], rightAligned: [2])
+            for factor in predictive?["factors"]?.array ?? [] {
+                ratios.add([factor["field"]?.string ?? "", factor["value"]?.string ?? "-",
+                            factor["likelihood_ratio"]?.numberText ?? "-"])
+            }
+            return text + ratios.render(indent: "  ")
         }
     }
 }

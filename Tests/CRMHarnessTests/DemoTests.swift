@@ -88,6 +88,8 @@ struct DemoTests {
         #expect(pipeline.contains("-> won (100%): delivery within 5 days"), "\(pipeline)")
         #expect(pipeline.contains("cannot go from new to converted"), "\(pipeline)")
         #expect(pipeline.contains("1 referred, 1 became customers"), "\(pipeline)")
+        // referral 30 + business 10 + small 8 + Gauteng 10 of 110 points = 53.
+        #expect(pipeline.contains("lead 2 scores 53/100 by the rules"), "\(pipeline)")
         #expect(pipeline.contains("cannot go from won to lost"), "\(pipeline)")
         // The forecast: 43 500 x 70% in January; 62 000 x 50% + 76 000 x 20% in March.
         #expect(pipeline.firstMatch(#"2027-03\s+2\s+R 138 000.00\s+(R 46 200.00)"#) != nil, "\(pipeline)")

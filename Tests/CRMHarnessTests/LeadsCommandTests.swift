@@ -30,6 +30,13 @@ struct LeadsCommandTests {
         let page = try json.jsonObject()
         #expect((page["items"] as? [[String: Any]])?.count == 1, "\(json)")
 
+        let score = try db.run(["leads", "--score", "1"])
+        #expect(score.status == CRMCode.ok, "\(score)")
+        // web 10 of 100 points: no kind, size band, region points or activities.
+        #expect(score.stdout.contains("rule score 10/100"), "\(score)")
+        #expect(score.stdout.firstMatch(#"source_channel\s+web\s+(10)\s+30"#) == "10", "\(score)")
+        #expect(score.stdout.contains("predicted conversion: none yet"), "\(score)")
+
         let bad = try db.run(["leads", "--status", "won"])
         #expect(bad.status == CRMCode.invalid, "\(bad)")
         #expect(bad.stderr.contains("status must be one of"), "\(bad)")
