@@ -24,9 +24,10 @@ let package = Package(
         .target(name: "CRMLeads", dependencies: ["CRMStore"]),
         .target(name: "CRMPipeline", dependencies: ["CRMStore"]),
         .target(name: "CRMActivities", dependencies: ["CRMStore"]),
+        .target(name: "CRMDocuments", dependencies: ["CRMStore"]),
         .target(
             name: "CRM",
-            dependencies: ["CCRM", "CRMStore", "CRMAccounts", "CRMLeads", "CRMPipeline", "CRMActivities"],
+            dependencies: ["CCRM", "CRMStore", "CRMAccounts", "CRMLeads", "CRMPipeline", "CRMActivities", "CRMDocuments"],
             exclude: ["exports.map"],
             swiftSettings: [.enableExperimentalFeature("CImplementation")]
         ),
@@ -44,6 +45,7 @@ let package = Package(
         .testTarget(name: "CRMAccountsTests", dependencies: ["CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMLeadsTests", dependencies: ["CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMActivitiesTests", dependencies: ["CRMActivities", "CRMPipeline", "CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
+        .testTarget(name: "CRMDocumentsTests", dependencies: ["CRMDocuments", "CRMPipeline", "CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMPipelineTests", dependencies: ["CRMPipeline", "CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMTests", dependencies: ["CCRM", "CRM", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMHarnessTests", dependencies: ["crm-harness", "CRMTestSupport"]),

@@ -1,6 +1,7 @@
 import CCRM
 import CRMAccounts
 import CRMActivities
+import CRMDocuments
 import CRMLeads
 import CRMPipeline
 import CRMStore
@@ -20,6 +21,7 @@ enum Library {
         LeadsModule.module,
         PipelineModule.module,
         ActivitiesModule.module,
+        DocumentsModule.module,
     ])
 
     /// Every command of every module.

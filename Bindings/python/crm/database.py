@@ -16,7 +16,7 @@ from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
 from .records import (Accounts, Activities, Contacts, Events, Interactions, Leads, Opportunities,
-                      Pipeline, Reports, Territories)
+                      Pipeline, Products, Reports, Territories)
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
            "CRM_OPEN_GROUP_ACCESS"]
@@ -303,6 +303,11 @@ class Database:
     def pipeline(self) -> "Pipeline":
         """The pipeline's stages and their probabilities."""
         return Pipeline(self)
+
+    @property
+    def products(self) -> "Products":
+        """The product catalogue document lines are priced from."""
+        return Products(self)
 
     @property
     def reports(self) -> "Reports":

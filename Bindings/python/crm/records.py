@@ -540,6 +540,16 @@ class Activities(_Updatable):
         return self._db.exec("calllist.get", {"id": id})
 
 
+class Products(_Editable):
+    """``db.products``: the catalogue document lines are priced from
+    (product.* commands): code (unique in any case), name, kind (part,
+    labour, service, goods), unit, ``unit_price_minor`` with its currency,
+    ``tax_rate_bp``, revenue account and warranty months.  An archived
+    product takes no new line."""
+
+    entity = "product"
+
+
 class Territories:
     """``db.territories``: which sales reps work a region's leads, in turn
     (territory.* commands).  A lead captured without an owner goes to the

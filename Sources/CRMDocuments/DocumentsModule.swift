@@ -1,0 +1,13 @@
+import CRMStore
+
+/// The document chain as one module of the library: the product catalogue
+/// and the line arithmetic every document shares (quotes, job cards,
+/// invoices, credit notes and payments build on them).
+public enum DocumentsModule {
+    public static let module = Module(
+        name: "documents",
+        migrationIDs: 300...399,
+        migrations: DocumentsSchema.migrations,
+        commands: ProductCommands.all,
+        recordTypes: ["product"])
+}

@@ -1,0 +1,31 @@
+import CRMStore
+
+/// The schema of the document chain: the catalogue, quotes, job cards,
+/// invoices, credit notes and payments. Migrations 0300-0399.
+public enum DocumentsSchema {
+    public static let migrations: [Migration] = [
+        Migration("0301-products", [
+            """
+            CREATE TABLE products (
+                id INTEGER PRIMARY KEY NOT NULL,
+                code TEXT NOT NULL,
+                code_key TEXT NOT NULL,
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind = 'part' OR kind = 'labour' OR kind = 'service' OR kind = 'goods'),
+                unit TEXT NOT NULL,
+                unit_price_minor BIGINT NOT NULL CHECK (unit_price_minor >= 0),
+                currency TEXT NOT NULL,
+                tax_rate_bp INTEGER NOT NULL CHECK (tax_rate_bp >= 0 AND tax_rate_bp <= 10000),
+                revenue_account TEXT,
+                warranty_months INTEGER NOT NULL CHECK (warranty_months >= 0 AND warranty_months <= 600),
+                archived_at TEXT,
+                version INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX products_code_key ON products (code_key)",
+            "CREATE INDEX products_kind ON products (kind, id)",
+        ]),
+    ]
+}
