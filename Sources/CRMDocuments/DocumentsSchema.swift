@@ -27,5 +27,24 @@ public enum DocumentsSchema {
             "CREATE UNIQUE INDEX products_code_key ON products (code_key)",
             "CREATE INDEX products_kind ON products (kind, id)",
         ]),
+        // The lines of every document kind: quote, jobcard, invoice, credit_note.
+        Migration("0302-document-lines", [
+            """
+            CREATE TABLE document_lines (
+                document_type TEXT NOT NULL,
+                document_id BIGINT NOT NULL,
+                position INTEGER NOT NULL,
+                product_id BIGINT REFERENCES products (id),
+                description TEXT NOT NULL,
+                quantity_milli BIGINT NOT NULL,
+                unit_price_minor BIGINT NOT NULL,
+                discount_bp INTEGER NOT NULL CHECK (discount_bp >= 0 AND discount_bp <= 10000),
+                tax_rate_bp INTEGER NOT NULL CHECK (tax_rate_bp >= 0 AND tax_rate_bp <= 10000),
+                net_minor BIGINT NOT NULL,
+                tax_minor BIGINT NOT NULL,
+                PRIMARY KEY (document_type, document_id, position)
+            ) WITHOUT ROWID
+            """,
+        ]),
     ]
 }

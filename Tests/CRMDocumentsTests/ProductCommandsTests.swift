@@ -1,5 +1,5 @@
 import Testing
-import CRMDocuments
+@testable import CRMDocuments
 import CRMStore
 
 @Suite("product catalogue")
@@ -73,5 +73,24 @@ struct ProductCommandsTests {
         expectCRMError(.invalid, "lines[0].description") { try DocumentLine.resolve(f.store, try #require(try DocumentLine.read(&free).value), currency: .zar, context: "quote.create") }
         var zero = try Arguments(args(#"{"lines": [{"description": "x", "quantity_milli": 0, "unit_price_minor": 5}]}"#), context: "quote.create")
         expectCRMError(.range, "lines[0]: quantity_milli") { try DocumentLine.read(&zero) }
+    }
+}
+
+@Suite("document lines")
+struct DocumentLineStorageTests {
+    @Test func linesAreStoredPerDocumentInOrder() throws {
+        let f = try DocumentsFixture(pipeline: false)
+        let line = { (description: String, net: Int64) in
+            DocumentLine(productID: nil, description: description, quantityMilli: 1_000, unitPriceMinor: net, discountBP: 0,
+                         taxRateBP: 1_500, netMinor: net, taxMinor: net * 15 / 100)
+        }
+        try f.store.write("test") {
+            try LineQueries.replace(f.store, documentType: "quote", documentID: 7, [line("Delivery", 100), line("Sheeting", 2_000)])
+            try LineQueries.replace(f.store, documentType: "invoice", documentID: 7, [line("Other", 5)])
+        }
+        #expect(try LineQueries.load(f.store, documentType: "quote", documentID: 7).map(\.description) == ["Delivery", "Sheeting"])
+        try f.store.write("test") { try LineQueries.replace(f.store, documentType: "quote", documentID: 7, [line("Only", 1)]) }
+        #expect(try LineQueries.load(f.store, documentType: "quote", documentID: 7) == [line("Only", 1)])
+        #expect(try LineQueries.load(f.store, documentType: "invoice", documentID: 7).map(\.description) == ["Other"])
     }
 }
