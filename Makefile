@@ -10,8 +10,8 @@
 #   make install-test     install into a temporary prefix, build the host via pkg-config
 #   make bench            C benchmark against raw SQLite (not part of the tests;
 #                         BENCH_ARGS="-n 20000 -g 20000 --refs --strict")
-#   make bench-pipeline   report.forecast and report.funnel over 100,000 opportunities
-#                         against one SQL aggregate over the same rows
+#   make bench-pipeline   report.forecast, report.funnel and report.cycle over 100,000
+#                         opportunities against SQL aggregates over the same rows
 #   make test-swift       swift test
 #   make test-python      pytest over the Python binding (and on PostgreSQL when
 #                         CRM_TEST_POSTGRES_URL is set)

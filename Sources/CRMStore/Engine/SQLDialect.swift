@@ -26,6 +26,18 @@ public struct SQLDialect: Sendable {
         }
     }
 
+    /// The seconds since 1970-01-01T00:00:00Z (a BIGINT; negative before
+    /// it) of the stored timestamp text `expression` evaluates to, as
+    /// `Timestamp(rfc3339:)` reads it: "2026-12-01T09:30:00Z" is
+    /// 1796117400 on both engines, whatever the session's time zone. NULL
+    /// for NULL (SQLite also gives NULL for text it cannot read).
+    public func epochSeconds(_ expression: String) -> String {
+        switch kind {
+        case .sqlite: return "CAST(strftime('%s', \(expression)) AS INTEGER)"
+        case .postgresql: return "CAST(EXTRACT(EPOCH FROM CAST(\(expression) AS TIMESTAMPTZ)) AS BIGINT)"
+        }
+    }
+
     /// The two values of `jsonIntegerFieldEquals`: the field and the integer.
     public func jsonIntegerFieldEqualsValues(field: String, value: Int64) -> [SQLValue] {
         switch kind {
