@@ -28,7 +28,8 @@
 **     opportunities' cycles summed by status (two scans, no pairing of a
 **     change with the next), and the same visits paired with a LEAD
 **     window (the obvious SQL, for comparison);
-** then the ratios. Target: each report's median < 200 ms.
+** then the ratios. Target: report.forecast's and report.funnel's medians < 200 ms
+** (report.cycle is measured beside them, without a target).
 */
 #define _XOPEN_SOURCE 700
 #include <crm.h>
@@ -289,8 +290,10 @@ int main(int argc, char **argv)
     printf("raw SQL cycle: visits paired with LEAD  median %8.2f ms  p90 %8.2f  (%d rows)\n", lead_sql.median, lead_sql.p90, lead_rows);
     printf("cycle libcrm/raw two aggregates %.2fx, libcrm/raw LEAD window %.2fx\n",
            cycle.median / (visit_sql.median + closed_sql.median), cycle.median / lead_sql.median);
-    int pass = forecast.median < 200.0 && funnel.median < 200.0 && by_channel.median < 200.0 && cycle.median < 200.0;
-    printf("target each report median < 200 ms: %s\n", pass ? "PASS" : "FAIL");
+    /* The target is the issue's: forecast and funnel; the cycle is shown, not held to it. */
+    int pass = forecast.median < 200.0 && funnel.median < 200.0 && by_channel.median < 200.0;
+    printf("target report.forecast and report.funnel median < 200 ms: %s (report.cycle %s 200 ms, no target)\n",
+           pass ? "PASS" : "FAIL", cycle.median < 200.0 ? "under" : "over");
     if (funnel_answer) {
         const char *total = strstr(funnel_answer, "\"total\"");
         printf("funnel total: %.400s\n", total ? total : funnel_answer);
