@@ -8,6 +8,6 @@ public enum DocumentsModule {
         name: "documents",
         migrationIDs: 300...399,
         migrations: DocumentsSchema.migrations,
-        commands: ProductCommands.all,
+        commands: ProductCommands.all + LedgerMapping.commands,
         recordTypes: ["product"])
 }

@@ -46,5 +46,15 @@ public enum DocumentsSchema {
             ) WITHOUT ROWID
             """,
         ]),
+        // The account of the host's chart each posting role goes to (0303
+        // and 0304 are the quotes' and the job cards').
+        Migration("0305-ledger-mapping", [
+            """
+            CREATE TABLE ledger_mapping (
+                role TEXT PRIMARY KEY NOT NULL,
+                account TEXT NOT NULL
+            )
+            """,
+        ]),
     ]
 }
