@@ -46,6 +46,44 @@ public enum DocumentsSchema {
             ) WITHOUT ROWID
             """,
         ]),
+        // Quotes: a revision is a row of its own; its lines are in document_lines ("quote").
+        Migration("0303-quotes", [
+            """
+            CREATE TABLE quotes (
+                id INTEGER PRIMARY KEY NOT NULL,
+                number TEXT NOT NULL,
+                base_number TEXT NOT NULL,
+                revision INTEGER NOT NULL CHECK (revision >= 1),
+                revision_of BIGINT REFERENCES quotes (id),
+                account_id BIGINT NOT NULL REFERENCES accounts (id),
+                contact_id BIGINT REFERENCES contacts (id),
+                opportunity_id BIGINT,
+                status TEXT NOT NULL CHECK (status = 'draft' OR status = 'sent' OR status = 'accepted' OR status = 'declined'
+                    OR status = 'expired' OR status = 'superseded'),
+                currency TEXT NOT NULL,
+                issued_on TEXT,
+                valid_until TEXT,
+                subtotal_minor BIGINT NOT NULL,
+                tax_minor BIGINT NOT NULL,
+                total_minor BIGINT NOT NULL,
+                notes TEXT,
+                decline_reason TEXT,
+                sent_at TEXT,
+                accepted_on TEXT,
+                accepted_at TEXT,
+                declined_at TEXT,
+                expired_at TEXT,
+                superseded_at TEXT,
+                version INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX quotes_number ON quotes (number)",
+            "CREATE INDEX quotes_account ON quotes (account_id, id)",
+            "CREATE INDEX quotes_opportunity ON quotes (opportunity_id, id)",
+            "CREATE INDEX quotes_status ON quotes (status, id)",
+        ]),
         // The account of the host's chart each posting role goes to (0303
         // and 0304 are the quotes' and the job cards').
         Migration("0305-ledger-mapping", [

@@ -16,7 +16,7 @@ from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
 from .records import (Accounts, Activities, Contacts, Events, Interactions, Leads, Opportunities,
-                      Pipeline, Products, Reports, Territories)
+                      Pipeline, Products, Quotes, Reports, Territories)
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
            "CRM_OPEN_GROUP_ACCESS"]
@@ -308,6 +308,11 @@ class Database:
     def products(self) -> "Products":
         """The product catalogue document lines are priced from."""
         return Products(self)
+
+    @property
+    def quotes(self) -> "Quotes":
+        """Quotes: offers priced from the catalogue, sent, accepted or declined."""
+        return Quotes(self)
 
     @property
     def reports(self) -> "Reports":

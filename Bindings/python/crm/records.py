@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, 
 if TYPE_CHECKING:  # pragma: no cover
     from .database import Database
 
-__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Activities", "Events"]
+__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Activities", "Events", "Quotes"]
 
 
 def _merge(positional: Optional[Mapping[str, Any]], keywords: Dict[str, Any],
@@ -548,6 +548,62 @@ class Products(_Editable):
     product takes no new line."""
 
     entity = "product"
+
+
+class Quotes(_Updatable):
+    """``db.quotes``: offers to a customer (quote.* commands), standalone or
+    for an opportunity, with lines from the catalogue (``product_id``) or
+    free text (``description`` + ``unit_price_minor``), ``quantity_milli``
+    in thousandths.  A draft is edited with :meth:`update`; :meth:`send`
+    freezes it; the customer accepts (:meth:`accept`) or declines it;
+    :meth:`revise` supersedes a sent quote with a new draft revision.  A
+    sent quote past its ``valid_until`` reads ``"expired": True`` as of the
+    date asked about."""
+
+    entity = "quote"
+
+    def get(self, id: Optional[int] = None, source: Optional[str] = None,
+            external_ref: Optional[str] = None, as_of: Any = None) -> Dict[str, Any]:
+        """``quote.get``: the quote with ``expired`` and ``effective_status``
+        as of ``as_of`` (a date, default today).  Raises NotFound."""
+        args = _ident(id, source, external_ref)
+        if as_of is not None:
+            args["as_of"] = str(as_of)
+        return self._exec("get", args)
+
+    def _move(self, verb: str, id: int, expected_version: Optional[int],
+              **fields: Any) -> Dict[str, Any]:
+        args = _merge(None, dict(fields, id=id, expected_version=expected_version),
+                      drop_none=True)
+        return self._exec(verb, args)
+
+    def send(self, id: int, issued_on: Any = None,
+             expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``quote.send``: a draft with lines goes out (issued_on default
+        today, valid_until default issued_on + 30 days)."""
+        return self._move("send", id, expected_version,
+                          issued_on=None if issued_on is None else str(issued_on))
+
+    def accept(self, id: int, accepted_on: Any = None,
+               expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``quote.accept``: a sent quote still valid on ``accepted_on``;
+        its opportunity (if any, with the pipeline module) is won."""
+        return self._move("accept", id, expected_version,
+                          accepted_on=None if accepted_on is None else str(accepted_on))
+
+    def decline(self, id: int, reason: str,
+                expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``quote.decline``: the customer said no; ``reason`` is required."""
+        return self._move("decline", id, expected_version, reason=reason)
+
+    def expire(self, id: int, expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``quote.expire``: a sent quote is marked expired."""
+        return self._move("expire", id, expected_version)
+
+    def revise(self, id: int, expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``quote.revise``: the sent (expired, declined) quote is
+        superseded; the answer is the new draft revision."""
+        return self._move("revise", id, expected_version)
 
 
 class Territories:
