@@ -640,3 +640,20 @@ struct DemoOpportunity {
     let fields: JSON
     let moves: [(stage: String, reason: String?)]
 }
+
+extension DemoData {
+    /// Where the demo's catalogue comes from (the stock system), for replay.
+    static let stockSource = "stock"
+
+    /// The wholesaler's catalogue: what the quotes and job cards are priced from.
+    static let products: [(ref: String, fields: JSON)] = [
+        ("TRUSS-6M", ["code": "TRUSS-6M", "name": "Roof truss, 6 m span, treated SA pine", "kind": "goods", "unit": "each",
+                      "unit_price_minor": 145_000, "tax_rate_bp": 1_500, "revenue_account": "4010"]),
+        ("CEIL-6.4", ["code": "CEIL-6.4", "name": "Ceiling board 6.4 mm x 3.6 m", "kind": "goods", "unit": "each",
+                      "unit_price_minor": 18_900, "tax_rate_bp": 1_500, "revenue_account": "4010"]),
+        ("DEL-GP", ["code": "DEL-GP", "name": "Delivery in Gauteng, per load", "kind": "service", "unit": "load",
+                    "unit_price_minor": 85_000, "tax_rate_bp": 1_500, "revenue_account": "4300"]),
+        ("LAB-ERECT", ["code": "LAB-ERECT", "name": "Truss erection team, per hour", "kind": "labour", "unit": "hour",
+                       "unit_price_minor": 65_000, "tax_rate_bp": 1_500, "revenue_account": "4200", "warranty_months": 12]),
+    ]
+}
