@@ -743,6 +743,7 @@ static const struct {
     {"pipeline", test_pipeline},
     {"reports", test_reports},
     {"activities", test_activities},
+    {"jobcards", test_jobcards},
     {"persistence", test_persistence},
     {"events", test_events},
     {"hooks", test_hooks},

@@ -55,4 +55,7 @@ void test_reports(void);
 /* test_activities.c */
 void test_activities(void);
 
+/* test_jobcards.c */
+void test_jobcards(void);
+
 #endif
