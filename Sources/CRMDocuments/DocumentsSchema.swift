@@ -84,6 +84,78 @@ public enum DocumentsSchema {
             "CREATE INDEX quotes_opportunity ON quotes (opportunity_id, id)",
             "CREATE INDEX quotes_status ON quotes (status, id)",
         ]),
+        // Job cards (work orders): the card, its technicians (one row each, for
+        // the technician filter) and its labour entries; its parts are
+        // document_lines of type "jobcard".
+        Migration("0304-jobcards", [
+            """
+            CREATE TABLE jobcards (
+                id INTEGER PRIMARY KEY NOT NULL,
+                number TEXT NOT NULL,
+                account_id BIGINT NOT NULL REFERENCES accounts (id),
+                contact_id BIGINT REFERENCES contacts (id),
+                quote_id BIGINT,
+                opportunity_id BIGINT,
+                status TEXT NOT NULL CHECK (status = 'open' OR status = 'scheduled' OR status = 'in_progress'
+                    OR status = 'on_hold' OR status = 'completed' OR status = 'invoiced' OR status = 'cancelled'),
+                currency TEXT NOT NULL,
+                scheduled_on TEXT,
+                scheduled_at TEXT,
+                site TEXT,
+                asset_description TEXT,
+                serial_number TEXT,
+                warranty INTEGER NOT NULL,
+                description TEXT,
+                tasks TEXT NOT NULL,
+                hold_reason TEXT,
+                signed_by TEXT,
+                signed_at TEXT,
+                completed_at TEXT,
+                cancel_reason TEXT,
+                cancelled_at TEXT,
+                invoice_id BIGINT,
+                invoiced_at TEXT,
+                subtotal_minor BIGINT NOT NULL,
+                tax_minor BIGINT NOT NULL,
+                total_minor BIGINT NOT NULL,
+                version INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX jobcards_number ON jobcards (number)",
+            "CREATE INDEX jobcards_account ON jobcards (account_id, id)",
+            "CREATE INDEX jobcards_status ON jobcards (status, id)",
+            "CREATE INDEX jobcards_scheduled ON jobcards (scheduled_on, id)",
+            "CREATE INDEX jobcards_quote ON jobcards (quote_id)",
+            """
+            CREATE TABLE jobcard_technicians (
+                jobcard_id BIGINT NOT NULL REFERENCES jobcards (id),
+                position INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                name_key TEXT NOT NULL,
+                PRIMARY KEY (jobcard_id, position)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX jobcard_technicians_name ON jobcard_technicians (name_key, jobcard_id)",
+            """
+            CREATE TABLE jobcard_labour (
+                jobcard_id BIGINT NOT NULL REFERENCES jobcards (id),
+                position INTEGER NOT NULL,
+                technician TEXT NOT NULL,
+                minutes INTEGER NOT NULL CHECK (minutes >= 1 AND minutes <= 1440),
+                worked_on TEXT NOT NULL,
+                product_id BIGINT REFERENCES products (id),
+                description TEXT NOT NULL,
+                unit_price_minor BIGINT NOT NULL,
+                tax_rate_bp INTEGER NOT NULL CHECK (tax_rate_bp >= 0 AND tax_rate_bp <= 10000),
+                quantity_milli BIGINT NOT NULL,
+                net_minor BIGINT NOT NULL,
+                tax_minor BIGINT NOT NULL,
+                PRIMARY KEY (jobcard_id, position)
+            ) WITHOUT ROWID
+            """,
+        ]),
         // The account of the host's chart each posting role goes to (0303
         // and 0304 are the quotes' and the job cards').
         Migration("0305-ledger-mapping", [

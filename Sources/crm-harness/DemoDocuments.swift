@@ -3,10 +3,12 @@ extension DemoRun {
 
     /// The catalogue imported from the stock system, the proposal for the
     /// townhouse trusses written up as a quote from it, sent and accepted
-    /// (which wins the deal). A rerun replays the catalogue and the quote and
-    /// moves nothing twice.
+    /// (which wins the deal), and the job card the site team works from:
+    /// the quoted materials, its tasks, the hours actually worked and an
+    /// extra part, signed off by the customer. A rerun replays the catalogue,
+    /// the quote and the job card and moves nothing twice.
     func documents() throws {
-        heading(13, "The document chain: a quote from the catalogue, accepted")
+        heading(13, "The document chain: a quote from the catalogue, accepted, and the job done")
         var catalogue = TextTable(["code", "product", "kind", "unit", "price", "VAT", "revenue", "import"], rightAligned: [4, 5])
         var productIDs: [String: Int64] = [:]
         for product in DemoData.products {
@@ -62,7 +64,61 @@ extension DemoRun {
         say()
         let account = try database.exec("account.get", ["id": .int(quote["account_id"]?.int ?? 0)])
         if prose { print(CRMHarness.Quote.document(quote, accountName: account["name"]?.string), terminator: "\n") }
+
+        // The site team's job card: the quoted materials and delivery (not the
+        // quoted hours: the hours come from what the team logs).
+        let (created, cardOutcome) = try importRecord("jobcard.create", type: "jobcard", source: DemoData.opportunitySource,
+                                                      ref: "WO-2027-0042", arguments: [
+            "quote_id": .int(quoteID), "line_positions": [0, 1, 2], "site": "Erf 1177, Olifantsfontein Road, Midrand",
+            "description": "Supply, deliver and erect trusses and ceilings for 14 townhouses",
+            "tasks": [["description": "Deliver trusses and ceiling boards"], ["description": "Erect trusses, units 1-7"],
+                      ["description": "Erect trusses, units 8-14"], ["description": "Fix ceiling boards"]],
+        ])
+        var card = created
+        let cardID = card["id"]?.int ?? 0
+        say()
+        say("jobcard.create from the accepted quote, with the quoted materials and delivery (\(cardOutcome.rawValue)):")
+        func step(_ command: String, _ arguments: JSON, _ note: String) throws {
+            card = try database.exec(command, arguments.setting("id", .int(cardID)))
+            say("  \(command): \(note) -> \(card["status"]?.string ?? "")")
+        }
+        if card["status"]?.string == "open" {
+            try step("jobcard.schedule", ["scheduled_on": .string(String(DemoRun.daysFromNow(2).prefix(10))),
+                                          "technicians": ["Sipho Dube", "Themba Nkosi"]], "two days on, Sipho and Themba")
+        }
+        if card["status"]?.string == "scheduled" {
+            try step("jobcard.start", [:], "the team is on site")
+            for (technician, minutes) in [("Sipho Dube", Int64(2_880)), ("Themba Nkosi", Int64(2_640))] {
+                var remaining = minutes, day: Int64 = 2
+                while remaining > 0 {  // one entry per day on site
+                    let today = min(remaining, 600)
+                    card = try database.exec("jobcard.log_labour", [
+                        "id": .int(cardID), "technician": .string(technician), "minutes": .int(today),
+                        "product_id": .int(productIDs["LAB-ERECT"] ?? 0), "worked_on": .string(String(DemoRun.daysFromNow(day).prefix(10))),
+                    ])
+                    remaining -= today
+                    day += 1
+                }
+                say("  jobcard.log_labour: \(technician), \(minutes / 60) hours in 10-hour days")
+            }
+            try step("jobcard.use_part", ["product_id": .int(productIDs["CEIL-6.4"] ?? 0), "quantity_milli": 12_000],
+                     "12 more ceiling boards (breakage)")
+            for position in 0..<4 {
+                card = try database.exec("jobcard.task", ["id": .int(cardID), "position": .int(Int64(position)), "status": "done"])
+            }
+            try step("jobcard.complete", ["signed_by": "Pieter van Wyk"], "signed off by the customer")
+        } else {
+            say("  (the job was done on an earlier run: nothing to do)")
+        }
+        do {
+            _ = try database.exec("jobcard.start", ["id": .int(cardID)])
+        } catch let failure as CRMFailure {
+            say("A completed job is not started again: \(failure.message)")
+        }
+        say()
+        if prose { print(CRMHarness.JobCard.workOrder(card, customer: account["name"]?.string ?? ""), terminator: "") }
         remember("documents", ["products": .int(Int64(productIDs.count)), "quote": .string(quote["number"]?.string ?? ""),
-                               "quote_status": .string(quote["status"]?.string ?? "")])
+                               "quote_status": .string(quote["status"]?.string ?? ""),
+                               "jobcard_status": .string(card["status"]?.string ?? "")])
     }
 }

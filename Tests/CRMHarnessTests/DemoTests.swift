@@ -16,8 +16,9 @@ struct DemoTests {
         "== 10. Leads: enquiries captured, checked for duplicates and worked ==",
         "== 11. From lead to won deal: conversion and the pipeline ==",
         "== 12. Activities, follow-ups and a call list ==",
-        "== 13. Events the hook heard ==",
-        "== 14. Events a consumer fetches and acks ==",
+        "== 13. The document chain: a quote from the catalogue, accepted, and the job done ==",
+        "== 14. Events the hook heard ==",
+        "== 15. Events a consumer fetches and acks ==",
     ]
 
     /// The text between one section heading and the next.
@@ -103,12 +104,22 @@ struct DemoTests {
         #expect(activities.contains("skipped 1 who opted out of phone calls"), "\(activities)")
         #expect(!activities.contains("Musa Nkosi  "), "the opted-out contact is not called: \(activities)")
 
-        let hook = DemoTests.section(13, of: run.stdout)
+        let documents = DemoTests.section(13, of: run.stdout)
+        // 126 x 1450.00 less 5% = 173 565.00, tax 26 034.75; the quote's total by the rule.
+        #expect(documents.firstMatch(#"126.000\s+R 1 450.00\s+5%\s+15%\s+(R 173 565.00)\s+R 26 034.75"#) != nil, "\(documents)")
+        #expect(documents.firstMatch(#"total\s+(R 366 796.41)"#) != nil, "\(documents)")
+        #expect(documents.contains("opportunity 2 is now won (quote Q-000001 accepted)"), "\(documents)")
+        #expect(documents.contains("cannot go from completed to in_progress"), "\(documents)")
+        #expect(documents.firstMatch(#"signed off:\s+(Pieter van Wyk)"#) != nil, "\(documents)")
+        // Parts 173 565.00 + 80 438.40 + 2 550.00 + 12 more boards 2 268.00, and 92 hours x 650.00 = 59 800.00 logged.
+        #expect(documents.firstMatch(#"subtotal (R 318 621.40)"#) != nil, "\(documents)")
+
+        let hook = DemoTests.section(14, of: run.stdout)
         let heard = try #require(hook.firstMatch(#"^\s*total\s+(\d+)$"#).flatMap { Int($0) }, "\(hook)")
         #expect(heard > 13 + 27 + 31, "the hook heard every create and more: \(hook)")
         #expect(hook.contains("account.created") && hook.contains("consent.changed") && hook.contains("interaction.logged"), "\(hook)")
 
-        let consumer = DemoTests.section(14, of: run.stdout)
+        let consumer = DemoTests.section(15, of: run.stdout)
         #expect(consumer.contains("Fetched \(heard) events not yet acknowledged"), "the consumer fetches what the hook heard: \(consumer)")
         #expect(consumer.contains("resumes after the ack: 0 events"), "\(consumer)")
 
@@ -126,6 +137,7 @@ struct DemoTests {
         let againPipeline = DemoTests.section(11, of: again.stdout)
         #expect(againPipeline.firstMatch(#"Warehouse roof, Olifantsfontein\s+R 185 000.00\s+(true)"#) == "true", "the conversion replays: \(againPipeline)")
         #expect(againPipeline.contains("each deal has made its moves already"), "\(againPipeline)")
+        #expect(DemoTests.section(13, of: again.stdout).contains("the job was done on an earlier run"), "\(again)")
         let againActivities = DemoTests.section(12, of: again.stdout)
         #expect(againActivities.contains("nothing new: every quiet lead and deal has its follow-up"), "\(againActivities)")
         #expect(againActivities.contains("(the list built on an earlier run)"), "\(againActivities)")
@@ -185,7 +197,9 @@ struct DemoTests {
         #expect(byType["contact.created"] == 29)
         #expect(byType["lead.converted"] == 2)
         #expect(byType["opportunity.created"] == 5)
-        #expect(byType["opportunity.won"] == 1 && byType["opportunity.lost"] == 1)
+        // Won in section 11 and by the accepted quote in section 13.
+        #expect(byType["opportunity.won"] == 2 && byType["opportunity.lost"] == 1)
+        #expect(byType["quote.accepted"] == 1 && byType["jobcard.completed"] == 1 && byType["jobcard.labour_logged"] == 10)
         let pipeline = try #require(summary["pipeline"] as? [String: Any], "\(run)")
         #expect(pipeline["converted"] as? Int == 2 && pipeline["moved"] as? Int == 12)
         // 31 imported and 2 logged by completing a visit and a call.

@@ -744,6 +744,7 @@ static const struct {
     {"reports", test_reports},
     {"activities", test_activities},
     {"quotes", test_quotes},
+    {"jobcards", test_jobcards},
     {"persistence", test_persistence},
     {"events", test_events},
     {"hooks", test_hooks},

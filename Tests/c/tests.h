@@ -58,4 +58,7 @@ void test_activities(void);
 /* test_quotes.c */
 void test_quotes(void);
 
+/* test_jobcards.c */
+void test_jobcards(void);
+
 #endif

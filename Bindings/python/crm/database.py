@@ -15,8 +15,8 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
 from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
-from .records import (Accounts, Activities, Contacts, Events, Interactions, Leads, Opportunities,
-                      Pipeline, Products, Quotes, Reports, Territories)
+from .records import (Accounts, Activities, Contacts, Events, Interactions, JobCards, Leads,
+                      Opportunities, Pipeline, Products, Quotes, Reports, Territories)
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
            "CRM_OPEN_GROUP_ACCESS"]
@@ -313,6 +313,11 @@ class Database:
     def quotes(self) -> "Quotes":
         """Quotes: offers priced from the catalogue, sent, accepted or declined."""
         return Quotes(self)
+
+    @property
+    def jobcards(self) -> "JobCards":
+        """Job cards: work orders with technicians, tasks, labour and parts."""
+        return JobCards(self)
 
     @property
     def reports(self) -> "Reports":

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, 
 if TYPE_CHECKING:  # pragma: no cover
     from .database import Database
 
-__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Activities", "Events", "Quotes"]
+__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Activities", "Quotes", "JobCards", "Events"]
 
 
 def _merge(positional: Optional[Mapping[str, Any]], keywords: Dict[str, Any],
@@ -604,6 +604,88 @@ class Quotes(_Updatable):
         """``quote.revise``: the sent (expired, declined) quote is
         superseded; the answer is the new draft revision."""
         return self._move("revise", id, expected_version)
+
+
+class JobCards(_Updatable):
+    """``db.jobcards``: work orders for the workshop or field service
+    (jobcard.* commands).  :meth:`create` takes ``account_id`` (standalone)
+    or ``quote_id`` of an accepted quote with ``line_positions`` to choose
+    its lines.  States open -> scheduled -> in_progress <-> on_hold ->
+    completed -> invoiced, or cancelled; an illegal move is
+    ConstraintViolation naming both states.  :meth:`billable` is what an
+    invoice would take: the parts lines plus one line per labour entry."""
+
+    entity = "jobcard"
+
+    def _move(self, verb: str, id: int, expected_version: Optional[int],
+              **fields: Any) -> Dict[str, Any]:
+        args = _merge(None, dict(fields, id=id, expected_version=expected_version), drop_none=True)
+        return self._exec(verb, args)
+
+    def schedule(self, id: int, scheduled_on: Any, scheduled_at: Any = None,
+                 technicians: Optional[Sequence[str]] = None,
+                 expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``jobcard.schedule``: open -> scheduled on a date (and time),
+        optionally with the technicians."""
+        technician_list = list(technicians) if technicians is not None else None
+        return self._move("schedule", id, expected_version, scheduled_on=scheduled_on,
+                          scheduled_at=scheduled_at, technicians=technician_list)
+
+    def start(self, id: int, expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``jobcard.start``: scheduled -> in_progress."""
+        return self._move("start", id, expected_version)
+
+    def hold(self, id: int, reason: str, expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``jobcard.hold``: in_progress -> on_hold, with the reason."""
+        return self._move("hold", id, expected_version, reason=reason)
+
+    def resume(self, id: int, expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``jobcard.resume``: on_hold -> in_progress."""
+        return self._move("resume", id, expected_version)
+
+    def complete(self, id: int, signed_by: str, signed_at: Any = None,
+                 expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``jobcard.complete``: in_progress -> completed with the customer's
+        sign-off (``signed_by`` required; ``signed_at`` default now).  Open
+        tasks: ConstraintViolation."""
+        return self._move("complete", id, expected_version, signed_by=signed_by, signed_at=signed_at)
+
+    def cancel(self, id: int, reason: str, expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``jobcard.cancel``: open, scheduled, in_progress or on_hold -> cancelled."""
+        return self._move("cancel", id, expected_version, reason=reason)
+
+    def log_labour(self, id: int, technician: str, minutes: int,
+                   product_id: Optional[int] = None, unit_price_minor: Optional[int] = None,
+                   tax_rate_bp: Optional[int] = None, description: Optional[str] = None,
+                   worked_on: Any = None, expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``jobcard.log_labour``: minutes (1..1440) a technician worked,
+        priced per hour by a labour product or ``unit_price_minor``; returns
+        the job card."""
+        return self._move("log_labour", id, expected_version, technician=technician, minutes=minutes,
+                          product_id=product_id, unit_price_minor=unit_price_minor,
+                          tax_rate_bp=tax_rate_bp, description=description, worked_on=worked_on)
+
+    def use_part(self, id: int, quantity_milli: int, product_id: Optional[int] = None,
+                 description: Optional[str] = None, unit_price_minor: Optional[int] = None,
+                 discount_bp: Optional[int] = None, tax_rate_bp: Optional[int] = None,
+                 expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``jobcard.use_part``: a part used (a product, or ``description`` +
+        ``unit_price_minor``), added as a line; returns the job card."""
+        return self._move("use_part", id, expected_version, quantity_milli=quantity_milli,
+                          product_id=product_id, description=description,
+                          unit_price_minor=unit_price_minor, discount_bp=discount_bp,
+                          tax_rate_bp=tax_rate_bp)
+
+    def task(self, id: int, position: int, status: str,
+             expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``jobcard.task``: task ``position`` (0 first) open, done or skipped."""
+        return self._move("task", id, expected_version, position=position, status=status)
+
+    def billable(self, id: Optional[int] = None, source: Optional[str] = None,
+                 external_ref: Optional[str] = None) -> Dict[str, Any]:
+        """``jobcard.billable``: ``{"jobcard_id", "number", "status", ...,
+        "lines", "subtotal_minor", "tax_minor", "total_minor"}``."""
+        return self._exec("billable", _ident(id, source, external_ref))
 
 
 class Territories:
