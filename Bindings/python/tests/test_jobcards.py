@@ -74,7 +74,7 @@ def test_updates_lists_and_bad_input(db):
     assert [c["id"] for c in db.jobcards.iter(status="open")] == [a]
     assert [c["id"] for c in db.jobcards.iter(technician="anna smit")] == [a]
     assert [c["id"] for c in db.jobcards.iter(account_id=account, limit=1)] == [a, b]
-    with pytest.raises(crm.InvalidArgument, match="quotes are not available"):
+    with pytest.raises(crm.NotFound, match="quote_id 1 is not a quote"):
         db.jobcards.create(quote_id=1)
     with pytest.raises(crm.InvalidArgument, match="tasks"):
         db.jobcards.create(account_id=account, tasks=[{"description": "x", "status": "half"}])
@@ -83,3 +83,18 @@ def test_updates_lists_and_bad_input(db):
     with pytest.raises(crm.ConstraintViolation, match="cancelled"):
         db.jobcards.update(b, site="x")
     assert len(list(db.jobcards.iter())) == 2
+
+
+def test_a_job_card_from_an_accepted_quote(db):
+    account, pump, _ = _setup(db)
+    quote = db.quotes.create(account_id=account, lines=[
+        {"product_id": pump, "quantity_milli": 2_000},
+        {"description": "Call-out fee", "quantity_milli": 1_000, "unit_price_minor": 35_000}])
+    with pytest.raises(crm.ConstraintViolation, match="is draft"):
+        db.jobcards.create(quote_id=quote["id"])
+    db.quotes.send(quote["id"])
+    db.quotes.accept(quote["id"])
+    card = db.jobcards.create(quote_id=quote["id"], line_positions=[0])
+    assert card["quote_id"] == quote["id"] and card["account_id"] == account
+    assert [line["product_id"] for line in card["lines"]] == [pump]
+    assert card["total_minor"] == 2 * 143_750

@@ -46,16 +46,10 @@ public enum JobCardCommands {
             if changes.lines.isPresent {
                 throw CRMError.invalid("\(context): lines come from the quote (choose them with line_positions); add parts with jobcard.use_part")
             }
-            guard store.hasCommand("quote.get") else {
-                throw CRMError.invalid("\(context): quote_id: quotes are not available in this library")
-            }
-            let answer: JSONValue
-            do {
-                answer = try store.invoke("quote.get", .object([("id", .integer(quoteID))]))
-            } catch let error as CRMError where error.code == .notFound {
+            guard let found = try QuoteQueries.load(store, id: quoteID) else {
                 throw CRMError.notFound("\(context): quote_id \(quoteID) is not a quote")
             }
-            let summary = try QuoteSummary(answer, id: quoteID, context: context)
+            let summary = QuoteSummary(found)
             if let accountID, accountID != summary.accountID {
                 throw CRMError.invalid("\(context): account_id \(accountID) is not the account of quote \(summary.label) (\(summary.accountID))")
             }
@@ -106,7 +100,7 @@ public enum JobCardCommands {
         }
     }
 
-    /// What a job card takes from `quote.get`'s answer.
+    /// What a job card takes from its quote.
     struct QuoteSummary {
         var id: Int64
         var number: String?
@@ -119,47 +113,15 @@ public enum JobCardCommands {
 
         var label: String { number.map { "\(id) (\($0))" } ?? "\(id)" }
 
-        init(_ json: JSONValue, id: Int64, context: String) throws {
-            func bad(_ field: String) -> CRMError {
-                CRMError(.internal, "\(context): quote.get answered quote \(id) without a valid \(field)")
-            }
-            func integer(_ value: JSONValue?, _ field: String) throws -> Int64 {
-                guard case .integer(let number)? = value else { throw bad(field) }
-                return number
-            }
-            func optionalInteger(_ value: JSONValue?, _ field: String) throws -> Int64? {
-                if value == nil || value == .null { return nil }
-                return try integer(value, field)
-            }
-            self.id = id
-            guard case .string(let status)? = json["status"] else { throw bad("status") }
-            self.status = status
-            if case .string(let number)? = json["number"] { self.number = number }
-            accountID = try integer(json["account_id"], "account_id")
-            contactID = try optionalInteger(json["contact_id"], "contact_id")
-            opportunityID = try optionalInteger(json["opportunity_id"], "opportunity_id")
-            guard case .string(let code)? = json["currency"], let currency = Currency(code: code) else { throw bad("currency") }
-            self.currency = currency.currencyCode
-            guard case .array(let items)? = json["lines"] else { throw bad("lines") }
-            var lines: [DocumentLine] = []
-            for (index, item) in items.enumerated() {
-                let field = "lines[\(index)]"
-                guard case .string(let description)? = item["description"] else { throw bad("\(field).description") }
-                let quantity = try integer(item["quantity_milli"], "\(field).quantity_milli")
-                let price = try integer(item["unit_price_minor"], "\(field).unit_price_minor")
-                let discount = try integer(item["discount_bp"], "\(field).discount_bp")
-                let taxRate = try integer(item["tax_rate_bp"], "\(field).tax_rate_bp")
-                guard quantity >= 0, price >= 0, (0...10_000).contains(discount), (0...10_000).contains(taxRate) else {
-                    throw bad(field)
-                }
-                // The same rule gives the quote's amounts; computed again, they cannot drift.
-                let (net, tax) = try LineAmounts.amounts(quantityMilli: quantity, unitPriceMinor: price, discountBP: discount,
-                                                         taxRateBP: taxRate, field: "\(context): quote \(id) \(field)")
-                lines.append(DocumentLine(productID: try optionalInteger(item["product_id"], "\(field).product_id"),
-                                          description: description, quantityMilli: quantity, unitPriceMinor: price,
-                                          discountBP: discount, taxRateBP: taxRate, netMinor: net, taxMinor: tax))
-            }
-            self.lines = lines
+        init(_ quote: Quote) {
+            id = quote.id
+            number = quote.number
+            status = quote.status.rawValue
+            accountID = quote.accountID
+            contactID = quote.contactID
+            opportunityID = quote.opportunityID
+            currency = quote.currency
+            lines = quote.lines
         }
 
         /// The lines `positions` chooses (all when absent), in the order chosen.
