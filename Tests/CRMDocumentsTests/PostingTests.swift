@@ -2,19 +2,6 @@ import Testing
 @testable import CRMDocuments
 import CRMStore
 
-/// A small seeded generator (SplitMix64), so a failure is reproducible.
-struct SeededGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int64) -> Int64 { Int64(next() % UInt64(bound)) }
-}
-
 @Suite("postings for the host's ledger")
 struct PostingTests {
     let date = CalendarDate("2026-12-01")!

@@ -14,19 +14,6 @@ private func activitiesStandIn(count: Int64, lastCompletedAt: String?) -> Module
     ])
 }
 
-/// SplitMix64: a small seeded generator, so the generated history is the
-/// same on every run and engine.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("lead scoring")
 struct LeadScoringTests {
     /// The lead worked by hand below: referral (30 of 30), dealer (15 of 15),
@@ -233,7 +220,7 @@ struct LeadScoringTests {
 
     @Test func theLearnedProbabilityRanksHeldOutLeads() throws {
         let f = try LeadsFixture()
-        var random = SplitMix64(state: 2026)
+        var random = SeededGenerator(state: 2026)
         func uniform() -> Double { Double(random.next() >> 11) / Double(UInt64(1) << 53) }
         func pick<T>(_ items: [T]) -> T { items[Int(random.next() % UInt64(items.count))] }
         let channels = ["referral", "partner", "web", "other"]

@@ -12,34 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    int n;
-    char types[32][40];
-} act_heard_t;
-
-static void act_heard(const char *type, const char *json, void *ud)
-{
-    act_heard_t *h = ud;
-    (void)json;
-    if (h->n < 32)
-        snprintf(h->types[h->n], sizeof h->types[0], "%s", type ? type : "");
-    h->n++;
-}
-
-static const char *act_heard_types(const act_heard_t *h)
-{
-    static char joined[1280];
-    size_t used = 0;
-    joined[0] = '\0';
-    for (int i = 0; i < h->n && i < 32 && used < sizeof joined; i++)
-        used += (size_t)snprintf(joined + used, sizeof joined - used, "%s%s", i ? " " : "", h->types[i]);
-    return joined;
-}
-
 void test_activities(void)
 {
     crm_db *db = open_db(fresh("activities.sqlite"), 0);
-    act_heard_t h;
+    tk_heard_t h;
     int hid = -1;
     long long account, contact, opted_out, call, interaction = -1, list = -1;
     long events0;
@@ -53,7 +29,7 @@ void test_activities(void)
     crm_free(EXEC(db, "contact.consent",
                   S("{\"contact_id\":%lld,\"channel\":\"phone\",\"status\":\"opted_out\",\"source\":\"call centre\"}", opted_out),
                   CRM_OK));
-    CHECK_RC(db, crm_hook_register(db, "*", act_heard, &h, &hid), CRM_OK);
+    CHECK_RC(db, crm_hook_register(db, "*", tk_heard, &h, &hid), CRM_OK);
 
     call = create(db, "activity.create",
                   S("{\"kind\":\"call\",\"subject\":\"Spring order\",\"contact_id\":%lld,\"owner\":\"thabo\"}", contact));
@@ -111,9 +87,9 @@ void test_activities(void)
     CHECK(r && jintd(r, "count", -1) == 1 && jstreq(r, "last_completed_at", "2026-11-30T10:00:00Z"));
     crm_free(r);
 
-    CHECKF(strcmp(act_heard_types(&h), "activity.created interaction.logged activity.completed lead.created reminder.due "
+    CHECKF(strcmp(tk_heard_types(&h), "activity.created interaction.logged activity.completed lead.created reminder.due "
                                         "calllist.built") == 0,
-           "heard: %s", act_heard_types(&h));
+           "heard: %s", tk_heard_types(&h));
     CHECK_RC(db, crm_hook_unregister(db, hid), CRM_OK);
     CHECK_RC(db, crm_close(db), CRM_OK);
 }

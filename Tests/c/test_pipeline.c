@@ -1,6 +1,6 @@
 /* test_pipeline.c -- a lead's way to a won opportunity through crm_exec:
 ** qualify, convert (account, contact and opportunity in one call), move
-** through the pipeline to won, with an event heard for every step; a
+** through the pipeline to won, with an event tk_heard for every step; a
 ** repeated conversion replays; bad moves are refused and write nothing. */
 #define _XOPEN_SOURCE 700
 #include "crm.h"
@@ -13,35 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    int n;
-    char types[32][40];
-} heard_t;
-
-static void heard(const char *type, const char *json, void *ud)
-{
-    heard_t *h = ud;
-    (void)json;
-    if (h->n < 32)
-        snprintf(h->types[h->n], sizeof h->types[0], "%s", type ? type : "");
-    h->n++;
-}
-
-/* The types heard, joined by spaces. */
-static const char *heard_types(const heard_t *h)
-{
-    static char joined[1024];
-    size_t used = 0;
-    joined[0] = '\0';
-    for (int i = 0; i < h->n && i < 32; i++)
-        used += (size_t)snprintf(joined + used, sizeof joined - used, "%s%s", i ? " " : "", h->types[i]);
-    return joined;
-}
-
 void test_pipeline(void)
 {
     crm_db *db = open_db(fresh("pipeline.sqlite"), 0);
-    heard_t h;
+    tk_heard_t h;
     int hid = -1;
     long long lead, opportunity = -1, account = -1;
     int64_t found = -1;
@@ -50,7 +25,7 @@ void test_pipeline(void)
     if (!db)
         return;
     memset(&h, 0, sizeof h);
-    CHECK_RC(db, crm_hook_register(db, "*", heard, &h, &hid), CRM_OK);
+    CHECK_RC(db, crm_hook_register(db, "*", tk_heard, &h, &hid), CRM_OK);
 
     lead = create(db, "lead.create",
                   "{\"first_name\":\"Naledi\",\"last_name\":\"Khumalo\",\"company\":\"Khumalo Roofing\","
@@ -96,9 +71,9 @@ void test_pipeline(void)
              CRM_CONSTRAINT);
     CHECK(strstr(crm_errmsg(db), "from won to lost") != NULL);
 
-    CHECKF(strcmp(heard_types(&h), "lead.created lead.transitioned lead.transitioned account.created contact.created "
+    CHECKF(strcmp(tk_heard_types(&h), "lead.created lead.transitioned lead.transitioned account.created contact.created "
                                     "opportunity.created lead.converted opportunity.moved opportunity.won") == 0,
-           "heard: %s", heard_types(&h));
+           "tk_heard: %s", tk_heard_types(&h));
     r = EXEC(db, "opportunity.history", S("{\"id\":%lld}", opportunity), CRM_OK);
     CHECK(r && jlen(r, "items") == 3 && jstreq(r, "items[2].to", "won") && jstreq(r, "items[1].from", "prospecting"));
     crm_free(r);

@@ -1,6 +1,6 @@
 /* test_quotes.c -- a quote through crm_exec: made from catalogue lines
 ** and free text with the totals of the one rounding rule, sent, accepted
-** (winning its opportunity), with an event heard for every step; an
+** (winning its opportunity), with an event tk_heard for every step; an
 ** illegal transition is refused naming both states and writes nothing. */
 #define _XOPEN_SOURCE 700
 #include "crm.h"
@@ -13,35 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    int n;
-    char types[32][40];
-} heard_t;
-
-static void heard(const char *type, const char *json, void *ud)
-{
-    heard_t *h = ud;
-    (void)json;
-    if (h->n < 32)
-        snprintf(h->types[h->n], sizeof h->types[0], "%s", type ? type : "");
-    h->n++;
-}
-
-/* The types heard, joined by spaces. */
-static const char *heard_types(const heard_t *h)
-{
-    static char joined[1024];
-    size_t used = 0;
-    joined[0] = '\0';
-    for (int i = 0; i < h->n && i < 32; i++)
-        used += (size_t)snprintf(joined + used, sizeof joined - used, "%s%s", i ? " " : "", h->types[i]);
-    return joined;
-}
-
 void test_quotes(void)
 {
     crm_db *db = open_db(fresh("quotes.sqlite"), 0);
-    heard_t h;
+    tk_heard_t h;
     int hid = -1;
     long long account, sheet, labour, opportunity, quote = -1;
     int64_t found = -1;
@@ -58,7 +33,7 @@ void test_quotes(void)
                     "{\"code\":\"LAB-FIT\",\"name\":\"Fitter, per hour\",\"kind\":\"labour\",\"unit\":\"hour\","
                     "\"unit_price_minor\":45000,\"tax_rate_bp\":1500}");
     opportunity = create(db, "opportunity.create", S("{\"account_id\":%lld,\"title\":\"Warehouse roof\"}", account));
-    CHECK_RC(db, crm_hook_register(db, "quote.*", heard, &h, &hid), CRM_OK);
+    CHECK_RC(db, crm_hook_register(db, "quote.*", tk_heard, &h, &hid), CRM_OK);
 
     r = EXEC(db, "quote.create",
              S("{\"opportunity_id\":%lld,\"valid_until\":\"2099-12-31\",\"source\":\"erp\",\"external_ref\":\"QT-1\","
@@ -105,7 +80,7 @@ void test_quotes(void)
     CHECK(strstr(crm_errmsg(db), "from accepted to superseded") != NULL);
     CHECK(count_events(db) == events0);
 
-    CHECKF(strcmp(heard_types(&h), "quote.created quote.sent quote.accepted") == 0, "heard: %s", heard_types(&h));
+    CHECKF(strcmp(tk_heard_types(&h), "quote.created quote.sent quote.accepted") == 0, "tk_heard: %s", tk_heard_types(&h));
     r = EXEC(db, "quote.list", "{\"status\":\"accepted\"}", CRM_OK);
     CHECK(r && jlen(r, "items") == 1 && jisnull(r, "next_cursor"));
     crm_free(r);

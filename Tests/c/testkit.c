@@ -668,3 +668,22 @@ double now_s(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+void tk_heard(const char *type, const char *json, void *heard)
+{
+    tk_heard_t *h = heard;
+    (void)json;
+    if (h->n < 32)
+        snprintf(h->types[h->n], sizeof h->types[0], "%s", type ? type : "");
+    h->n++;
+}
+
+const char *tk_heard_types(const tk_heard_t *heard)
+{
+    static char joined[1280];
+    size_t used = 0;
+    joined[0] = '\0';
+    for (int i = 0; i < heard->n && i < 32 && used < sizeof joined; i++)
+        used += (size_t)snprintf(joined + used, sizeof joined - used, "%s%s", i ? " " : "", heard->types[i]);
+    return joined;
+}

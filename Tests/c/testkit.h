@@ -84,6 +84,16 @@ char *repeat(char c, size_t n);
 /* monotonic seconds */
 double now_s(void);
 
+/* The event types a hook heard, in order (the first 32 kept, all counted).
+** Register with crm_hook_register(db, pattern, tk_heard, &heard, &id). */
+typedef struct {
+    int n;
+    char types[32][40];
+} tk_heard_t;
+void tk_heard(const char *type, const char *json, void *heard);
+/* The types heard, joined by spaces (a static buffer: use it before the next call). */
+const char *tk_heard_types(const tk_heard_t *heard);
+
 /* the runner's state */
 extern int tk_passed, tk_failed;
 extern const char *tk_group;

@@ -195,10 +195,6 @@ struct AccountChanges {
     /// - Throws: `.invalid` naming the field, e.g. for clearing a required one.
     func apply(to account: inout Account, context: String) throws -> [String] {
         var changed: [String] = []
-        func required<T>(_ presence: Presence<T>, _ field: String) throws -> T? {
-            if case .null = presence { throw CRMError.invalid("\(context): \(field) cannot be null") }
-            return presence.value
-        }
         func set<T: Equatable>(_ field: String, _ current: inout T, _ value: T?) {
             if let value, current != value {
                 current = value
@@ -208,20 +204,20 @@ struct AccountChanges {
         if let name = name.value, name.trimmingWhitespace().isEmpty {
             throw CRMError.invalid("\(context): name must not be blank")
         }
-        set("name", &account.name, try required(name, "name"))
-        set("kind", &account.kind, try required(kind, "kind"))
-        set("strategic", &account.strategic, try required(strategic, "strategic"))
-        set("national", &account.national, try required(national, "national"))
+        set("name", &account.name, try name.nonNull("name", context: context))
+        set("kind", &account.kind, try kind.nonNull("kind", context: context))
+        set("strategic", &account.strategic, try strategic.nonNull("strategic", context: context))
+        set("national", &account.national, try national.nonNull("national", context: context))
         sizeBand.apply(to: &account.sizeBand, field: "size_band", changed: &changed)
         segment.apply(to: &account.segment, field: "segment", changed: &changed)
         // Tags and addresses are read back from their stored text only when
         // sent: going through `set` would parse and rewrite them every time.
-        if let tags = try required(tags, "tags").map({ Array(Set($0)).sorted() }), tags != account.tags {
+        if let tags = try tags.nonNull("tags", context: context).map({ Array(Set($0)).sorted() }), tags != account.tags {
             account.tags = tags
             changed.append("tags")
         }
         region.apply(to: &account.region, field: "region", changed: &changed)
-        if let currency = try required(currency, "currency") {
+        if let currency = try currency.nonNull("currency", context: context) {
             guard CurrencyCode(currency) != nil else {
                 throw CRMError.invalid("\(context): currency must be a three-letter ISO 4217 code such as ZAR; got '\(currency)'")
             }
@@ -230,10 +226,10 @@ struct AccountChanges {
             }
             set("currency", &account.currency, known.currencyCode)
         }
-        set("payment_terms_days", &account.paymentTermsDays, try required(paymentTermsDays, "payment_terms_days"))
+        set("payment_terms_days", &account.paymentTermsDays, try paymentTermsDays.nonNull("payment_terms_days", context: context))
         creditLimitMinor.apply(to: &account.creditLimitMinor, field: "credit_limit_minor", changed: &changed)
         owner.apply(to: &account.owner, field: "owner", changed: &changed)
-        set("status", &account.status, try required(status, "status"))
+        set("status", &account.status, try status.nonNull("status", context: context))
         parentAccountID.apply(to: &account.parentAccountID, field: "parent_account_id", changed: &changed)
         taxNumber.apply(to: &account.taxNumber, field: "tax_number", changed: &changed)
         if let email = email.value, !EmailAddress.looksValid(email) {
@@ -243,7 +239,7 @@ struct AccountChanges {
         phone.apply(to: &account.phone, field: "phone", changed: &changed)
         website.apply(to: &account.website, field: "website", changed: &changed)
         notes.apply(to: &account.notes, field: "notes", changed: &changed)
-        if let addresses = try required(addresses, "addresses"), addresses != account.addresses {
+        if let addresses = try addresses.nonNull("addresses", context: context), addresses != account.addresses {
             account.addresses = addresses
             changed.append("addresses")
         }

@@ -84,35 +84,28 @@ struct ProductChanges {
     /// - Throws: `.invalid` naming the field.
     func apply(to product: inout Product, context: String) throws -> [String] {
         var changed: [String] = []
-        func required<T>(_ field: String, _ presence: Presence<T>) throws -> T? {
-            switch presence {
-            case .absent: return nil
-            case .null: throw CRMError.invalid("\(context): \(field) cannot be null")
-            case .value(let value): return value
-            }
-        }
         func set<T: Equatable>(_ field: String, _ current: inout T, _ value: T?) {
             if let value, value != current { current = value; changed.append(field) }
         }
         for (field, presence) in [("code", code), ("name", name), ("unit", unit)] {
-            if let text = try required(field, presence), text.trimmingWhitespace().isEmpty {
+            if let text = try presence.nonNull(field, context: context), text.trimmingWhitespace().isEmpty {
                 throw CRMError.invalid("\(context): \(field) must not be blank")
             }
         }
-        set("code", &product.code, try required("code", code)?.trimmingWhitespace())
-        set("name", &product.name, try required("name", name)?.trimmingWhitespace())
-        set("kind", &product.kind, try required("kind", kind))
-        set("unit", &product.unit, try required("unit", unit)?.trimmingWhitespace())
-        set("unit_price_minor", &product.unitPriceMinor, try required("unit_price_minor", unitPriceMinor))
-        if let code = try required("currency", currency) {
+        set("code", &product.code, try code.nonNull("code", context: context)?.trimmingWhitespace())
+        set("name", &product.name, try name.nonNull("name", context: context)?.trimmingWhitespace())
+        set("kind", &product.kind, try kind.nonNull("kind", context: context))
+        set("unit", &product.unit, try unit.nonNull("unit", context: context)?.trimmingWhitespace())
+        set("unit_price_minor", &product.unitPriceMinor, try unitPriceMinor.nonNull("unit_price_minor", context: context))
+        if let code = try currency.nonNull("currency", context: context) {
             guard let known = Currency(code: code) else {
                 throw CRMError.invalid("\(context): currency '\(code)' is not an active ISO 4217 currency code such as ZAR")
             }
             set("currency", &product.currency, known.currencyCode)
         }
-        set("tax_rate_bp", &product.taxRateBP, try required("tax_rate_bp", taxRateBP))
+        set("tax_rate_bp", &product.taxRateBP, try taxRateBP.nonNull("tax_rate_bp", context: context))
         revenueAccount.apply(to: &product.revenueAccount, field: "revenue_account", changed: &changed)
-        set("warranty_months", &product.warrantyMonths, try required("warranty_months", warrantyMonths))
+        set("warranty_months", &product.warrantyMonths, try warrantyMonths.nonNull("warranty_months", context: context))
         return changed
     }
 }

@@ -120,23 +120,16 @@ struct OpportunityChanges {
     /// - Throws: `.invalid` naming the field.
     func apply(to opportunity: inout Opportunity, context: String) throws -> [String] {
         var changed: [String] = []
-        func required<T>(_ field: String, _ presence: Presence<T>) throws -> T? {
-            switch presence {
-            case .absent: return nil
-            case .null: throw CRMError.invalid("\(context): \(field) cannot be null")
-            case .value(let value): return value
-            }
-        }
-        if let title = try required("title", title) {
+        if let title = try title.nonNull("title", context: context) {
             let trimmed = title.trimmingWhitespace()
             if trimmed.isEmpty { throw CRMError.invalid("\(context): title must not be blank") }
             if opportunity.title != trimmed { opportunity.title = trimmed; changed.append("title") }
         }
-        if let amount = try required("amount_minor", amountMinor), amount != opportunity.amountMinor {
+        if let amount = try amountMinor.nonNull("amount_minor", context: context), amount != opportunity.amountMinor {
             opportunity.amountMinor = amount
             changed.append("amount_minor")
         }
-        if let code = try required("currency", currency) {
+        if let code = try currency.nonNull("currency", context: context) {
             guard let known = Currency(code: code) else {
                 throw CRMError.invalid("\(context): currency '\(code)' is not an active ISO 4217 currency code such as ZAR")
             }
@@ -145,7 +138,7 @@ struct OpportunityChanges {
         expectedCloseOn.apply(to: &opportunity.expectedCloseOn, field: "expected_close_on", changed: &changed)
         contactID.apply(to: &opportunity.contactID, field: "contact_id", changed: &changed)
         owner.apply(to: &opportunity.owner, field: "owner", changed: &changed)
-        if let products = try required("products", products), products != opportunity.products {
+        if let products = try products.nonNull("products", context: context), products != opportunity.products {
             opportunity.products = products
             changed.append("products")
         }
@@ -154,7 +147,7 @@ struct OpportunityChanges {
         nextStep.apply(to: &opportunity.nextStep, field: "next_step", changed: &changed)
         sourceChannel.apply(to: &opportunity.sourceChannel, field: "source_channel", changed: &changed)
         campaign.apply(to: &opportunity.campaign, field: "campaign", changed: &changed)
-        if let probability = try required("probability", probability), probability != opportunity.probability {
+        if let probability = try probability.nonNull("probability", context: context), probability != opportunity.probability {
             opportunity.probability = probability
             changed.append("probability")
         }

@@ -18,6 +18,16 @@ public enum Presence<Value> {
     }
 }
 
+extension Presence {
+    /// The value of a field an update may leave out but never clear: nil
+    /// when absent.
+    /// - Throws: `.invalid` naming the field when it was sent as null.
+    public func nonNull(_ field: String, context: String) throws -> Value? {
+        if case .null = self { throw CRMError.invalid("\(context): \(field) cannot be null") }
+        return value
+    }
+}
+
 extension Presence where Value: Equatable {
     /// Applies an update to an optional field of a record: absent leaves it,
     /// `null` clears it, a value sets it; `field` is added to `changed` when
