@@ -8,10 +8,12 @@ public enum DocumentsModule {
         name: "documents",
         migrationIDs: 300...399,
         migrations: DocumentsSchema.migrations,
-        commands: ProductCommands.all + QuoteCommands.all + JobCardCommands.all + LedgerMapping.commands,
-        recordTypes: ["product", "quote", "jobcard"],
+        commands: ProductCommands.all + QuoteCommands.all + JobCardCommands.all + LedgerMapping.commands
+            + NumberSeries.commands + InvoiceCommands.all,
+        recordTypes: ["product", "quote", "jobcard", "invoice"],
         accountLinks: [
             .column("quotes", table: "quotes", column: "account_id"),
             .column("jobcards", table: "jobcards", column: "account_id"),
+            .column("invoices", table: "invoices", column: "account_id"),
         ])
 }
