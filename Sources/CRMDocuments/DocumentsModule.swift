@@ -9,11 +9,12 @@ public enum DocumentsModule {
         migrationIDs: 300...399,
         migrations: DocumentsSchema.migrations,
         commands: ProductCommands.all + QuoteCommands.all + JobCardCommands.all + LedgerMapping.commands
-            + NumberSeries.commands + InvoiceCommands.all,
-        recordTypes: ["product", "quote", "jobcard", "invoice"],
+            + NumberSeries.commands + InvoiceCommands.all + CreditNoteCommands.all,
+        recordTypes: ["product", "quote", "jobcard", "invoice", "credit_note"],
         accountLinks: [
             .column("quotes", table: "quotes", column: "account_id"),
             .column("jobcards", table: "jobcards", column: "account_id"),
             .column("invoices", table: "invoices", column: "account_id"),
+            .column("credit_notes", table: "credit_notes", column: "account_id"),
         ])
 }

@@ -184,4 +184,56 @@ struct InvoiceTests {
         #expect(try f.run("invoice.get", #"{"source": "ledger", "external_ref": "SI-0042"}"#)["id"]?.int == 1)
         #expect(try f.run("invoice.list", #"{"recorded": true}"#).items.count == 2)
     }
+
+    @Test func creditNotesPartialThenFullReverseThePostingAndCreditTheInvoice() throws {
+        let f = try fixture()
+        try f.make("invoice.create", #""jobcard_id": 1"#)
+        try f.run("invoice.issue", #"{"id": 1}"#)
+        expectCRMError(.notFound, "invoice_id 9") { try f.run("credit_note.create", #"{"invoice_id": 9}"#) }
+        // Half an hour of the labour back.
+        let (draft, created) = try f.runWithEvents("credit_note.create", #"{"invoice_id": 1, "line_positions": [1], "quantities_milli": [500], "reason": "Overbooked"}"#)
+        #expect(created.map(\.type) == ["credit_note.created"])
+        #expect(draft["status"]?.text == "draft" && draft["number"] == .null && draft["total_minor"]?.int == 25_875)
+        expectCRMError(.constraint, "quantities_milli[0]", "1000 of 1500") {
+            try f.run("credit_note.create", #"{"invoice_id": 1, "line_positions": [1], "quantities_milli": [1001]}"#)
+        }
+        let (issued, events) = try f.runWithEvents("credit_note.issue", #"{"id": 1}"#)
+        #expect(events.map(\.type) == ["credit_note.issued", "invoice.credited"])
+        #expect(issued["number"]?.text == "CN-000001" && issued["invoice_number"]?.text == "INV-000001")
+        let posting = try #require(events.first?.record["posting"]?["lines"]?.array)
+        #expect(posting.map { $0["account"]?.text } == ["1100", "4000", "2200"])
+        #expect(posting.map { $0["credit_minor"]?.int } == [25_875, nil, nil])
+        #expect(posting.map { $0["debit_minor"]?.int } == [nil, 22_500, 3_375])
+        var invoice = try f.run("invoice.get", #"{"id": 1}"#)
+        #expect(invoice["credited_minor"]?.int == 25_875 && invoice["balance_due_minor"]?.int == 221_375 - 25_875)
+        #expect(invoice["status"]?.text == "issued")
+        // The rest of everything: exactly what is left of each line.
+        try f.run("credit_note.create", #"{"invoice_id": 1}"#)
+        let rest = try f.run("credit_note.issue", #"{"id": 2}"#)
+        #expect(rest["number"]?.text == "CN-000002" && rest["total_minor"]?.int == 221_375 - 25_875)
+        invoice = try f.run("invoice.get", #"{"id": 1}"#)
+        #expect(invoice["status"]?.text == "credited" && invoice["balance_due_minor"]?.int == 0)
+        expectCRMError(.constraint, "nothing left to credit") { try f.run("credit_note.create", #"{"invoice_id": 1}"#) }
+        expectCRMError(.constraint, "from issued to issued") { try f.run("credit_note.issue", #"{"id": 1}"#) }
+        expectCRMError(.constraint, "only a draft") { try f.run("credit_note.delete", #"{"id": 1}"#) }
+        #expect(try f.run("credit_note.list", #"{"invoice_id": 1}"#).items.count == 2)
+        // A draft invoice is not credited.
+        try f.make("invoice.create", #""account_id": 1, "lines": [{"product_id": 1, "quantity_milli": 1000}]"#)
+        expectCRMError(.constraint, "draft") { try f.run("credit_note.create", #"{"invoice_id": 2}"#) }
+    }
+
+    @Test func aRecordedCreditNoteAgainstARecordedInvoice() throws {
+        let f = try fixture()
+        try f.run("invoice.record", #"{"source": "ledger", "external_ref": "SI-1", "account_id": 1, "number": "SI-1", "issued_on": "2026-10-01", "total_minor": 115000, "tax_minor": 15000}"#)
+        let text = #"{"source": "ledger", "external_ref": "SC-1", "invoice_id": 1, "number": "SC-1", "issued_on": "2026-10-05", "posting": true}"#
+        let (note, events) = try f.runWithEvents("credit_note.record", text)
+        #expect(events.map(\.type) == ["invoice.credited", "credit_note.recorded"])
+        #expect(note["recorded"] == .bool(true) && note["total_minor"]?.int == 115_000 && note["number"]?.text == "SC-1")
+        #expect(events.last?.record["posting"]?["lines"]?.array?.count == 3)
+        #expect(try f.run("credit_note.record", text)["replayed"] == .bool(true))
+        #expect(try f.run("invoice.get", #"{"id": 1}"#)["status"]?.text == "credited")
+        #expect(try f.run("credit_note.get", #"{"source": "ledger", "external_ref": "SC-1"}"#)["id"]?.int == 1)
+        // libcrm's credit note series is untouched.
+        #expect(try f.store.connection.integer("SELECT next_number FROM number_series WHERE series = ?", [.text("credit_note")]) == 1)
+    }
 }

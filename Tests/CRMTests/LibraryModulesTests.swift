@@ -16,6 +16,6 @@ import Testing
     }
 
     @Test func findByReferenceKnowsEveryDeclaredRecordType() {
-        #expect(Library.modules.recordTypes == ["account", "activity", "call_list", "contact", "interaction", "invoice", "jobcard", "lead", "opportunity", "product", "quote"])
+        #expect(Library.modules.recordTypes == ["account", "activity", "call_list", "contact", "credit_note", "interaction", "invoice", "jobcard", "lead", "opportunity", "product", "quote"])
     }
 }
