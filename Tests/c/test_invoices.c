@@ -1,7 +1,8 @@
 /* test_invoices.c -- invoice numbers stay gapless and unique when 4 threads
 ** in each of 2 processes issue at once (some issues rolled back and made
 ** again), and a process killed inside its issuing transaction leaves no gap
-** and no duplicate. */
+** and no duplicate; 8 takers in 2 processes never invoice more of a quoted
+** line than was quoted. */
 #define _XOPEN_SOURCE 700
 #include "crm.h"
 #include "jsonmini.h"
@@ -274,5 +275,120 @@ void test_invoice_numbers(void)
     CHECK(r && jstreq(r, "number", S("INV-%06d", INV_DRAFTS + 2)));
     crm_free(r);
     check_numbers(db, INV_DRAFTS + 2);
+    CHECK_RC(db, crm_close(db), CRM_OK);
+}
+
+/* --- never more invoiced than quoted, with 8 takers in 2 processes ---------- */
+#define TAKE_TRIES 5
+
+typedef struct {
+    const char *path;
+    long long quote;
+    int taken, refused, errors;
+    char first_error[512];
+} taker_t;
+
+/* Tries TAKE_TRIES times to invoice 100 of the quote's 1000 on line 0. */
+static void *taker(void *arg)
+{
+    taker_t *w = arg;
+    crm_db *db = NULL;
+    char args[160];
+    int i, rc = crm_open(w->path, CRM_OPEN_EXISTING, &db);
+    if (rc != CRM_OK) {
+        w->errors++;
+        snprintf(w->first_error, sizeof w->first_error, "crm_open: %s", crm_errmsg(NULL));
+        return NULL;
+    }
+    crm_busy_timeout(db, 20000);
+    snprintf(args, sizeof args, "{\"quote_id\":%lld,\"line_positions\":[0],\"quantities_milli\":[100]}", w->quote);
+    for (i = 0; i < TAKE_TRIES; i++) {
+        int tries = 0;
+        while ((rc = crm_exec(db, "invoice.create", args, NULL)) == CRM_BUSY && ++tries < 100)
+            inv_pause_ms(5);
+        if (rc == CRM_OK)
+            w->taken++;
+        else if (rc == CRM_CONSTRAINT)
+            w->refused++;
+        else if (!w->errors++)
+            snprintf(w->first_error, sizeof w->first_error, "invoice.create: %d %s: %s", rc, tk_rcname(rc), crm_errmsg(db));
+    }
+    crm_close(db);
+    return NULL;
+}
+
+/* Four takers; returns how many invoices they made, or -1 on an error. */
+static int run_takers(const char *path, long long quote)
+{
+    taker_t w[INV_THREADS];
+    pthread_t t[INV_THREADS];
+    int i, taken = 0, bad = 0;
+    for (i = 0; i < INV_THREADS; i++) {
+        memset(&w[i], 0, sizeof w[i]);
+        w[i].path = path;
+        w[i].quote = quote;
+        if (pthread_create(&t[i], NULL, taker, &w[i]) != 0)
+            return -1;
+    }
+    for (i = 0; i < INV_THREADS; i++) {
+        pthread_join(t[i], NULL);
+        if (w[i].errors || w[i].taken + w[i].refused != TAKE_TRIES) {
+            fprintf(stderr, "invoice taker: %d taken, %d refused, %d errors, first: %s\n", w[i].taken, w[i].refused,
+                    w[i].errors, w[i].first_error);
+            bad++;
+        }
+        taken += w[i].taken;
+    }
+    return bad ? -1 : taken;
+}
+
+/* `test_abi --invoice-take PATH QUOTE`: the second process's takers; the
+** exit status is how many invoices they made (100 + n), 1 on an error. */
+int invoice_take_main(const char *path, long long quote)
+{
+    int taken = run_takers(path, quote);
+    return taken < 0 ? 1 : 100 + taken;
+}
+
+void test_invoice_limits(void)
+{
+    const char *path = fresh("invoice-limits.sqlite");
+    crm_db *db = open_db(path, 0);
+    long long account, quote, sum = 0;
+    int status = 0, mine, theirs = -1, len, i;
+    pid_t child;
+    char qbuf[32], *r;
+    if (!db)
+        return;
+    account = create(db, "account.create", account_json("Limits Test", NULL, NULL));
+    quote = create(db, "quote.create", S("{\"account_id\":%lld,\"lines\":[{\"description\":\"Trusses\","
+                                         "\"quantity_milli\":1000,\"unit_price_minor\":500000}]}", account));
+    crm_free(EXEC(db, "quote.send", S("{\"id\":%lld}", quote), CRM_OK));
+    crm_free(EXEC(db, "quote.accept", S("{\"id\":%lld}", quote), CRM_OK));
+    snprintf(qbuf, sizeof qbuf, "%lld", quote);
+    fflush(stdout);
+    child = fork();
+    if (child == 0) {
+        execl(tk_argv0, tk_argv0, "--invoice-take", path, qbuf, (char *)NULL);
+        _exit(127);
+    }
+    CHECK(child > 0);
+    mine = run_takers(path, quote);
+    CHECKF(mine >= 0, "a taker of this process failed (errors on stderr)");
+    if (child > 0) {
+        CHECKF(wait_child(child, 240.0, &status) == 0, "the taking process did not finish");
+        if (WIFEXITED(status) && WEXITSTATUS(status) >= 100)
+            theirs = WEXITSTATUS(status) - 100;
+        CHECKF(theirs >= 0, "the taking process: status %d (errors on stderr)", status);
+    }
+    /* 40 tries of 100 on a line of 1000: exactly ten got through */
+    CHECKF(mine + theirs == 10, "%d + %d invoices made, 10 expected", mine, theirs);
+    r = EXEC(db, "invoice.list", S("{\"quote_id\":%lld,\"limit\":500}", quote), CRM_OK);
+    len = r ? jlen(r, "items") : -1;
+    for (i = 0; i < len; i++)
+        sum += jintd(r, S("items[%d].lines[0].quantity_milli", i), 0);
+    CHECKF(len == 10 && sum == 1000, "%d invoices take %lld of 1000", len, sum);
+    crm_free(r);
+    CHECK_RC(db, crm_exec(db, "invoice.create", S("{\"quote_id\":%lld}", quote), NULL), CRM_CONSTRAINT);
     CHECK_RC(db, crm_close(db), CRM_OK);
 }
