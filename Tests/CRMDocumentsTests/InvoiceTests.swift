@@ -236,4 +236,61 @@ struct InvoiceTests {
         // libcrm's credit note series is untouched.
         #expect(try f.store.connection.integer("SELECT next_number FROM number_series WHERE series = ?", [.text("credit_note")]) == 1)
     }
+
+    /// Valid arguments for every write command of invoices and credit notes,
+    /// against `hostFixture`: invoice 1 a standalone draft, invoice 2 issued,
+    /// credit note 1 a draft against it.
+    static let validArguments: [String: String] = [
+        "invoice.create": #"{"account_id": 1, "lines": [{"product_id": 1, "quantity_milli": 1000}]}"#,
+        "invoice.update": #"{"id": 1, "notes": "Thanks"}"#,
+        "invoice.delete": #"{"id": 1}"#,
+        "invoice.issue": #"{"id": 1}"#,
+        "invoice.record": #"{"source": "ledger", "external_ref": "SI-9", "account_id": 1, "number": "SI-9", "issued_on": "2026-11-01", "total_minor": 1150, "tax_minor": 150}"#,
+        "invoice.configure_series": #"{"series": "invoice", "next_number": 50}"#,
+        "credit_note.create": #"{"invoice_id": 2, "line_positions": [0], "quantities_milli": [100]}"#,
+        "credit_note.delete": #"{"id": 1}"#,
+        "credit_note.issue": #"{"id": 1}"#,
+        "credit_note.record": #"{"source": "ledger", "external_ref": "SC-9", "invoice_id": 2, "number": "SC-9", "issued_on": "2026-12-01", "line_positions": [0], "quantities_milli": [100]}"#,
+    ]
+
+    func hostFixture() throws -> DocumentsFixture {
+        let f = try fixture()
+        for _ in 1...2 { try f.make("invoice.create", #""account_id": 1, "lines": [{"product_id": 1, "quantity_milli": 1000}]"#) }
+        try f.run("invoice.issue", #"{"id": 2}"#)
+        try f.make("credit_note.create", #""invoice_id": 2, "line_positions": [0], "quantities_milli": [100]"#)
+        return f
+    }
+
+    @Test func everyWriteCommandIsCovered() throws {
+        let f = try DocumentsFixture(pipeline: false)
+        let commands = f.store.modules.commands
+        let writes = commands.names.filter {
+            ($0.hasPrefix("invoice.") || $0.hasPrefix("credit_note.")) && commands.command(named: $0)?.access == .write
+        }
+        #expect(Set(writes) == Set(Self.validArguments.keys))
+    }
+
+    @Test(arguments: InvoiceTests.validArguments.keys.sorted())
+    func aCallRefusedOnItsInputKeepsTheHostTransaction(_ command: String) throws {
+        let f = try hostFixture()
+        let valid = try #require(Self.validArguments[command])
+        try f.store.beginTransaction()
+        try f.run("account.create", #"{"name": "Earlier In The Transaction"}"#)
+        let misspelt = String(valid.dropLast()) + #", "zz_unknown": 1}"#
+        expectCRMError(.invalid, "unknown field 'zz_unknown'") { try f.run(command, misspelt) }
+        #expect(f.store.abortedTransaction == nil)
+        try f.run(command, valid)
+        let committed = try f.store.commitTransaction()
+        #expect(committed.first?.type == "account.created" && committed.count >= 2)
+    }
+
+    @Test func aMergedAccountsInvoicesAndCreditNotesMove() throws {
+        let f = try hostFixture()
+        try f.make("account.create", #""name": "Karoo Irrigation (old)""#)
+        let (_, events) = try f.runWithEvents("account.merge", #"{"survivor_id": 2, "merged_id": 1}"#)
+        let moved = events.first { $0.type == "account.merged" }?.record["moved"]
+        #expect(moved?["invoices"]?.int == 2 && moved?["credit_notes"]?.int == 1)
+        #expect(try f.run("invoice.get", #"{"id": 2}"#)["account_id"]?.int == 2)
+        #expect(try f.run("credit_note.get", #"{"id": 1}"#)["account_id"]?.int == 2)
+    }
 }
