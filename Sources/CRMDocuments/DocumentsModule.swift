@@ -1,8 +1,8 @@
 import CRMStore
 
 /// The document chain as one module of the library: the product catalogue,
-/// the line arithmetic every document shares, quotes and job cards
-/// (invoices, credit notes and payments build on them).
+/// the line arithmetic every document shares, quotes, job cards, invoices
+/// with their gapless number series, and credit notes (payments build on them).
 public enum DocumentsModule {
     public static let module = Module(
         name: "documents",
