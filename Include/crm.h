@@ -260,8 +260,8 @@ int crm_exec(crm_db *db, const char *command, const char *json_args,
 ** (its customer code, its contact number), the typed shortcut for the
 ** lookup a bridge makes most. record_type is any record type a module of
 ** the library makes: in this version "account", "contact", "interaction",
-** "lead", "opportunity", "activity", "call_list", "product", "quote" and
-** "jobcard"; a type that does not exist is CRM_INVALID, and the message
+** "lead", "opportunity", "activity", "call_list", "product", "quote",
+** "jobcard", "invoice" and "credit_note"; a type that does not exist is CRM_INVALID, and the message
 ** lists those that do. A merged account's references lead to the survivor.
 **
 ** out_id  [out] the record's id.

@@ -1,17 +1,20 @@
 import CRMStore
 
 /// The document chain as one module of the library: the product catalogue,
-/// the line arithmetic every document shares, quotes and job cards
-/// (invoices, credit notes and payments build on them).
+/// the line arithmetic every document shares, quotes, job cards, invoices
+/// with their gapless number series, and credit notes (payments build on them).
 public enum DocumentsModule {
     public static let module = Module(
         name: "documents",
         migrationIDs: 300...399,
         migrations: DocumentsSchema.migrations,
-        commands: ProductCommands.all + QuoteCommands.all + JobCardCommands.all + LedgerMapping.commands,
-        recordTypes: ["product", "quote", "jobcard"],
+        commands: ProductCommands.all + QuoteCommands.all + JobCardCommands.all + LedgerMapping.commands
+            + NumberSeries.commands + InvoiceCommands.all + CreditNoteCommands.all,
+        recordTypes: ["product", "quote", "jobcard", "invoice", "credit_note"],
         accountLinks: [
             .column("quotes", table: "quotes", column: "account_id"),
             .column("jobcards", table: "jobcards", column: "account_id"),
+            .column("invoices", table: "invoices", column: "account_id"),
+            .column("credit_notes", table: "credit_notes", column: "account_id"),
         ])
 }

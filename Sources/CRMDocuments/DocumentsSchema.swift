@@ -166,5 +166,107 @@ public enum DocumentsSchema {
             )
             """,
         ]),
+        // The gapless number series of issued documents (NumberSeries).
+        Migration("0306-number-series", [
+            """
+            CREATE TABLE number_series (
+                series TEXT PRIMARY KEY NOT NULL,
+                prefix TEXT NOT NULL,
+                next_number BIGINT NOT NULL CHECK (next_number >= 1),
+                width INTEGER NOT NULL CHECK (width >= 1 AND width <= 12)
+            )
+            """,
+            "INSERT INTO number_series (series, prefix, next_number, width) VALUES ('invoice', 'INV-', 1, 6)",
+            "INSERT INTO number_series (series, prefix, next_number, width) VALUES ('credit_note', 'CN-', 1, 6)",
+        ]),
+        // Invoices; their lines are document_lines ("invoice"); invoice_sources
+        // names the job card or quote line each line invoices and how much of it,
+        // so no more is invoiced than was done or quoted.
+        Migration("0307-invoices", [
+            """
+            CREATE TABLE invoices (
+                id INTEGER PRIMARY KEY NOT NULL,
+                number TEXT,
+                status TEXT NOT NULL CHECK (status = 'draft' OR status = 'issued' OR status = 'partially_paid'
+                    OR status = 'paid' OR status = 'credited'),
+                account_id BIGINT NOT NULL REFERENCES accounts (id),
+                contact_id BIGINT REFERENCES contacts (id),
+                jobcard_id BIGINT,
+                quote_id BIGINT,
+                currency TEXT NOT NULL,
+                issued_on TEXT,
+                due_on TEXT,
+                subtotal_minor BIGINT NOT NULL,
+                tax_minor BIGINT NOT NULL,
+                total_minor BIGINT NOT NULL,
+                credited_minor BIGINT NOT NULL,
+                paid_minor BIGINT NOT NULL,
+                recorded INTEGER NOT NULL,
+                notes TEXT,
+                issued_at TEXT,
+                version INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX invoices_number ON invoices (recorded, number)",
+            "CREATE INDEX invoices_account ON invoices (account_id, id)",
+            "CREATE INDEX invoices_status ON invoices (status, id)",
+            "CREATE INDEX invoices_jobcard ON invoices (jobcard_id)",
+            "CREATE INDEX invoices_quote ON invoices (quote_id)",
+            """
+            CREATE TABLE invoice_sources (
+                invoice_id BIGINT NOT NULL REFERENCES invoices (id),
+                position INTEGER NOT NULL,
+                source_type TEXT NOT NULL,
+                source_id BIGINT NOT NULL,
+                source_position INTEGER NOT NULL,
+                quantity_milli BIGINT NOT NULL,
+                PRIMARY KEY (invoice_id, position)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX invoice_sources_source ON invoice_sources (source_type, source_id, source_position)",
+        ]),
+        // Credit notes against an invoice; their lines are document_lines
+        // ("credit_note"); credit_note_sources names the invoice line each
+        // credits, so no more is credited than was invoiced.
+        Migration("0308-credit-notes", [
+            """
+            CREATE TABLE credit_notes (
+                id INTEGER PRIMARY KEY NOT NULL,
+                number TEXT,
+                status TEXT NOT NULL CHECK (status = 'draft' OR status = 'issued'),
+                invoice_id BIGINT NOT NULL REFERENCES invoices (id),
+                account_id BIGINT NOT NULL REFERENCES accounts (id),
+                currency TEXT NOT NULL,
+                issued_on TEXT,
+                subtotal_minor BIGINT NOT NULL,
+                tax_minor BIGINT NOT NULL,
+                total_minor BIGINT NOT NULL,
+                recorded INTEGER NOT NULL,
+                reason TEXT,
+                issued_at TEXT,
+                version INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX credit_notes_number ON credit_notes (recorded, number)",
+            "CREATE INDEX credit_notes_invoice ON credit_notes (invoice_id, id)",
+            "CREATE INDEX credit_notes_account ON credit_notes (account_id, id)",
+            """
+            CREATE TABLE credit_note_sources (
+                credit_note_id BIGINT NOT NULL REFERENCES credit_notes (id),
+                position INTEGER NOT NULL,
+                invoice_id BIGINT NOT NULL,
+                invoice_position INTEGER NOT NULL,
+                quantity_milli BIGINT NOT NULL,
+                net_minor BIGINT NOT NULL,
+                tax_minor BIGINT NOT NULL,
+                PRIMARY KEY (credit_note_id, position)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX credit_note_sources_invoice ON credit_note_sources (invoice_id, invoice_position)",
+        ]),
     ]
 }

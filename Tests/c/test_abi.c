@@ -763,6 +763,8 @@ static const struct {
     {"backup", test_backup},
     {"outbox_order", test_outbox_order},
     {"killed_client", test_killed_client},
+    {"invoice_numbers", test_invoice_numbers},
+    {"invoice_limits", test_invoice_limits},
 };
 
 static void rm_tree(const char *dir)
@@ -795,6 +797,12 @@ int main(int argc, char **argv)
         return outbox_child_main(argv[2], atoi(argv[3]));
     if (argc == 5 && strcmp(argv[1], "--killed-child") == 0)
         return killed_child_main(argv[2], atoi(argv[3]), atoi(argv[4]));
+    if (argc == 4 && strcmp(argv[1], "--invoice-take") == 0)
+        return invoice_take_main(argv[2], atoll(argv[3]));
+    if (argc == 3 && strcmp(argv[1], "--invoice-child") == 0)
+        return invoice_child_main(argv[2]);
+    if (argc == 6 && strcmp(argv[1], "--invoice-killed") == 0)
+        return invoice_killed_main(argv[2], atoll(argv[3]), atoi(argv[4]), atoi(argv[5]));
     if (argc > 1 && strcmp(argv[1], "-l") == 0) {
         for (i = 0; i < sizeof groups / sizeof groups[0]; i++)
             printf("%s\n", groups[i].name);

@@ -595,9 +595,9 @@ void test_find_by_ref(void)
     CHECK(out == -42);
     CHECK_RC(db, crm_find_by_ref(db, "account", "webshop", "CFE-7", &out), CRM_NOTFOUND);
     CHECK_RC(db, crm_find_by_ref(db, "contact", "ledger", "CFE-7", &out), CRM_NOTFOUND);
-    CHECK_RC(db, crm_find_by_ref(db, "invoice", "ledger", "CFE-7", &out), CRM_INVALID);
+    CHECK_RC(db, crm_find_by_ref(db, "shipment", "ledger", "CFE-7", &out), CRM_INVALID);
     /* the message names the type asked for and lists the types that exist */
-    CHECKF(strstr(crm_errmsg(db), "'invoice'") != NULL && strstr(crm_errmsg(db), "the types are account, ") != NULL &&
+    CHECKF(strstr(crm_errmsg(db), "'shipment'") != NULL && strstr(crm_errmsg(db), "the types are account, ") != NULL &&
                strstr(crm_errmsg(db), ", contact, ") != NULL && strstr(crm_errmsg(db), ", opportunity") != NULL,
            "%s", crm_errmsg(db));
     CHECK_RC(db, crm_find_by_ref(db, "Account", "ledger", "CFE-7", &out), CRM_INVALID);

@@ -61,4 +61,11 @@ void test_quotes(void);
 /* test_jobcards.c */
 void test_jobcards(void);
 
+/* test_invoices.c */
+void test_invoice_numbers(void);
+void test_invoice_limits(void);
+int invoice_take_main(const char *path, long long quote);                      /* test_abi --invoice-take PATH QUOTE */
+int invoice_child_main(const char *path);                                      /* test_abi --invoice-child PATH */
+int invoice_killed_main(const char *path, long long id, int wfd, int rfd);     /* test_abi --invoice-killed PATH ID WFD RFD */
+
 #endif

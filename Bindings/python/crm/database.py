@@ -15,8 +15,8 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
 from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
-from .records import (Accounts, Activities, Contacts, Events, Interactions, JobCards, Leads,
-                      Opportunities, Pipeline, Products, Quotes, Reports, Territories)
+from .records import (Accounts, Activities, Contacts, CreditNotes, Events, Interactions, Invoices,
+                      JobCards, Leads, Opportunities, Pipeline, Products, Quotes, Reports, Territories)
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
            "CRM_OPEN_GROUP_ACCESS"]
@@ -318,6 +318,16 @@ class Database:
     def jobcards(self) -> "JobCards":
         """Job cards: work orders with technicians, tasks, labour and parts."""
         return JobCards(self)
+
+    @property
+    def invoices(self) -> "Invoices":
+        """Invoices: drafts from job cards, quotes or lines, issued with gapless numbers, or recorded."""
+        return Invoices(self)
+
+    @property
+    def credit_notes(self) -> "CreditNotes":
+        """Credit notes: corrections of issued or recorded invoices."""
+        return CreditNotes(self)
 
     @property
     def reports(self) -> "Reports":

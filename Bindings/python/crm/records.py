@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, 
 if TYPE_CHECKING:  # pragma: no cover
     from .database import Database
 
-__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Activities", "Quotes", "JobCards", "Events"]
+__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Activities", "Quotes", "JobCards", "Invoices", "CreditNotes", "Events"]
 
 
 def _merge(positional: Optional[Mapping[str, Any]], keywords: Dict[str, Any],
@@ -686,6 +686,85 @@ class JobCards(_Updatable):
         """``jobcard.billable``: ``{"jobcard_id", "number", "status", ...,
         "lines", "subtotal_minor", "tax_minor", "total_minor"}``."""
         return self._exec("billable", _ident(id, source, external_ref))
+
+
+class Invoices(_Updatable):
+    """``db.invoices``: bills to customers (invoice.* commands).
+    :meth:`create` makes a draft: standalone (``account_id`` + ``lines``),
+    from a completed job card (``jobcard_id``) or an accepted quote
+    (``quote_id``), whole or in part (``line_positions``, ``quantities_milli``
+    per chosen line, or ``percent_bp`` for progress billing); never more is
+    invoiced than was done or quoted.  :meth:`issue` takes the next gapless
+    number and freezes it (update/delete then raise ConstraintViolation);
+    :meth:`record` keeps an invoice the host's ledger issued.  ``overdue``
+    is derived as of the date asked about."""
+
+    entity = "invoice"
+
+    def get(self, id: Optional[int] = None, source: Optional[str] = None,
+            external_ref: Optional[str] = None, as_of: Any = None) -> Dict[str, Any]:
+        """``invoice.get``: the invoice with ``overdue`` as of ``as_of`` (default today)."""
+        args = _ident(id, source, external_ref)
+        if as_of is not None:
+            args["as_of"] = str(as_of)
+        return self._exec("get", args)
+
+    def delete(self, id: int, expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``invoice.delete``: a draft goes; what it took of a job card or quote is free again."""
+        return self._exec("delete", _merge(None, dict(id=id, expected_version=expected_version), drop_none=True))
+
+    def issue(self, id: int, issued_on: Any = None,
+              expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``invoice.issue``: the next number, ``due_on`` from the account's
+        payment terms; the answer carries the ``posting``."""
+        return self._exec("issue", _merge(None, dict(id=id, expected_version=expected_version,
+                                                     issued_on=None if issued_on is None else str(issued_on)),
+                                          drop_none=True))
+
+    def record(self, fields: Optional[Mapping[str, Any]] = None, /,
+               **kwargs: Any) -> Dict[str, Any]:
+        """``invoice.record``: ``source``, ``external_ref``, ``account_id``,
+        ``number``, ``issued_on``, ``due_on``?, ``lines`` or ``total_minor`` +
+        ``tax_minor``, ``posting``? (True for a posting in the event)."""
+        return self._exec("record", _merge(fields, kwargs, drop_none=True))
+
+    def configure_series(self, series: str = "invoice", prefix: Optional[str] = None,
+                         next_number: Optional[int] = None, width: Optional[int] = None) -> Dict[str, Any]:
+        """``invoice.configure_series``: where a number series goes on from."""
+        return self._db.exec("invoice.configure_series", _merge(
+            None, dict(series=series, prefix=prefix, next_number=next_number, width=width), drop_none=True))
+
+
+class CreditNotes(_Records):
+    """``db.credit_notes``: corrections of issued or recorded invoices
+    (credit_note.* commands): all their lines or chosen ones
+    (``line_positions``, ``quantities_milli``), never more than remains
+    uncredited, numbered in their own series when issued.  The invoice's
+    ``credited_minor``, ``balance_due_minor`` and status follow."""
+
+    entity = "credit_note"
+
+    def create(self, fields: Optional[Mapping[str, Any]] = None, /,
+               **kwargs: Any) -> Dict[str, Any]:
+        """``credit_note.create``: a draft against ``invoice_id``."""
+        return self._exec("create", _merge(fields, kwargs, drop_none=True))
+
+    def issue(self, id: int, issued_on: Any = None,
+              expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``credit_note.issue``: the next credit note number; the answer
+        carries the reversing ``posting``."""
+        return self._exec("issue", _merge(None, dict(id=id, expected_version=expected_version,
+                                                     issued_on=None if issued_on is None else str(issued_on)),
+                                          drop_none=True))
+
+    def delete(self, id: int, expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``credit_note.delete``: a draft goes."""
+        return self._exec("delete", _merge(None, dict(id=id, expected_version=expected_version), drop_none=True))
+
+    def record(self, fields: Optional[Mapping[str, Any]] = None, /,
+               **kwargs: Any) -> Dict[str, Any]:
+        """``credit_note.record``: a credit note the host's ledger issued."""
+        return self._exec("record", _merge(fields, kwargs, drop_none=True))
 
 
 class Territories:
