@@ -8,7 +8,7 @@ extension DemoRun {
     /// extra part, signed off by the customer. A rerun replays the catalogue,
     /// the quote and the job card and moves nothing twice.
     func documents() throws {
-        heading(13, "The document chain: a quote from the catalogue, accepted, and the job done")
+        heading(13, "The document chain: a quote from the catalogue, accepted, the job done and invoiced")
         var catalogue = TextTable(["code", "product", "kind", "unit", "price", "VAT", "revenue", "import"], rightAligned: [4, 5])
         var productIDs: [String: Int64] = [:]
         for product in DemoData.products {
@@ -117,8 +117,36 @@ extension DemoRun {
         }
         say()
         if prose { print(CRMHarness.JobCard.workOrder(card, customer: account["name"]?.string ?? ""), terminator: "") }
+
+        // The invoice: what the job card says was done (parts and the hours logged).
+        var (invoice, invoiceOutcome) = try importRecord("invoice.create", type: "invoice", source: DemoData.opportunitySource,
+                                                         ref: "INV-WO-2027-0042", arguments: ["jobcard_id": .int(cardID)])
+        let invoiceID = invoice["id"]?.int ?? 0
+        say()
+        say("invoice.create from the signed-off job card: its parts and the hours logged (\(invoiceOutcome.rawValue)).")
+        if invoice["status"]?.string == "draft" {
+            invoice = try database.exec("invoice.issue", ["id": .int(invoiceID)])
+            say("invoice.issue: \(invoice["number"]?.string ?? "") takes the next number of its series, due \(invoice["due_on"]?.string ?? "") by the")
+            say("customer's payment terms; the invoice.issued event carries the posting for the ledger:")
+            var posting = TextTable(["account", "debit", "credit"], rightAligned: [1, 2])
+            for line in invoice["posting"]?["lines"]?.array ?? [] {
+                posting.add([line["account"]?.string ?? "", line["debit_minor"]?.int.map { DemoRun.money($0, "ZAR") } ?? "",
+                             line["credit_minor"]?.int.map { DemoRun.money($0, "ZAR") } ?? ""])
+            }
+            show(posting)
+        } else {
+            say("(the invoice was issued on an earlier run: \(invoice["number"]?.string ?? ""))")
+        }
+        do {
+            _ = try database.exec("invoice.update", ["id": .int(invoiceID), "notes": "changed"])
+        } catch let failure as CRMFailure {
+            say("An issued invoice is never edited: \(failure.message)")
+        }
+        say()
+        if prose { print(CRMHarness.Invoice.document(invoice, accountName: account["name"]?.string), terminator: "") }
         remember("documents", ["products": .int(Int64(productIDs.count)), "quote": .string(quote["number"]?.string ?? ""),
                                "quote_status": .string(quote["status"]?.string ?? ""),
-                               "jobcard_status": .string(card["status"]?.string ?? "")])
+                               "jobcard_status": .string(card["status"]?.string ?? ""),
+                               "invoice": .string(invoice["number"]?.string ?? "")])
     }
 }

@@ -16,7 +16,7 @@ struct DemoTests {
         "== 10. Leads: enquiries captured, checked for duplicates and worked ==",
         "== 11. From lead to won deal: conversion and the pipeline ==",
         "== 12. Activities, follow-ups and a call list ==",
-        "== 13. The document chain: a quote from the catalogue, accepted, and the job done ==",
+        "== 13. The document chain: a quote from the catalogue, accepted, the job done and invoiced ==",
         "== 14. Events the hook heard ==",
         "== 15. Events a consumer fetches and acks ==",
     ]
@@ -113,6 +113,11 @@ struct DemoTests {
         #expect(documents.firstMatch(#"signed off:\s+(Pieter van Wyk)"#) != nil, "\(documents)")
         // Parts 173 565.00 + 80 438.40 + 2 550.00 + 12 more boards 2 268.00, and 92 hours x 650.00 = 59 800.00 logged.
         #expect(documents.firstMatch(#"subtotal (R 318 621.40)"#) != nil, "\(documents)")
+        // The invoice takes what the card says was done; its posting balances: receivable = revenue + VAT.
+        #expect(documents.contains("invoice.issue: INV-000001 takes the next number"), "\(documents)")
+        #expect(documents.firstMatch(#"1100\s+(R 366 414.61)"#) != nil, "\(documents)")
+        #expect(documents.firstMatch(#"2200\s+(R 47 793.21)"#) != nil, "\(documents)")
+        #expect(documents.contains("is issued; only a draft can be edited"), "\(documents)")
 
         let hook = DemoTests.section(14, of: run.stdout)
         let heard = try #require(hook.firstMatch(#"^\s*total\s+(\d+)$"#).flatMap { Int($0) }, "\(hook)")
@@ -138,6 +143,7 @@ struct DemoTests {
         #expect(againPipeline.firstMatch(#"Warehouse roof, Olifantsfontein\s+R 185 000.00\s+(true)"#) == "true", "the conversion replays: \(againPipeline)")
         #expect(againPipeline.contains("each deal has made its moves already"), "\(againPipeline)")
         #expect(DemoTests.section(13, of: again.stdout).contains("the job was done on an earlier run"), "\(again)")
+        #expect(DemoTests.section(13, of: again.stdout).contains("the invoice was issued on an earlier run: INV-000001"), "\(again)")
         let againActivities = DemoTests.section(12, of: again.stdout)
         #expect(againActivities.contains("nothing new: every quiet lead and deal has its follow-up"), "\(againActivities)")
         #expect(againActivities.contains("(the list built on an earlier run)"), "\(againActivities)")

@@ -50,39 +50,47 @@ public enum InvoiceCommands {
         if let notes, notes.trimmingWhitespace().isEmpty { throw CRMError.invalid("\(context): notes must not be blank") }
         if jobcardID != nil, quoteID != nil { throw CRMError.invalid("\(context): send jobcard_id or quote_id, not both") }
         if quantities != nil, percent != nil { throw CRMError.invalid("\(context): send quantities_milli or percent_bp, not both") }
+        // The replay of a create compares what was asked, not what the
+        // source gives now: a job card invoiced since, a quote whose lines
+        // are all taken, an archived product still replay.
+        let request = arguments.json.removingFields(JSONFieldNames(["source", "external_ref"]))
         var invoice = Invoice()
         invoice.notes = notes
-        if let sourceID = jobcardID ?? quoteID {
-            let field = jobcardID != nil ? "jobcard_id" : "quote_id"
-            if lineInputs.isPresent { throw CRMError.invalid("\(context): lines come from the \(field) (choose them with line_positions)") }
-            if currencyCode != nil { throw CRMError.invalid("\(context): currency comes from the \(field); do not send it") }
-            let source = try Source.load(store, type: jobcardID != nil ? "jobcard" : "quote", id: sourceID, context: context)
-            if let accountID, accountID != source.accountID {
-                throw CRMError.invalid("\(context): account_id \(accountID) is not the account of \(source.label) (\(source.accountID))")
+        /// Works out the invoice from its source or its lines; checked in the write.
+        func build() throws {
+            if let sourceID = jobcardID ?? quoteID {
+                let field = jobcardID != nil ? "jobcard_id" : "quote_id"
+                if lineInputs.isPresent { throw CRMError.invalid("\(context): lines come from the \(field) (choose them with line_positions)") }
+                if currencyCode != nil { throw CRMError.invalid("\(context): currency comes from the \(field); do not send it") }
+                let source = try Source.load(store, type: jobcardID != nil ? "jobcard" : "quote", id: sourceID, context: context)
+                if let accountID, accountID != source.accountID {
+                    throw CRMError.invalid("\(context): account_id \(accountID) is not the account of \(source.label) (\(source.accountID))")
+                }
+                invoice.accountID = source.accountID
+                invoice.contactID = contactID ?? source.contactID
+                invoice.currency = source.currency
+                if jobcardID != nil { invoice.jobcardID = sourceID } else { invoice.quoteID = sourceID }
+                let chosen = try source.choose(store, positions: positions, quantities: quantities, percentBP: percent, context: context)
+                invoice.lines = chosen.map(\.line)
+                invoice.sources = chosen.map(\.source)
+            } else {
+                if positions != nil || quantities != nil || percent != nil {
+                    throw CRMError.invalid("\(context): line_positions, quantities_milli and percent_bp need a jobcard_id or quote_id")
+                }
+                guard let accountID else { throw CRMError.invalid("\(context): account_id is required (or a jobcard_id or quote_id)") }
+                invoice.accountID = accountID
+                invoice.contactID = contactID
+                invoice.currency = try currency(store, code: currencyCode, accountID: accountID, context: context)
+                invoice.lines = try DocumentLine.resolve(store, lineInputs.value ?? [], currency: invoice.currency, context: context)
+                invoice.sources = invoice.lines.map { _ in nil }
             }
-            invoice.accountID = source.accountID
-            invoice.contactID = contactID ?? source.contactID
-            invoice.currency = source.currency
-            if jobcardID != nil { invoice.jobcardID = sourceID } else { invoice.quoteID = sourceID }
-            let chosen = try source.choose(store, positions: positions, quantities: quantities, percentBP: percent, context: context)
-            invoice.lines = chosen.map(\.line)
-            invoice.sources = chosen.map(\.source)
-        } else {
-            if positions != nil || quantities != nil || percent != nil {
-                throw CRMError.invalid("\(context): line_positions, quantities_milli and percent_bp need a jobcard_id or quote_id")
-            }
-            guard let accountID else { throw CRMError.invalid("\(context): account_id is required (or a jobcard_id or quote_id)") }
-            invoice.accountID = accountID
-            invoice.contactID = contactID
-            invoice.currency = try currency(store, code: currencyCode, accountID: accountID, context: context)
-            invoice.lines = try DocumentLine.resolve(store, lineInputs.value ?? [], currency: invoice.currency, context: context)
-            invoice.sources = invoice.lines.map { _ in nil }
+            try invoice.total(context: context)
         }
-        try invoice.total(context: context)
-        return try store.create("invoice", event: "invoice.created", reference: reference, content: content(invoice),
+        return try store.create("invoice", event: "invoice.created", reference: reference, content: request,
                                 context: context, update: "invoice.update", load: {
             try InvoiceQueries.require(store, id: $0, context: context).json(asOf: store.clock.now().date)
         }) {
+            try build()
             try checkLinks(store, accountID: invoice.accountID, contactID: invoice.contactID, context: context)
             invoice.id = try store.nextID("invoices")
             invoice.createdAt = store.clock.now()
