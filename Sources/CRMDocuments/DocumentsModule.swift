@@ -8,7 +8,8 @@ public enum DocumentsModule {
         name: "documents",
         migrationIDs: 300...399,
         migrations: DocumentsSchema.migrations,
-        commands: ProductCommands.all + QuoteCommands.all + JobCardCommands.all + LedgerMapping.commands,
+        commands: ProductCommands.all + QuoteCommands.all + JobCardCommands.all + LedgerMapping.commands
+            + DocumentRendering.commands,
         recordTypes: ["product", "quote", "jobcard"],
         accountLinks: [
             .column("quotes", table: "quotes", column: "account_id"),
