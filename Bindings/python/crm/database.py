@@ -15,7 +15,7 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
 from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
-from .records import (Accounts, Activities, Contacts, Events, Interactions, JobCards, Leads,
+from .records import (Accounts, Activities, Contacts, Documents, Events, Interactions, JobCards, Leads,
                       Opportunities, Pipeline, Products, Quotes, Reports, Territories)
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
@@ -318,6 +318,11 @@ class Database:
     def jobcards(self) -> "JobCards":
         """Job cards: work orders with technicians, tasks, labour and parts."""
         return JobCards(self)
+
+    @property
+    def documents(self) -> "Documents":
+        """Documents rendered through Mustache templates (document.render)."""
+        return Documents(self)
 
     @property
     def reports(self) -> "Reports":
