@@ -131,6 +131,17 @@ struct RenderTests {
         // A comment or a triple mustache does not hide a close from the check.
         let hidden = String(repeating: "{{#lines}}{{!{{/lines}}", count: 200)
         expectCRMError(.invalid, "nests sections") { try render(f, #""type": "quote", "id": \#(id), "template": "\#(hidden)""#) }
+        // Sections that multiply past the output bound are refused before rendering.
+        let nested = String(repeating: "{{#lines}}", count: 12) + "{{description}}" + String(repeating: "{{/lines}}", count: 12)
+        expectCRMError(.range, "template could render more than") {
+            try render(f, #""type": "quote", "id": \#(id), "template": "\#(nested)""#)
+        }
+        let enumerated = String(repeating: "{{#enumerated(account)}}", count: 9) + "{{value}}" + String(repeating: "{{/enumerated(account)}}", count: 9)
+        expectCRMError(.range, "template could render more than") {
+            try render(f, #""type": "quote", "id": \#(id), "template": "\#(enumerated)""#)
+        }
+        let twice = try render(f, #""type": "quote", "id": \#(id), "format": "text", "template": "{{#lines}}{{#lines}}{{number}}{{/lines}};{{/lines}}""#)
+        #expect(twice["body"]?.text == "123;123;123;")
         let big = String(repeating: "x", count: 200_001)
         expectCRMError(.range, "template") { try render(f, #""type": "quote", "id": \#(id), "template": "\#(big)""#) }
         let wide = String(repeating: "é", count: 100_001)
@@ -142,6 +153,20 @@ struct RenderTests {
                          "{{{.}}}{{.}}", "{{#first(lines)}}{{description}}{{/first(lines)}}"] {
             let body = try render(f, #""type": "quote", "id": \#(id), "template": \#(JSONWriter.string(.string(template)))"#)["body"]
             #expect(body?.text != nil, "\(template)")
+        }
+    }
+
+    @Test func theLargestDocumentRendersThroughTheDefaultTemplates() throws {
+        let f = try DocumentsFixture(pipeline: false)
+        let account = try f.make("account.create", #""name": "Khumalo Roofing", "currency": "ZAR""#)
+        let description = JSONWriter.string(.string(String(repeating: "<\"&'é", count: 200)))
+        let line = #"{"description": \#(description), "quantity_milli": 1000000000, "unit_price_minor": 9999999, "discount_bp": 1, "tax_rate_bp": 10000}"#
+        let lines = "[" + Array(repeating: line, count: DocumentLine.maximumCount).joined(separator: ", ") + "]"
+        let notes = JSONWriter.string(.string(String(repeating: "\"", count: 4000)))
+        let id = try f.make("quote.create", #""account_id": \#(account), "notes": \#(notes), "lines": \#(lines)"#)
+        for format in ["html", "text"] {
+            let body = try #require(try render(f, #""type": "quote", "id": \#(id), "format": "\#(format)""#)["body"]?.text)
+            #expect(body.contains("500. ") || body.contains("<td>500</td>"))
         }
     }
 

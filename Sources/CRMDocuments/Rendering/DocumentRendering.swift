@@ -49,6 +49,9 @@ public enum DocumentRendering {
     public static let maximumTemplateBytes = 200_000
     /// The deepest nesting of sections a template may have.
     public static let maximumNesting = 100
+    /// The most a template may render, as `TemplateCheck.outputBound`
+    /// reckons it before rendering (64 MiB).
+    public static let maximumOutputBytes = 64 << 20
 
     public static let commands: [Command] = [Command("document.render", .read, render)]
 
@@ -70,8 +73,12 @@ public enum DocumentRendering {
         guard let record = try document.load(store, id) else {
             throw CRMError.notFound("\(context): \(document.type) \(id) not found")
         }
-        let template = try parse(hostTemplate ?? document.templates[format] ?? "", format: format, context: context)
+        let (template, tags) = try parse(hostTemplate ?? document.templates[format] ?? "", format: format, context: context)
         let model = try viewModel(store, document, record)
+        let bound = TemplateCheck.outputBound(tags, ModelStats(model))
+        if bound > maximumOutputBytes {
+            throw CRMError.range("\(context): template could render more than \(maximumOutputBytes) bytes for \(document.type) \(id) (its sections repeat over the document's arrays too often)")
+        }
         let body = template.render(model)
         return .object([
             ("type", .string(document.type)),
@@ -85,16 +92,18 @@ public enum DocumentRendering {
     /// The template parsed for the format: text output escapes nothing
     /// (the `CONTENT_TYPE: TEXT` pragma put before it), HTML escapes `{{ }}`.
     /// - Throws: `.invalid` naming `template` with the parser's message.
-    static func parse(_ text: String, format: Format, context: String) throws -> MustacheTemplate {
-        if let problem = TemplateCheck.problem(text, maximumNesting: maximumNesting) {
-            throw CRMError.invalid("\(context): template \(problem)")
+    static func parse(_ text: String, format: Format, context: String) throws -> (MustacheTemplate, [TemplateCheck.Tag]) {
+        let tags: [TemplateCheck.Tag]
+        switch TemplateCheck.tags(text, maximumNesting: maximumNesting) {
+        case .success(let found): tags = found
+        case .failure(let problem): throw CRMError.invalid("\(context): template \(problem.message)")
         }
         do {
             // Parsed as sent first, so that the parser's line and column are the host's.
             let template = try MustacheTemplate(string: text)
             switch format {
-            case .html: return template
-            case .text: return try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + text)
+            case .html: return (template, tags)
+            case .text: return (try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + text), tags)
             }
         } catch let error as MustacheTemplate.ParserError {
             let line = String(error.context.line.prefix(200))
