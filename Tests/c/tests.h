@@ -61,4 +61,7 @@ void test_quotes(void);
 /* test_jobcards.c */
 void test_jobcards(void);
 
+/* test_render.c */
+void test_render(void);
+
 #endif
