@@ -12,8 +12,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // Mustache templates for document.render (linked statically into libcrm.so).
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // The system SQLite (Debian: libsqlite3-dev).
@@ -26,10 +24,9 @@ let package = Package(
         .target(name: "CRMLeads", dependencies: ["CRMStore"]),
         .target(name: "CRMPipeline", dependencies: ["CRMStore"]),
         .target(name: "CRMActivities", dependencies: ["CRMStore"]),
-        .target(
-            name: "CRMDocuments",
-            dependencies: ["CRMStore", .product(name: "Mustache", package: "swift-mustache")]
-        ),
+        // document.render's Mustache templates are its own (Rendering/MustacheTemplate.swift):
+        // no Foundation, so libcrm.so stays small.
+        .target(name: "CRMDocuments", dependencies: ["CRMStore"]),
         .target(
             name: "CRM",
             dependencies: ["CCRM", "CRMStore", "CRMAccounts", "CRMLeads", "CRMPipeline", "CRMActivities", "CRMDocuments"],

@@ -1,5 +1,4 @@
 import CRMStore
-import Mustache
 
 /// A document type that `document.render` can render: how to load its
 /// record's JSON and its default templates. Adding a type (an invoice, a
@@ -79,7 +78,9 @@ public enum DocumentRendering {
         if bound > maximumOutputBytes {
             throw CRMError.range("\(context): template could render more than \(maximumOutputBytes) bytes for \(document.type) \(id) (its sections repeat over the document's arrays too often)")
         }
-        let body = template.render(model)
+        guard let body = template.render(model, escaping: format == .html ? .html : .none, limit: maximumOutputBytes) else {
+            throw CRMError.range("\(context): template rendered more than \(maximumOutputBytes) bytes for \(document.type) \(id)")
+        }
         return .object([
             ("type", .string(document.type)),
             ("id", .integer(id)),
@@ -89,9 +90,10 @@ public enum DocumentRendering {
         ])
     }
 
-    /// The template parsed for the format: text output escapes nothing
-    /// (the `CONTENT_TYPE: TEXT` pragma put before it), HTML escapes `{{ }}`.
-    /// - Throws: `.invalid` naming `template` with the parser's message.
+    /// The template parsed (`MustacheTemplate`), with its tags for the
+    /// output bound; the format's escaping is applied when it renders.
+    /// - Throws: `.invalid` naming `template` with the parser's message,
+    ///   line and column.
     static func parse(_ text: String, format: Format, context: String) throws -> (MustacheTemplate, [TemplateCheck.Tag]) {
         let tags: [TemplateCheck.Tag]
         switch TemplateCheck.tags(text, maximumNesting: maximumNesting) {
@@ -99,17 +101,10 @@ public enum DocumentRendering {
         case .failure(let problem): throw CRMError.invalid("\(context): template \(problem.message)")
         }
         do {
-            // Parsed as sent first, so that the parser's line and column are the host's.
-            let template = try MustacheTemplate(string: text)
-            switch format {
-            case .html: return (template, tags)
-            case .text: return (try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + text), tags)
-            }
-        } catch let error as MustacheTemplate.ParserError {
-            let line = String(error.context.line.prefix(200))
-            throw CRMError.invalid("\(context): template does not parse: \(error.error) at line \(error.context.lineNumber), column \(error.context.columnNumber): \(line)")
+            return (try MustacheTemplate(text, maximumNesting: maximumNesting), tags)
         } catch {
-            throw CRMError.invalid("\(context): template does not parse: \(error)")
+            let line = String(error.lineText.prefix(200))
+            throw CRMError.invalid("\(context): template does not parse: \(error.message) at line \(error.line), column \(error.column): \(line)")
         }
     }
 

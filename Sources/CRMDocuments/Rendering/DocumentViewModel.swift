@@ -16,8 +16,8 @@ import CRMStore
 ///   `last`; `has_X` says whether the array has elements; an array of
 ///   strings also gives `X_list`, its items joined by ", ".
 ///
-/// Integers are given as text, never as numbers: Mustache's `plusone`
-/// and `minusone` transforms would trap on the extremes.
+/// Integers are given as text, never as numbers, so a template sees the
+/// same digits whatever renders it.
 public struct DocumentViewModel {
     /// Decimals of the document's currency.
     public var digits: Int

@@ -7,8 +7,11 @@ import CRMStore
 /// cannot grow past `maximumOutputBytes` however its sections multiply
 /// (`{{#lines}}{{#lines}}...` over a 500-line document).
 ///
-/// The tags are found the way swift-mustache's parser finds them: `{{` up
-/// to the next `}}`, `{{{` up to the next `}}}`, a comment up to its `}}`.
+/// The tags are found the way `MustacheTemplate`'s parser finds them: `{{`
+/// up to the next `}}`, `{{{` up to the next `}}}`, a comment up to its `}}`.
+/// (The parser refuses deeper nesting itself as well.) The bound still
+/// reckons with transforms (`{{#enumerated(x)}}`), which the renderer no
+/// longer has: generous, never too small.
 enum TemplateCheck {
     enum Tag {
         case text(Int)
