@@ -97,6 +97,26 @@ struct MustacheTemplateTests {
         }
     }
 
+    /// Templates pieced together at random (a fixed seed) parse or fail,
+    /// and render within the limit, without trapping.
+    @Test func randomTemplatesNeverTrap() {
+        let pieces = ["{{", "}}", "{{{", "}}}", "{{#a}}", "{{/a}}", "{{^b}}", "{{/b}}", "{{#.}}", "{{/.}}", "{{.}}", "{{a.b}}",
+                      "{{&a}}", "{{!c}}", "{{>p}}", "{{%x}}", "{{$k}}", "{{/k}}", "{{<p}}", "{{/p}}", "\n", "  ", "\r\n", "x", "é", "{", "}"]
+        let model: [String: Any] = ["a": [["b": "<&>"], ["a": false]] as [Any], "b": ["b": "'"], "k": true]
+        var seed: UInt64 = 0x2545_F491_4F6C_DD1D
+        for _ in 0..<3000 {
+            var template = ""
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            for _ in 0..<Int(seed >> 60) + 1 {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                template += pieces[Int((seed >> 33) % UInt64(pieces.count))]
+            }
+            guard let parsed = try? MustacheTemplate(template, maximumNesting: 4) else { continue }
+            let output = parsed.render(model, escaping: .html, limit: 64)
+            #expect(output == nil || (output?.utf8.count ?? 0) <= 64, "\(template)")
+        }
+    }
+
     @Test func outputStopsAtTheLimit() throws {
         let model: [String: Any] = ["items": Array(repeating: "xxxxxxxxxx", count: 100) as [Any]]
         #expect(try render("{{#items}}{{.}}{{/items}}", model, limit: 1000)?.utf8.count == 1000)
