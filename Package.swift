@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "CRMLeads", dependencies: ["CRMStore"]),
         .target(name: "CRMPipeline", dependencies: ["CRMStore"]),
         .target(name: "CRMActivities", dependencies: ["CRMStore"]),
+        // document.render's Mustache templates are its own (Rendering/MustacheTemplate.swift):
+        // no Foundation, so libcrm.so stays small.
         .target(name: "CRMDocuments", dependencies: ["CRMStore"]),
         .target(
             name: "CRM",

@@ -9,7 +9,7 @@ public enum DocumentsModule {
         migrationIDs: 300...399,
         migrations: DocumentsSchema.migrations,
         commands: ProductCommands.all + QuoteCommands.all + JobCardCommands.all + LedgerMapping.commands
-            + NumberSeries.commands + InvoiceCommands.all + CreditNoteCommands.all,
+            + NumberSeries.commands + InvoiceCommands.all + CreditNoteCommands.all + DocumentRendering.commands,
         recordTypes: ["product", "quote", "jobcard", "invoice", "credit_note"],
         accountLinks: [
             .column("quotes", table: "quotes", column: "account_id"),

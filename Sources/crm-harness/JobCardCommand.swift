@@ -15,6 +15,7 @@ extension CRMHarness {
 
                 Examples:
                   crm-harness jobcard 3 --db crm.sqlite
+                  crm-harness jobcard 3 --html --db crm.sqlite > jobcard.html   (document.render)
                   crm-harness jobcard --list --status in_progress --technician "Sipho Dlamini" --db crm.sqlite
                   crm-harness exec jobcard.log_labour '{"id": 3, "technician": "Sipho Dlamini", "minutes": 90, "product_id": 2}' --db crm.sqlite
                 """)
@@ -25,6 +26,10 @@ extension CRMHarness {
         var id: Int64?
         @Flag(help: "List job cards instead of showing one.")
         var list = false
+        @Flag(help: "Print the document rendered as HTML by the default template (document.render).")
+        var html = false
+        @Flag(help: "Print the document rendered as text by the default template (document.render).")
+        var text = false
         @Option(help: "Only job cards in this status (open, scheduled, in_progress, on_hold, completed, invoiced, cancelled).")
         var status: String?
         @Option(help: "Only job cards this technician is on.")
@@ -35,6 +40,8 @@ extension CRMHarness {
         var limit: Int = 50
 
         func validate() throws {
+            if html && text { throw ValidationError("give --html or --text, not both") }
+            if (html || text) && id == nil { throw ValidationError("--html and --text render one document; give its id") }
             if list && id != nil { throw ValidationError("Give a job card id or --list, not both.") }
             if !list && id == nil { throw ValidationError("Give a job card id, or --list.") }
             if !list && (status != nil || technician != nil || accountID != nil) {
@@ -44,6 +51,11 @@ extension CRMHarness {
 
         func run() throws {
             try global.withDatabase { database in
+                if let id, html || text {
+                    let rendered = try database.exec("document.render", ["type": .string("jobcard"), "id": .int(id), "format": .string(html ? "html" : "text")])
+                    if global.json { return print(rendered) }
+                    return print(rendered["body"]?.string ?? "", terminator: "")
+                }
                 if let id {
                     let card = try database.exec("jobcard.get", ["id": .int(id)])
                     if global.json { return print(card) }

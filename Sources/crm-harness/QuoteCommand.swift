@@ -13,6 +13,7 @@ extension CRMHarness {
 
                 Examples:
                   crm-harness quote 12 --db crm.sqlite
+                  crm-harness quote 12 --html --db crm.sqlite > quote.html   (document.render)
                   crm-harness quote --list --status sent --db crm.sqlite
                   crm-harness exec quote.send '{"id": 12}' --db crm.sqlite
                 """)
@@ -23,6 +24,10 @@ extension CRMHarness {
         var id: Int64?
         @Flag(help: "List quotes instead of showing one.")
         var list = false
+        @Flag(help: "Print the document rendered as HTML by the default template (document.render).")
+        var html = false
+        @Flag(help: "Print the document rendered as text by the default template (document.render).")
+        var text = false
         @Option(help: "Only quotes in this (effective) status: draft, sent, accepted, declined, expired, superseded.")
         var status: String?
         @Option(name: .customLong("account"), help: ArgumentHelp("Only this account's quotes.", valueName: "id"))
@@ -33,11 +38,18 @@ extension CRMHarness {
         var limit: Int = 50
 
         func validate() throws {
+            if html && text { throw ValidationError("give --html or --text, not both") }
+            if (html || text) && id == nil { throw ValidationError("--html and --text render one document; give its id") }
             if list == (id != nil) { throw ValidationError("give a quote id, or --list") }
         }
 
         func run() throws {
             try global.withDatabase { database in
+                if let id, html || text {
+                    let rendered = try database.exec("document.render", ["type": .string("quote"), "id": .int(id), "format": .string(html ? "html" : "text")])
+                    if global.json { return print(rendered) }
+                    return print(rendered["body"]?.string ?? "", terminator: "")
+                }
                 if let id {
                     var arguments: JSON = ["id": .int(id)]
                     if let asOf { arguments = arguments.setting("as_of", .string(asOf)) }

@@ -745,6 +745,7 @@ static const struct {
     {"activities", test_activities},
     {"quotes", test_quotes},
     {"jobcards", test_jobcards},
+    {"render", test_render},
     {"persistence", test_persistence},
     {"events", test_events},
     {"hooks", test_hooks},

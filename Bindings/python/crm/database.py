@@ -15,8 +15,9 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
 from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
-from .records import (Accounts, Activities, Contacts, CreditNotes, Events, Interactions, Invoices,
-                      JobCards, Leads, Opportunities, Pipeline, Products, Quotes, Reports, Territories)
+from .records import (Accounts, Activities, Contacts, CreditNotes, Documents, Events, Interactions,
+                      Invoices, JobCards, Leads, Opportunities, Pipeline, Products, Quotes, Reports,
+                      Territories)
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
            "CRM_OPEN_GROUP_ACCESS"]
@@ -328,6 +329,11 @@ class Database:
     def credit_notes(self) -> "CreditNotes":
         """Credit notes: corrections of issued or recorded invoices."""
         return CreditNotes(self)
+
+    @property
+    def documents(self) -> "Documents":
+        """Documents rendered through Mustache templates (document.render)."""
+        return Documents(self)
 
     @property
     def reports(self) -> "Reports":

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, 
 if TYPE_CHECKING:  # pragma: no cover
     from .database import Database
 
-__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Activities", "Quotes", "JobCards", "Invoices", "CreditNotes", "Events"]
+__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Activities", "Quotes", "JobCards", "Invoices", "CreditNotes", "Documents", "Events"]
 
 
 def _merge(positional: Optional[Mapping[str, Any]], keywords: Dict[str, Any],
@@ -765,6 +765,37 @@ class CreditNotes(_Records):
                **kwargs: Any) -> Dict[str, Any]:
         """``credit_note.record``: a credit note the host's ledger issued."""
         return self._exec("record", _merge(fields, kwargs, drop_none=True))
+
+
+class Documents:
+    """``db.documents``: documents rendered through Mustache templates
+    (``document.render``)."""
+
+    def __init__(self, db: "Database") -> None:
+        self._db = db
+
+    def render(self, type: str, id: Optional[int] = None, format: str = "html",
+               template: Optional[str] = None, source: Optional[str] = None,
+               external_ref: Optional[str] = None) -> str:
+        """``document.render``: the body of a ``"quote"`` or ``"jobcard"``
+        (by id or source + external_ref) as ``format`` ``"html"`` (the
+        default; values HTML-escaped) or ``"text"`` (nothing escaped),
+        through the default template or ``template`` (a Mustache template
+        over the view model of docs/COMMANDS.md, "Rendering documents").
+        Returns the body as a str; :meth:`render_result` returns the whole
+        result.  An unknown type or a template that does not parse raises
+        InvalidArgument, an unknown record NotFound."""
+        return self.render_result(type, id, format, template, source, external_ref)["body"]
+
+    def render_result(self, type: str, id: Optional[int] = None, format: str = "html",
+                      template: Optional[str] = None, source: Optional[str] = None,
+                      external_ref: Optional[str] = None) -> Dict[str, Any]:
+        """``document.render``'s whole result: ``{"type", "id", "format",
+        "content_type", "body"}``."""
+        args: Dict[str, Any] = {"type": type, **_ident(id, source, external_ref), "format": format}
+        if template is not None:
+            args["template"] = template
+        return self._db.exec("document.render", args)
 
 
 class Territories:
