@@ -14,6 +14,7 @@ extension CRMHarness {
 
                 Examples:
                   crm-harness invoice 3 --db crm.sqlite
+                  crm-harness invoice 3 --html --db crm.sqlite > invoice.html   (document.render)
                   crm-harness invoice --list --overdue --db crm.sqlite
                   crm-harness exec invoice.issue '{"id": 3}' --db crm.sqlite
                 """)
@@ -24,6 +25,10 @@ extension CRMHarness {
         var id: Int64?
         @Flag(help: "List invoices instead of showing one.")
         var list = false
+        @Flag(help: "Print the invoice rendered as HTML by the default template (document.render).")
+        var html = false
+        @Flag(help: "Print the invoice rendered as text by the default template (document.render).")
+        var text = false
         @Option(help: "Only invoices in this status: draft, issued, partially_paid, paid, credited.")
         var status: String?
         @Option(name: .customLong("account"), help: ArgumentHelp("Only this account's invoices.", valueName: "id"))
@@ -37,10 +42,17 @@ extension CRMHarness {
 
         func validate() throws {
             if list == (id != nil) { throw ValidationError("give an invoice id, or --list") }
+            if html && text { throw ValidationError("give --html or --text, not both") }
+            if (html || text) && id == nil { throw ValidationError("--html and --text render one invoice; give its id") }
         }
 
         func run() throws {
             try global.withDatabase { database in
+                if let id, html || text {
+                    let rendered = try database.exec("document.render", ["type": "invoice", "id": .int(id), "format": .string(html ? "html" : "text")])
+                    if global.json { return print(rendered) }
+                    return print(rendered["body"]?.string ?? "", terminator: "")
+                }
                 if let id {
                     var arguments: JSON = ["id": .int(id)]
                     if let asOf { arguments = arguments.setting("as_of", .string(asOf)) }

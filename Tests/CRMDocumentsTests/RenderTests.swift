@@ -170,10 +170,32 @@ struct RenderTests {
         }
     }
 
+    @Test func anInvoiceAndItsCreditNoteRender() throws {
+        let f = try DocumentsFixture(pipeline: false)
+        let quote = try makeQuote(f)
+        try f.run("quote.send", #"{"id": \#(quote)}"#)
+        try f.run("quote.accept", #"{"id": \#(quote)}"#)
+        let invoice = try f.make("invoice.create", #""quote_id": \#(quote)"#)
+        try f.run("invoice.issue", #"{"id": \#(invoice), "issued_on": "2026-12-01"}"#)
+        let text = try #require(try render(f, #""type": "invoice", "id": \#(invoice), "format": "text""#)["body"]?.text)
+        for expected in ["TAX INVOICE INV-000001", "Customer:    Khumalo Roofing", "Date:        1 December 2026",
+                         "Due:         31 December 2026", "Paid         ZAR 0.00"] {
+            #expect(text.contains(expected), "\(expected) in \(text)")
+        }
+        #expect(!text.contains("Credited"), "nothing credited: no line for it")
+        let note = try f.make("credit_note.create", #""invoice_id": \#(invoice), "line_positions": [2], "reason": "Delivery not needed""#)
+        try f.run("credit_note.issue", #"{"id": \#(note)}"#)
+        let credited = try #require(try render(f, #""type": "invoice", "id": \#(invoice), "format": "text""#)["body"]?.text)
+        // The free-text delivery line: 0.333 x 1.50 = 0.50, no tax.
+        #expect(credited.contains("Credited     ZAR 0.50"), "\(credited)")
+        let html = try #require(try render(f, #""type": "credit_note", "id": \#(note)"#)["body"]?.text)
+        #expect(html.contains("<h1>Credit note</h1>") && html.contains("INV-000001") && html.contains("Delivery not needed"))
+    }
+
     @Test func unknownTypesAndRecordsAreRefused() throws {
         let f = try DocumentsFixture(pipeline: false)
         let id = try makeQuote(f)
-        expectCRMError(.invalid, "quote, jobcard") { try render(f, #""type": "invoice", "id": \#(id)"#) }
+        expectCRMError(.invalid, "quote, jobcard, invoice, credit_note") { try render(f, #""type": "receipt", "id": \#(id)"#) }
         expectCRMError(.notFound, "quote 999 not found") { try render(f, #""type": "quote", "id": 999"#) }
         expectCRMError(.notFound, "jobcard 1 not found") { try render(f, #""type": "jobcard", "id": 1"#) }
         expectCRMError(.notFound, "QT-9") { try render(f, #""type": "quote", "source": "erp", "external_ref": "QT-9""#) }

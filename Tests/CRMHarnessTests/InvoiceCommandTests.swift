@@ -27,6 +27,8 @@ struct InvoiceCommandTests {
         #expect(notYet.stdout.contains("0 invoices"), "\(notYet)")
         let json = try db.run(["invoice", "1", "--json"])
         #expect(try json.jsonObject()["number"] as? String == "INV-000001", "\(json)")
+        let rendered = try db.run(["invoice", "1", "--text"])
+        #expect(rendered.stdout.contains("TAX INVOICE INV-000001") && rendered.stdout.contains("Balance due  ZAR 2 875.00"), "\(rendered)")
         let bad = try db.run(["invoice"])
         #expect(bad.status == 64, "\(bad)")
     }

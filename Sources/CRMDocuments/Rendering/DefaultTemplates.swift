@@ -277,4 +277,122 @@ public enum DefaultTemplates {
         {{/sign_off}}
 
         """
+
+    static let amountsDueHTML = """
+          <table class="totals">
+            <tr><td>Paid</td><td class="num">{{currency}} {{paid}}</td></tr>
+            {{#has_credited}}<tr><td>Credited</td><td class="num">{{currency}} {{credited}}</td></tr>{{/has_credited}}
+            <tr class="total"><td>Balance due</td><td class="num">{{currency}} {{balance_due}}</td></tr>
+          </table>
+        """
+
+    public static let invoiceHTML = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>{{title}} {{number}}</title>
+        \(style)
+        </head>
+        <body>
+        <div class="page">
+          <header>
+            <h1>{{#recorded}}Recorded {{/recorded}}Tax invoice</h1>
+            <div class="meta">
+              <div class="number">{{number}}</div>
+              {{#issued_on_long}}<div><span class="label">Date:</span> {{issued_on_long}}</div>{{/issued_on_long}}
+              {{#due_on_long}}<div><span class="label">Due:</span> {{due_on_long}}</div>{{/due_on_long}}
+              <div><span class="label">Status:</span> {{status}}{{#overdue}}, overdue{{/overdue}}</div>
+            </div>
+          </header>
+          <div class="parties">
+        \(customerHTML)
+          </div>
+        \(linesHTML)
+        \(totalsHTML)
+        \(amountsDueHTML)
+          {{#notes}}<div class="notes">{{notes}}</div>{{/notes}}
+        </div>
+        </body>
+        </html>
+
+        """
+
+    public static let creditNoteHTML = """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>{{title}} {{number}}</title>
+        \(style)
+        </head>
+        <body>
+        <div class="page">
+          <header>
+            <h1>Credit note</h1>
+            <div class="meta">
+              <div class="number">{{number}}</div>
+              {{#issued_on_long}}<div><span class="label">Date:</span> {{issued_on_long}}</div>{{/issued_on_long}}
+              {{#invoice_number}}<div><span class="label">Against invoice:</span> {{invoice_number}}</div>{{/invoice_number}}
+              <div><span class="label">Status:</span> {{status}}</div>
+            </div>
+          </header>
+          <div class="parties">
+        \(customerHTML)
+          </div>
+        \(linesHTML)
+        \(totalsHTML)
+          {{#reason}}<div class="notes">{{reason}}</div>{{/reason}}
+        </div>
+        </body>
+        </html>
+
+        """
+
+    public static let invoiceText = """
+        {{#recorded}}RECORDED {{/recorded}}TAX INVOICE {{number}}
+        ================================================================================
+        \(customerText)
+        {{#issued_on_long}}
+        Date:        {{issued_on_long}}
+        {{/issued_on_long}}
+        {{#due_on_long}}
+        Due:         {{due_on_long}}
+        {{/due_on_long}}
+        Status:      {{status}}{{#overdue}}, overdue{{/overdue}}
+        --------------------------------------------------------------------------------
+        \(linesText)
+        \(totalsText)
+        Paid         {{currency}} {{paid}}
+        {{#has_credited}}
+        Credited     {{currency}} {{credited}}
+        {{/has_credited}}
+        Balance due  {{currency}} {{balance_due}}
+        {{#notes}}
+
+        {{notes}}
+        {{/notes}}
+
+        """
+
+    public static let creditNoteText = """
+        CREDIT NOTE {{number}}
+        ================================================================================
+        \(customerText)
+        {{#issued_on_long}}
+        Date:        {{issued_on_long}}
+        {{/issued_on_long}}
+        {{#invoice_number}}
+        Against:     invoice {{invoice_number}}
+        {{/invoice_number}}
+        Status:      {{status}}
+        --------------------------------------------------------------------------------
+        \(linesText)
+        \(totalsText)
+        {{#reason}}
+
+        Reason: {{reason}}
+        {{/reason}}
+
+        """
 }

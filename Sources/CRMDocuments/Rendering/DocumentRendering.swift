@@ -42,6 +42,11 @@ public enum DocumentRendering {
                            templates: [.html: DefaultTemplates.quoteHTML, .text: DefaultTemplates.quoteText]),
         RenderableDocument(type: "jobcard", title: "Job card", load: { store, id in try JobCardQueries.load(store, id: id)?.json },
                            templates: [.html: DefaultTemplates.jobCardHTML, .text: DefaultTemplates.jobCardText]),
+        RenderableDocument(type: "invoice", title: "Tax invoice", load: { store, id in
+            try InvoiceQueries.load(store, id: id)?.json(asOf: store.clock.now().date)
+        }, templates: [.html: DefaultTemplates.invoiceHTML, .text: DefaultTemplates.invoiceText]),
+        RenderableDocument(type: "credit_note", title: "Credit note", load: { store, id in try CreditNoteQueries.load(store, id: id)?.json },
+                           templates: [.html: DefaultTemplates.creditNoteHTML, .text: DefaultTemplates.creditNoteText]),
     ]
 
     /// The largest template a host may send, in bytes.

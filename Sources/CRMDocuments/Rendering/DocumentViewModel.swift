@@ -5,7 +5,7 @@ import CRMStore
 /// so a document type added later gets the same fields for the same suffixes:
 ///
 /// - `X_minor` (money): `X_minor` the raw integer as text, `X` formatted
-///   with the currency's decimals ("1 450.00");
+///   with the currency's decimals ("1 450.00"), `has_X` whether it is not zero;
 /// - `X_milli` (thousandths): `X_milli` raw, `X` "1.500", `X_short` "1.5";
 /// - `X_bp` (basis points): `X_bp` raw, `X` "15%";
 /// - dates (any "2026-12-05" value): `X` as it is, `X_long` "5 December 2026";
@@ -43,6 +43,7 @@ public struct DocumentViewModel {
             model[key] = String(number)
             if let name = key.strippingSuffix("_minor") {
                 model[name] = DocumentFormat.money(number, digits: digits)
+                model["has_" + name] = number != 0
             } else if let name = key.strippingSuffix("_milli") {
                 model[name] = DocumentFormat.quantity(number)
                 model[name + "_short"] = DocumentFormat.shortQuantity(number)
