@@ -10,6 +10,7 @@
 #   make install-test     install into a temporary prefix, build the host via pkg-config
 #   make bench            C benchmark against raw SQLite (not part of the tests;
 #                         BENCH_ARGS="-n 20000 -g 20000 --refs --strict")
+#   make bench-documents  invoice.create + invoice.issue from completed job cards, beside raw sqlite3
 #   make bench-pipeline   report.forecast, report.funnel and report.cycle over 100,000
 #                         opportunities against SQL aggregates over the same rows
 #   make test-swift       swift test
@@ -91,7 +92,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR    ?=
 
-.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench bench-leads bench-pipeline bench-pg bench-pg-scale \
+.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench bench-leads bench-pipeline bench-documents bench-pg bench-pg-scale \
         test-swift test-python test demo clean linkdir
 
 all: lib
@@ -228,6 +229,12 @@ bench-leads: linkdir
 bench-pipeline: linkdir
 	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_pipeline Benchmarks/bench_pipeline.c Benchmarks/benchkit.c Benchmarks/bulkload.c $(LINK_CRM) -lsqlite3
 	$(BUILD)/bench_pipeline $(BENCH_PIPELINE_ARGS)
+
+# Invoicing completed job cards: invoice.create + invoice.issue, 100 per
+# transaction, beside the same rows written with raw sqlite3 (BENCH_DOCUMENTS_ARGS="-n 10000 -b 100").
+bench-documents: linkdir
+	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_documents Benchmarks/bench_documents.c Benchmarks/benchkit.c $(LINK_CRM) -lsqlite3
+	$(BUILD)/bench_documents $(BENCH_DOCUMENTS_ARGS)
 
 # The same on a PostgreSQL server, against raw libpq; fresh schemas per run,
 # dropped at the end. Only this program links libpq (the library dlopen()s it).
