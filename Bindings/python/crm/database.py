@@ -16,8 +16,8 @@ from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
 from .records import (Accounts, Activities, Contacts, CreditNotes, Documents, Events, Interactions,
-                      Invoices, JobCards, Leads, Opportunities, Pipeline, Products, Quotes, Reports,
-                      Territories)
+                      Invoices, JobCards, Leads, Ledger, Opportunities, Pipeline, Products, Quotes,
+                      Reports, Territories)
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
            "CRM_OPEN_GROUP_ACCESS"]
@@ -304,6 +304,11 @@ class Database:
     def pipeline(self) -> "Pipeline":
         """The pipeline's stages and their probabilities."""
         return Pipeline(self)
+
+    @property
+    def ledger(self) -> "Ledger":
+        """The ledger mapping postings are built from."""
+        return Ledger(self)
 
     @property
     def products(self) -> "Products":

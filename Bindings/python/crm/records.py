@@ -798,6 +798,25 @@ class Documents:
         return self._db.exec("document.render", args)
 
 
+class Ledger:
+    """``db.ledger``: which account of the host's chart each posting role
+    goes to (ledger.* commands); every money-moving event carries a
+    ``posting`` built from it."""
+
+    def __init__(self, db: "Database") -> None:
+        self._db = db
+
+    def mapping(self) -> Dict[str, Any]:
+        """``ledger.mapping``: ``{"receivable", "revenue", "tax_payable",
+        "bank", "customer_credit"}``, each an account code."""
+        return self._db.exec("ledger.mapping", {})
+
+    def configure(self, **accounts: str) -> Dict[str, Any]:
+        """``ledger.configure``: the account codes of the roles given, e.g.
+        ``db.ledger.configure(receivable="8400/000")``; returns the mapping."""
+        return self._db.exec("ledger.configure", dict(accounts))
+
+
 class Territories:
     """``db.territories``: which sales reps work a region's leads, in turn
     (territory.* commands).  A lead captured without an owner goes to the

@@ -28,3 +28,13 @@ def test_catalogue(db):
     assert [p["code"] for p in db.products.iter(archived=False)] == ["IBR-053"]
     assert event_types(db) == ["product.created", "product.updated", "product.created",
                                "product.archived"]
+
+
+def test_ledger_mapping(db):
+    assert db.ledger.mapping()["receivable"] == "1100"
+    mapping = db.ledger.configure(receivable="8400/000", bank="8500/001")
+    assert mapping["receivable"] == "8400/000" and mapping["bank"] == "8500/001"
+    assert db.ledger.mapping() == mapping
+    assert event_types(db) == ["ledger.configured"]
+    with pytest.raises(crm.InvalidArgument, match="cash"):
+        db.ledger.configure(cash="1")
