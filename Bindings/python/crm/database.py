@@ -15,7 +15,7 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
 from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
-from .records import (Accounts, Activities, Contacts, CreditNotes, Documents, Events, Interactions,
+from .records import (Accounts, Activities, Contacts, CreditNotes, Documents, Events, Interactions, Payments,
                       Invoices, JobCards, Leads, Opportunities, Pipeline, Products, Quotes, Reports,
                       Territories)
 
@@ -329,6 +329,11 @@ class Database:
     def credit_notes(self) -> "CreditNotes":
         """Credit notes: corrections of issued or recorded invoices."""
         return CreditNotes(self)
+
+    @property
+    def payments(self) -> "Payments":
+        """Payments: allocated to invoices, unallocated credit, refunds, reversals."""
+        return Payments(self)
 
     @property
     def documents(self) -> "Documents":
