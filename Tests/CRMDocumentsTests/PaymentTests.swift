@@ -139,7 +139,8 @@ struct PaymentTests {
         let made = try f.run("payment.record", text)
         #expect(made["replayed"] == .bool(false) && made["external_refs"]?.array?.count == 1)
         let events = try f.rows("crm_events")
-        let again = try f.run("payment.record", text)
+        // The account's currency spelled out is the same request.
+        let again = try f.run("payment.record", #"{"source": "ledger", "external_ref": "RCPT-7", "account_id": 1, "amount_minor": 2500, "method": "cash", "currency": "ZAR", "allocate": "oldest_first"}"#)
         #expect(again["replayed"] == .bool(true) && again["id"] == made["id"] && again["allocated_minor"]?.int == 2_500)
         #expect(try f.rows("payments") == 1 && f.rows("crm_events") == events)
         expectCRMError(.conflict, "amount_minor") {

@@ -180,9 +180,11 @@ public enum PaymentCommands {
         }
         let now = store.clock.now()
         let received = receivedOn ?? now.date
+        // The currency sent or the account's: the same content either way.
+        let currency = try InvoiceCommands.currency(store, code: currencyCode, accountID: accountID, context: context)
         // What was asked is the content a replay compares.
         let request = JSONValue.object([
-            ("account_id", .integer(accountID)), ("amount_minor", .integer(amount)), ("currency", .string(currencyCode)),
+            ("account_id", .integer(accountID)), ("amount_minor", .integer(amount)), ("currency", .string(currency.code)),
             ("received_on", .string(received.description)), ("method", .string(method.rawValue)),
             ("reference", .string(paymentReference?.trimmingWhitespace())), ("allocations", mode.json),
         ])
@@ -192,7 +194,6 @@ public enum PaymentCommands {
         let result = try store.create("payment", event: "payment.recorded", reference: reference, content: request, context: context,
                                       update: nil, load: { try PaymentQueries.require(store, id: $0, context: context).json }) {
             try InvoiceCommands.checkLinks(store, accountID: accountID, contactID: nil, context: context)
-            let currency = try InvoiceCommands.currency(store, code: currencyCode, accountID: accountID, context: context)
             let planned = try plan(store, mode, accountID: accountID, currency: currency, available: amount, context: context)
             payment.id = try store.nextID("payments")
             payment.accountID = accountID
