@@ -261,7 +261,7 @@ int crm_exec(crm_db *db, const char *command, const char *json_args,
 ** lookup a bridge makes most. record_type is any record type a module of
 ** the library makes: in this version "account", "contact", "interaction",
 ** "lead", "opportunity", "activity", "call_list", "product", "quote",
-** "jobcard", "invoice" and "credit_note"; a type that does not exist is CRM_INVALID, and the message
+** "jobcard", "invoice", "credit_note" and "payment"; a type that does not exist is CRM_INVALID, and the message
 ** lists those that do. A merged account's references lead to the survivor.
 **
 ** out_id  [out] the record's id.
@@ -295,6 +295,47 @@ int crm_lead_capture(crm_db *db, const char *first_name, const char *last_name,
                      const char *source_channel, const char *source,
                      const char *external_ref, int64_t *out_lead_id,
                      char **json_result);
+
+/* Records a payment received from plain C arguments: the call a legacy
+** host's cash book makes most, without building JSON. It is "payment.record"
+** (docs/COMMANDS.md, Payments) allocating oldest-first: the account's open
+** invoices in the payment's currency, oldest due date first (then by id),
+** each up to its balance due; what no invoice takes stays as unallocated
+** credit on the account (allocate it later with "payment.allocate", or
+** "payment.refund" it). Every string is copied; NULL or "" leaves a field
+** out. Explicit allocations go through crm_exec("payment.record", ...).
+**
+** account_id      the account's id; or 0 with account_source and
+**                 account_ref, the host's reference of the account (as
+**                 crm_find_by_ref; a merged account's leads to the
+**                 survivor). Both, or neither, is CRM_INVALID.
+** amount_minor    what was received, minor units, > 0 (else CRM_RANGE).
+** currency        ISO 4217 (NULL: the account's currency).
+** received_on     YYYY-MM-DD (NULL: today).
+** method          "eft", "cash", "card", "cheque", "debit_order" or "other"
+**                 (required).
+** reference       the bank or cheque reference, 1..200 (NULL: none).
+** source, external_ref  the host's reference of the payment, both or
+**                 neither: recording it again returns the payment made then.
+** out_payment_id  [out] the payment's id (the existing one on a replay).
+** out_unallocated_minor [out] what stays unallocated credit; may be NULL.
+** json_result     [out] the whole answer, the payment with "allocations",
+**                 "posting" and "replayed"; free with crm_free(); may be
+**                 NULL when not wanted.
+** Events (hooks): "payment.recorded" with the posting, then "invoice.paid"
+** per invoice it paid.
+** Returns what crm_exec returns for payment.record: CRM_OK, CRM_INVALID (a
+** field, the account named twice or not at all, a NULL out_payment_id),
+** CRM_NOTFOUND (no such account or account reference), CRM_CONSTRAINT (an
+** archived or merged account), CRM_CONFLICT (the reference with other
+** content), CRM_RANGE, CRM_BUSY, CRM_IO, CRM_READONLY, CRM_MISUSE. */
+int crm_payment_record(crm_db *db, int64_t account_id, const char *account_source,
+                       const char *account_ref, int64_t amount_minor,
+                       const char *currency, const char *received_on,
+                       const char *method, const char *reference,
+                       const char *source, const char *external_ref,
+                       int64_t *out_payment_id, int64_t *out_unallocated_minor,
+                       char **json_result);
 
 /* ---------------------------------------------------------------------------
 ** TRANSACTIONS

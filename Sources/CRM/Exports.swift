@@ -244,6 +244,63 @@ public func crm_lead_capture(_ db: OpaquePointer?, _ first_name: UnsafePointer<C
     }
 }
 
+@_cdecl("crm_payment_record") @implementation
+public func crm_payment_record(_ db: OpaquePointer?, _ account_id: Int64, _ account_source: UnsafePointer<CChar>?,
+                               _ account_ref: UnsafePointer<CChar>?, _ amount_minor: Int64, _ currency: UnsafePointer<CChar>?,
+                               _ received_on: UnsafePointer<CChar>?, _ method: UnsafePointer<CChar>?,
+                               _ reference: UnsafePointer<CChar>?, _ source: UnsafePointer<CChar>?,
+                               _ external_ref: UnsafePointer<CChar>?, _ out_payment_id: UnsafeMutablePointer<Int64>?,
+                               _ out_unallocated_minor: UnsafeMutablePointer<Int64>?,
+                               _ json_result: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    clear(json_result)
+    return onHandle(db, "crm_payment_record") { handle in
+        let context = "crm_payment_record"
+        guard let out_payment_id else { throw CRMError.invalid("\(context): out_payment_id must not be NULL") }
+        /// NULL or "" leaves a field out.
+        func text(_ pointer: UnsafePointer<CChar>?, _ name: String) throws -> String? {
+            guard let pointer, pointer.pointee != 0 else { return nil }
+            return try CString.string(pointer, name: "\(context): \(name)", limit: 4096)
+        }
+        let accountSource = try text(account_source, "account_source")
+        let accountRef = try text(account_ref, "account_ref")
+        // The account by id, or by the host's reference (a merged account's leads to the survivor).
+        let account: Int64
+        switch (account_id, accountSource, accountRef) {
+        case (0, let source?, let ref?):
+            account = try handle.serialized {
+                try handle.store.read(context) {
+                    try handle.store.recordID("account", reference: ExternalReference(source: source, externalRef: ref), context: context)
+                }
+            }
+        case (0, nil, nil):
+            throw CRMError.invalid("\(context): account_id or account_source and account_ref are required")
+        case (0, _, _):
+            throw CRMError.invalid("\(context): account_source and account_ref go together")
+        case (_, nil, nil):
+            account = account_id
+        default:
+            throw CRMError.invalid("\(context): send account_id or account_source and account_ref, not both")
+        }
+        var fields: [(String, JSONValue)] = [("account_id", .integer(account)), ("amount_minor", .integer(amount_minor)),
+                                             ("allocate", .string("oldest_first"))]
+        for (key, pointer) in [("currency", currency), ("received_on", received_on), ("method", method), ("reference", reference),
+                               ("source", source), ("external_ref", external_ref)] {
+            if let value = try text(pointer, key) { fields.append((key, .string(value))) }
+        }
+        var id: Int64 = 0, unallocated: Int64 = 0
+        let events = try execute(handle, "payment.record", .object(fields), json_result) { result in
+            guard case .integer(let made)? = result["id"], case .integer(let left)? = result["unallocated_minor"] else {
+                throw CRMError(.internal, "internal: payment.record answered no id")
+            }
+            id = made
+            unallocated = left
+        }
+        out_payment_id.pointee = id
+        out_unallocated_minor?.pointee = unallocated
+        return events
+    }
+}
+
 @_cdecl("crm_find_by_ref") @implementation
 public func crm_find_by_ref(_ db: OpaquePointer?, _ record_type: UnsafePointer<CChar>?, _ source: UnsafePointer<CChar>?,
                             _ external_ref: UnsafePointer<CChar>?, _ out_id: UnsafeMutablePointer<Int64>?) -> Int32 {

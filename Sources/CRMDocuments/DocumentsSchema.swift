@@ -268,5 +268,59 @@ public enum DocumentsSchema {
             """,
             "CREATE INDEX credit_note_sources_invoice ON credit_note_sources (invoice_id, invoice_position)",
         ]),
+        // Payments: allocated to invoices (payment_allocations, which also
+        // hold credit notes' offsets: payment_id or credit_note_id), the rest
+        // unallocated credit (amount − allocated − refunded, derived).
+        Migration("0309-payments", [
+            """
+            CREATE TABLE payments (
+                id INTEGER PRIMARY KEY NOT NULL,
+                account_id BIGINT NOT NULL REFERENCES accounts (id),
+                amount_minor BIGINT NOT NULL CHECK (amount_minor > 0),
+                currency TEXT NOT NULL,
+                received_on TEXT NOT NULL,
+                method TEXT NOT NULL CHECK (method = 'eft' OR method = 'cash' OR method = 'card' OR method = 'cheque'
+                    OR method = 'debit_order' OR method = 'other'),
+                reference TEXT,
+                allocated_minor BIGINT NOT NULL CHECK (allocated_minor >= 0),
+                refunded_minor BIGINT NOT NULL CHECK (refunded_minor >= 0),
+                status TEXT NOT NULL CHECK (status = 'recorded' OR status = 'reversed'),
+                reversed_on TEXT,
+                reversal_reason TEXT,
+                version INTEGER NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX payments_account ON payments (account_id, id)",
+            "CREATE INDEX payments_status ON payments (status, id)",
+            """
+            CREATE TABLE payment_allocations (
+                id INTEGER PRIMARY KEY NOT NULL,
+                payment_id BIGINT REFERENCES payments (id),
+                credit_note_id BIGINT REFERENCES credit_notes (id),
+                invoice_id BIGINT NOT NULL REFERENCES invoices (id),
+                amount_minor BIGINT NOT NULL CHECK (amount_minor > 0),
+                allocated_on TEXT NOT NULL,
+                reversed INTEGER NOT NULL CHECK (reversed = 0 OR reversed = 1),
+                created_at TEXT NOT NULL,
+                CHECK (payment_id IS NOT NULL OR credit_note_id IS NOT NULL)
+            )
+            """,
+            "CREATE INDEX payment_allocations_payment ON payment_allocations (payment_id, id)",
+            "CREATE INDEX payment_allocations_invoice ON payment_allocations (invoice_id, id)",
+            "CREATE INDEX payment_allocations_credit_note ON payment_allocations (credit_note_id, id)",
+            """
+            CREATE TABLE payment_refunds (
+                id INTEGER PRIMARY KEY NOT NULL,
+                payment_id BIGINT NOT NULL REFERENCES payments (id),
+                amount_minor BIGINT NOT NULL CHECK (amount_minor > 0),
+                refunded_on TEXT NOT NULL,
+                reason TEXT,
+                created_at TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX payment_refunds_payment ON payment_refunds (payment_id, id)",
+        ]),
     ]
 }

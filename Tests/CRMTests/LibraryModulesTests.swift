@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func findByReferenceKnowsEveryDeclaredRecordType() {
-        #expect(Library.modules.recordTypes == ["account", "activity", "call_list", "contact", "credit_note", "interaction", "invoice", "jobcard", "lead", "opportunity", "product", "quote"])
+        #expect(Library.modules.recordTypes == ["account", "activity", "call_list", "contact", "credit_note", "interaction", "invoice", "jobcard", "lead", "opportunity", "payment", "product", "quote"])
     }
 }
 

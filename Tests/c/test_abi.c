@@ -746,6 +746,7 @@ static const struct {
     {"quotes", test_quotes},
     {"jobcards", test_jobcards},
     {"render", test_render},
+    {"payments", test_payments},
     {"persistence", test_persistence},
     {"events", test_events},
     {"hooks", test_hooks},

@@ -68,6 +68,9 @@ int invoice_take_main(const char *path, long long quote);                      /
 int invoice_child_main(const char *path);                                      /* test_abi --invoice-child PATH */
 int invoice_killed_main(const char *path, long long id, int wfd, int rfd);     /* test_abi --invoice-killed PATH ID WFD RFD */
 
+/* test_payments.c */
+void test_payments(void);
+
 /* test_render.c */
 void test_render(void);
 

@@ -72,6 +72,10 @@ PROTOTYPES = {
     # The typed lead capture for C hosts; Python captures through db.leads.create.
     "crm_lead_capture": (c_int, [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p,
                                  c_char_p, c_char_p, c_char_p, POINTER(c_int64), POINTER(c_void_p)]),
+    # The typed payment for C hosts; Python records through db.payments.record.
+    "crm_payment_record": (c_int, [c_void_p, c_int64, c_char_p, c_char_p, c_int64, c_char_p, c_char_p,
+                                   c_char_p, c_char_p, c_char_p, c_char_p, POINTER(c_int64),
+                                   POINTER(c_int64), POINTER(c_void_p)]),
 }
 
 _lock = threading.Lock()

@@ -16,8 +16,8 @@ from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
 from .records import (Accounts, Activities, Contacts, CreditNotes, Documents, Events, Interactions,
-                      Invoices, JobCards, Leads, Ledger, Opportunities, Pipeline, Products, Quotes,
-                      Reports, Territories)
+                      Invoices, JobCards, Leads, Ledger, Opportunities, Payments, Pipeline, Products,
+                      Quotes, Reports, Territories)
 
 __all__ = ["Database", "HookCallback", "CRM_OPEN_READONLY", "CRM_OPEN_EXISTING",
            "CRM_OPEN_GROUP_ACCESS"]
@@ -334,6 +334,11 @@ class Database:
     def credit_notes(self) -> "CreditNotes":
         """Credit notes: corrections of issued or recorded invoices."""
         return CreditNotes(self)
+
+    @property
+    def payments(self) -> "Payments":
+        """Payments: allocated to invoices, unallocated credit, refunds, reversals."""
+        return Payments(self)
 
     @property
     def documents(self) -> "Documents":

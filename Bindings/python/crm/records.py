@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, 
 if TYPE_CHECKING:  # pragma: no cover
     from .database import Database
 
-__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Activities", "Quotes", "JobCards", "Invoices", "CreditNotes", "Documents", "Events"]
+__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Activities", "Quotes", "JobCards", "Invoices", "CreditNotes", "Payments", "Documents", "Events"]
 
 
 def _merge(positional: Optional[Mapping[str, Any]], keywords: Dict[str, Any],
@@ -765,6 +765,62 @@ class CreditNotes(_Records):
                **kwargs: Any) -> Dict[str, Any]:
         """``credit_note.record``: a credit note the host's ledger issued."""
         return self._exec("record", _merge(fields, kwargs, drop_none=True))
+
+    def apply(self, credit_note_id: int, invoice_id: int, amount_minor: Optional[int] = None,
+              applied_on: Any = None) -> Dict[str, Any]:
+        """``credit_note.apply``: the credit note's open amount (what its own
+        invoice does not need) offset against another open invoice of the
+        account; default as much as both allow.  No posting."""
+        return self._exec("apply", _merge(None, dict(
+            credit_note_id=credit_note_id, invoice_id=invoice_id, amount_minor=amount_minor,
+            applied_on=None if applied_on is None else str(applied_on)), drop_none=True))
+
+
+class Payments(_Records):
+    """``db.payments``: payments received (payment.* commands), allocated to
+    invoices explicitly (``allocations=[{"invoice_id", "amount_minor"}]``) or
+    oldest due first (the default; ``allocate="none"`` keeps it all as
+    credit); what no invoice takes stays unallocated credit on the account,
+    allocated later or refunded.  Every event that moves money carries a
+    ``posting``."""
+
+    entity = "payment"
+
+    def record(self, fields: Optional[Mapping[str, Any]] = None, /,
+               **kwargs: Any) -> Dict[str, Any]:
+        """``payment.record``: ``account_id``, ``amount_minor``, ``method``,
+        ``currency``?, ``received_on``?, ``reference``?, ``allocations`` or
+        ``allocate``?, ``source`` + ``external_ref``? (replayable)."""
+        args = _merge(fields, kwargs, drop_none=True)
+        if "received_on" in args:
+            args["received_on"] = str(args["received_on"])
+        return self._exec("record", args)
+
+    def allocate(self, payment_id: int, allocations: Optional[Any] = None, allocated_on: Any = None,
+                 expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``payment.allocate``: unallocated credit to the invoices given, else
+        oldest due first; the answer lists what was ``allocated``."""
+        return self._exec("allocate", _merge(None, dict(
+            payment_id=payment_id, allocations=None if allocations is None else [dict(a) for a in allocations],
+            allocated_on=None if allocated_on is None else str(allocated_on),
+            expected_version=expected_version), drop_none=True))
+
+    def refund(self, payment_id: int, amount_minor: int, refunded_on: Any = None,
+               reason: Optional[str] = None, expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``payment.refund``: unallocated credit paid back."""
+        return self._exec("refund", _merge(None, dict(
+            payment_id=payment_id, amount_minor=amount_minor,
+            refunded_on=None if refunded_on is None else str(refunded_on), reason=reason,
+            expected_version=expected_version), drop_none=True))
+
+    def reverse(self, payment_id: int, reason: str, reversed_on: Any = None,
+                expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``payment.reverse``: a bounced payment; the invoices it paid reopen.
+        A payment with a refund cannot be reversed (Constraint)."""
+        return self._exec("reverse", _merge(None, dict(
+            payment_id=payment_id, reason=reason,
+            reversed_on=None if reversed_on is None else str(reversed_on),
+            expected_version=expected_version), drop_none=True))
 
 
 class Documents:

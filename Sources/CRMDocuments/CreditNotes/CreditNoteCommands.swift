@@ -273,14 +273,7 @@ public enum CreditNoteCommands {
 
     /// Adds an issued note to its invoice's credited amount. Event `invoice.credited`.
     private static func credit(_ store: Store, _ invoice: inout Invoice, by note: CreditNote, at now: Timestamp, context: String) throws {
-        guard let credited = Int64(exactly: Int128(invoice.creditedMinor) + Int128(note.totalMinor)) else {
-            throw CRMError.range("\(context): \(invoice.label)'s credited amount does not fit in 64 bits")
-        }
-        invoice.creditedMinor = credited
-        invoice.settleStatus()
-        invoice.version = try VersionCheck.next(invoice.version, record: invoice.label)
-        invoice.updatedAt = now
-        try InvoiceQueries.update(store, invoice)
-        try store.record(event: "invoice.credited", invoice.json(asOf: now.date).adding("credit_note_id", .integer(note.id)))
+        invoice = try InvoiceCommands.settle(store, invoiceID: invoice.id, creditedChange: note.totalMinor, event: "invoice.credited",
+                                             extra: [("credit_note_id", .integer(note.id))], at: now, context: context)
     }
 }
