@@ -53,7 +53,7 @@ def test_errors(db):
     quote = _quote(db)
     with pytest.raises(crm.InvalidArgument, match="template does not parse"):
         db.documents.render("quote", quote["id"], template="{{#lines}}")
-    with pytest.raises(crm.InvalidArgument, match="quote, jobcard"):
-        db.documents.render("invoice", quote["id"])
+    with pytest.raises(crm.InvalidArgument, match="quote, jobcard, invoice, credit_note"):
+        db.documents.render("receipt", quote["id"])
     with pytest.raises(crm.NotFound):
         db.documents.render("quote", 999)
