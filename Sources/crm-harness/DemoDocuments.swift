@@ -8,7 +8,7 @@ extension DemoRun {
     /// extra part, signed off by the customer. A rerun replays the catalogue,
     /// the quote and the job card and moves nothing twice.
     func documents() throws {
-        heading(13, "The document chain: a quote from the catalogue, accepted, the job done and invoiced")
+        heading(13, "The document chain: a quote from the catalogue, accepted, the job done, invoiced and paid")
         var catalogue = TextTable(["code", "product", "kind", "unit", "price", "VAT", "revenue", "import"], rightAligned: [4, 5])
         var productIDs: [String: Int64] = [:]
         for product in DemoData.products {
@@ -142,11 +142,42 @@ extension DemoRun {
         } catch let failure as CRMFailure {
             say("An issued invoice is never edited: \(failure.message)")
         }
+
+        // The customer pays: a deposit, then the rest and a little more by mistake.
+        say()
+        say("crm_payment_record (the typed C call a cash book makes) allocates each payment oldest-first:")
+        // The amounts follow the invoice's total, the same on a rerun (when it is paid already).
+        let total = invoice["total_minor"]?.int ?? 0
+        var deposit = CRMDatabase.PaymentReceived()
+        deposit.accountID = invoice["account_id"]?.int ?? 0
+        deposit.amountMinor = 20_000_000
+        deposit.reference = "VAN WYK BOUERS DEP"
+        deposit.receivedOn = invoice["issued_on"]?.string  // stable: a rerun on a later day replays
+        deposit.source = "bank-statement"
+        deposit.externalRef = "FNB-2026-12-06-0042"
+        let first = try database.recordPayment(deposit)
+        if prose { print(CRMHarness.Pay.summary(first), terminator: "") }
+        var rest = deposit
+        rest.amountMinor = max(0, total - 20_000_000) + 100_000
+        rest.reference = "VAN WYK BOUERS FINAL"
+        rest.externalRef = "FNB-2026-12-20-0107"
+        var second = try database.recordPayment(rest)
+        if prose { print(CRMHarness.Pay.summary(second), terminator: "") }
+        let secondID = second["id"]?.int ?? 0
+        if (second["unallocated_minor"]?.int ?? 0) > 0 {
+            second = try database.exec("payment.refund", ["payment_id": .int(secondID), "amount_minor": .int(second["unallocated_minor"]?.int ?? 0),
+                                                          "reason": "overpaid: refunded to the customer's account"])
+            say("payment.refund: the R 1 000.00 overpaid goes back; unallocated credit now \(DemoRun.money(second["unallocated_minor"]?.int, "ZAR")).")
+        } else {
+            say("(the overpayment was refunded on an earlier run)")
+        }
+        invoice = try database.exec("invoice.get", ["id": .int(invoiceID)])
         say()
         if prose { print(CRMHarness.Invoice.document(invoice, accountName: account["name"]?.string), terminator: "") }
         remember("documents", ["products": .int(Int64(productIDs.count)), "quote": .string(quote["number"]?.string ?? ""),
                                "quote_status": .string(quote["status"]?.string ?? ""),
                                "jobcard_status": .string(card["status"]?.string ?? ""),
-                               "invoice": .string(invoice["number"]?.string ?? "")])
+                               "invoice": .string(invoice["number"]?.string ?? ""),
+                               "invoice_status": .string(invoice["status"]?.string ?? "")])
     }
 }

@@ -143,6 +143,39 @@ final class CRMDatabase {
         }
     }
 
+    /// What a payment names and what the host knows it by, for crm_payment_record.
+    struct PaymentReceived {
+        var accountID: Int64 = 0
+        var accountSource: String?
+        var accountRef: String?
+        var amountMinor: Int64 = 0
+        var currency: String?
+        var receivedOn: String?
+        var method = "eft"
+        var reference: String?
+        var source: String?
+        var externalRef: String?
+    }
+
+    /// crm_payment_record (the typed call, allocating oldest-first), answering
+    /// the whole result: the payment with its allocations and posting.
+    func recordPayment(_ payment: PaymentReceived) throws -> JSON {
+        let db = try open()
+        var paymentID: Int64 = 0
+        var unallocated: Int64 = 0
+        var result: UnsafeMutablePointer<CChar>?
+        let code = crm_payment_record(db, payment.accountID, payment.accountSource, payment.accountRef, payment.amountMinor,
+                                      payment.currency, payment.receivedOn, payment.method, payment.reference, payment.source,
+                                      payment.externalRef, &paymentID, &unallocated, &result)
+        guard code == CRM_OK else {
+            let failure = failure(code, db)
+            crm_free(result)
+            throw failure
+        }
+        guard let text = CRMDatabase.take(result) else { throw HarnessFailure(message: "crm_payment_record returned no result") }
+        return try JSON.parse(text)
+    }
+
     /// crm_busy_timeout.
     func setBusyTimeout(milliseconds: Int32) throws {
         let db = try open()

@@ -16,7 +16,7 @@ struct DemoTests {
         "== 10. Leads: enquiries captured, checked for duplicates and worked ==",
         "== 11. From lead to won deal: conversion and the pipeline ==",
         "== 12. Activities, follow-ups and a call list ==",
-        "== 13. The document chain: a quote from the catalogue, accepted, the job done and invoiced ==",
+        "== 13. The document chain: a quote from the catalogue, accepted, the job done, invoiced and paid ==",
         "== 14. Events the hook heard ==",
         "== 15. Events a consumer fetches and acks ==",
     ]
@@ -118,6 +118,10 @@ struct DemoTests {
         #expect(documents.firstMatch(#"1100\s+(R 366 414.61)"#) != nil, "\(documents)")
         #expect(documents.firstMatch(#"2200\s+(R 47 793.21)"#) != nil, "\(documents)")
         #expect(documents.contains("is issued; only a draft can be edited"), "\(documents)")
+        // Paid in two: a deposit, then the rest with R 1 000.00 too much, kept as credit and refunded.
+        #expect(documents.firstMatch(#"INV-000001\s+\S+\s+(R 166 414.61)"#) != nil, "\(documents)")
+        #expect(documents.firstMatch(#"2150\s+(R 1 000.00)"#) != nil, "\(documents)")
+        #expect(documents.contains("INVOICE INV-000001  paid"), "\(documents)")
 
         let hook = DemoTests.section(14, of: run.stdout)
         let heard = try #require(hook.firstMatch(#"^\s*total\s+(\d+)$"#).flatMap { Int($0) }, "\(hook)")
@@ -144,6 +148,7 @@ struct DemoTests {
         #expect(againPipeline.contains("each deal has made its moves already"), "\(againPipeline)")
         #expect(DemoTests.section(13, of: again.stdout).contains("the job was done on an earlier run"), "\(again)")
         #expect(DemoTests.section(13, of: again.stdout).contains("the invoice was issued on an earlier run: INV-000001"), "\(again)")
+        #expect(DemoTests.section(13, of: again.stdout).contains("the overpayment was refunded on an earlier run"), "\(again)")
         let againActivities = DemoTests.section(12, of: again.stdout)
         #expect(againActivities.contains("nothing new: every quiet lead and deal has its follow-up"), "\(againActivities)")
         #expect(againActivities.contains("(the list built on an earlier run)"), "\(againActivities)")
