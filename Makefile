@@ -10,7 +10,7 @@
 #   make install-test     install into a temporary prefix, build the host via pkg-config
 #   make bench            C benchmark against raw SQLite (not part of the tests;
 #                         BENCH_ARGS="-n 20000 -g 20000 --refs --strict")
-#   make bench-documents  invoice.create + invoice.issue from completed job cards, beside raw sqlite3
+#   make bench-documents  invoices issued from completed job cards and paid, beside raw sqlite3
 #   make bench-pipeline   report.forecast, report.funnel and report.cycle over 100,000
 #                         opportunities against SQL aggregates over the same rows
 #   make test-swift       swift test
@@ -230,8 +230,9 @@ bench-pipeline: linkdir
 	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_pipeline Benchmarks/bench_pipeline.c Benchmarks/benchkit.c Benchmarks/bulkload.c $(LINK_CRM) -lsqlite3
 	$(BUILD)/bench_pipeline $(BENCH_PIPELINE_ARGS)
 
-# Invoicing completed job cards: invoice.create + invoice.issue, 100 per
-# transaction, beside the same rows written with raw sqlite3 (BENCH_DOCUMENTS_ARGS="-n 10000 -b 100").
+# Invoicing completed job cards (invoice.create + invoice.issue) and paying
+# them (crm_payment_record, oldest-first), 100 per transaction, beside the
+# same rows written with raw sqlite3 (BENCH_DOCUMENTS_ARGS="-n 10000 -b 100").
 bench-documents: linkdir
 	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_documents Benchmarks/bench_documents.c Benchmarks/benchkit.c $(LINK_CRM) -lsqlite3
 	$(BUILD)/bench_documents $(BENCH_DOCUMENTS_ARGS)

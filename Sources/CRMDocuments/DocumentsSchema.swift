@@ -322,5 +322,13 @@ public enum DocumentsSchema {
             """,
             "CREATE INDEX payment_refunds_payment ON payment_refunds (payment_id, id)",
         ]),
+        // Oldest-first allocation reads an account's open invoices by due
+        // date a page at a time; the condition is the query's, word for word.
+        Migration("0310-open-invoices", [
+            """
+            CREATE INDEX invoices_open ON invoices (account_id, currency, COALESCE(due_on, '9999-12-31'), id)
+            WHERE status = 'issued' OR status = 'partially_paid'
+            """,
+        ]),
     ]
 }

@@ -77,12 +77,20 @@ public enum PaymentCommands {
         case .none:
             return []
         case .oldestFirst:
+            // Page by page, oldest due first, until the payment is used up:
+            // the cost follows the invoices it pays, not those the account has.
             var left = available
             var planned: [(Invoice, Int64)] = []
-            for invoice in try PaymentQueries.openInvoices(store, accountID: accountID, currency: currency) where left > 0 {
-                let amount = min(left, invoice.balanceDueMinor)
-                planned.append((invoice, amount))
-                left -= amount
+            var after: (dueKey: String, id: Int64)?
+            while left > 0 {
+                let page = try PaymentQueries.openInvoices(store, accountID: accountID, currency: currency, after: after, limit: 32)
+                for invoice in page where left > 0 {
+                    let amount = min(left, invoice.balanceDueMinor)
+                    planned.append((invoice, amount))
+                    left -= amount
+                }
+                guard page.count == 32, let last = page.last else { break }
+                after = (last.dueOn?.description ?? PaymentQueries.noDueDate, last.id)
             }
             return planned
         case .explicit(let items):

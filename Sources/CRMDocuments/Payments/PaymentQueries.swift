@@ -132,25 +132,27 @@ enum PaymentQueries {
         return amounts.reduce(Int128(0)) { $0 + Int128($1) }
     }
 
-    /// The open invoices of an account in a currency (issued or partly paid,
-    /// something owed), oldest due first, then by id; without their lines.
-    static func openInvoices(_ store: Store, accountID: Int64, currency: CurrencyCode) throws -> [Invoice] {
-        let invoices = try store.connection.rows(
+    /// The sort key of an invoice without a due date: after every dated one.
+    static let noDueDate = "9999-12-31"
+
+    /// A page of the open invoices of an account in a currency (issued or
+    /// partly paid, something owed), oldest due first (undated last), then
+    /// by id, after the invoice `after` (its due key and id); without their
+    /// lines. The partial index `invoices_open` serves it, however many
+    /// invoices the account has: its condition is written out here as it is
+    /// in the index, so both engines use it.
+    static func openInvoices(_ store: Store, accountID: Int64, currency: CurrencyCode, after: (dueKey: String, id: Int64)?,
+                             limit: Int64) throws -> [Invoice] {
+        try store.connection.rows(
             """
             SELECT \(InvoiceQueries.columns) FROM invoices
-            WHERE account_id = ? AND currency = ? AND (status = ? OR status = ?) ORDER BY id
+            WHERE account_id = ? AND currency = ? AND (status = 'issued' OR status = 'partially_paid')
+              AND total_minor - paid_minor - credited_minor > 0
+              AND (? IS NULL OR COALESCE(due_on, '9999-12-31') > ? OR (COALESCE(due_on, '9999-12-31') = ? AND id > ?))
+            ORDER BY COALESCE(due_on, '9999-12-31'), id LIMIT ?
             """,
-            [.integer(accountID), .text(currency.code), .text(Invoice.Status.issued.rawValue),
-             .text(Invoice.Status.partiallyPaid.rawValue)], InvoiceQueries.invoice)
-        // Sorted here: the engines order NULLs differently.
-        return invoices.filter { $0.balanceDueMinor > 0 }.sorted {
-            switch ($0.dueOn, $1.dueOn) {
-            case let (left?, right?) where left != right: return left < right
-            case (nil, _?): return false
-            case (_?, nil): return true
-            default: return $0.id < $1.id
-            }
-        }
+            [.integer(accountID), .text(currency.code), .text(after?.dueKey), .text(after?.dueKey), .text(after?.dueKey),
+             .integer(after?.id ?? 0), .integer(limit)], InvoiceQueries.invoice)
     }
 
     struct ListFilter {
