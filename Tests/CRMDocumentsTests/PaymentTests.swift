@@ -90,6 +90,29 @@ struct PaymentTests {
         #expect(try f.run("payment.list", #"{"limit": 1}"#)["next_cursor"]?.text == "1")
     }
 
+    @Test func oldestFirstReadsPageAfterPageAcrossManyInvoices() throws {
+        let f = try DocumentsFixture(pipeline: false)
+        try f.make("account.create", #""name": "Karoo Irrigation", "currency": "ZAR""#)
+        // 30 invoices of R 10.00, due one day apart from the newest id to the
+        // oldest, and one recorded without a due date, which takes its issue
+        // date plus the account's terms (30 days): the oldest due of all.
+        for index in 1...30 {
+            try f.make("invoice.record", #""source": "ledger", "external_ref": "I-\#(index)", "account_id": 1, "number": "I-\#(index)", "issued_on": "2026-10-01", "due_on": "2026-11-\#(String(format: "%02d", 31 - index))", "total_minor": 1000"#)
+        }
+        try f.make("invoice.record", #""source": "ledger", "external_ref": "I-NODATE", "account_id": 1, "number": "I-NODATE", "issued_on": "2026-10-01", "total_minor": 1000"#)
+        #expect(try f.run("invoice.get", #"{"id": 31}"#)["due_on"]?.text == "2026-10-31")
+        // R 255.00 pays 25 invoices (pages of 4, 8 and 16) and half of the 26th.
+        let payment = try f.run("payment.record", #"{"account_id": 1, "amount_minor": 25500, "method": "eft", "received_on": "2026-12-01"}"#)
+        let paid = try #require(payment["allocations"]?.array)
+        #expect(paid.map { $0["invoice_id"]?.int ?? 0 } == [31] + (6...30).reversed().map { Int64($0) })
+        #expect(paid.last?["amount_minor"]?.int == 500)
+        #expect(payment["unallocated_minor"]?.int == 0)
+        // The rest: the half-paid one, then the five due last.
+        let rest = try f.run("payment.record", #"{"account_id": 1, "amount_minor": 5500, "method": "eft", "received_on": "2026-12-02"}"#)
+        #expect(rest["allocations"]?.array?.map { $0["invoice_id"]?.int ?? 0 } == [6, 5, 4, 3, 2, 1])
+        #expect(rest["unallocated_minor"]?.int == 0)
+    }
+
     @Test func explicitAllocationsAndBadInputNamingTheFieldWriteNothing() throws {
         let f = try fixture()
         let made = try f.run("payment.record", #"{"account_id": 1, "amount_minor": 6000, "method": "card", "allocations": [{"invoice_id": 1, "amount_minor": 4000}, {"invoice_id": 3, "amount_minor": 1000}]}"#)

@@ -81,16 +81,20 @@ public enum PaymentCommands {
             // the cost follows the invoices it pays, not those the account has.
             var left = available
             var planned: [(Invoice, Int64)] = []
+            // Most payments settle one to a few invoices: the first page is
+            // small and each next one twice as large.
             var after: (dueKey: String, id: Int64)?
+            var pageSize: Int64 = 4
             while left > 0 {
-                let page = try PaymentQueries.openInvoices(store, accountID: accountID, currency: currency, after: after, limit: 32)
+                let page = try PaymentQueries.openInvoices(store, accountID: accountID, currency: currency, after: after, limit: pageSize)
                 for invoice in page where left > 0 {
                     let amount = min(left, invoice.balanceDueMinor)
                     planned.append((invoice, amount))
                     left -= amount
                 }
-                guard page.count == 32, let last = page.last else { break }
+                guard Int64(page.count) == pageSize, let last = page.last else { break }
                 after = (last.dueOn?.description ?? PaymentQueries.noDueDate, last.id)
+                pageSize = min(pageSize * 2, 256)
             }
             return planned
         case .explicit(let items):
