@@ -234,6 +234,22 @@ struct JobCardTests {
         }
     }
 
+    @Test func aQuoteIsBilledDirectlyOrThroughItsJobCardsNeverBoth() throws {
+        let f = try fixture(quotes: true)
+        // Quote 1 gets a job card: invoicing the quote itself is refused.
+        let card = try f.run("jobcard.create", #"{"quote_id": 1}"#)
+        expectCRMError(.constraint, "has job card \(card["number"]?.text ?? "")", "jobcard_id") {
+            try f.run("invoice.create", #"{"quote_id": 1}"#)
+        }
+        // A cancelled card frees the quote to be invoiced directly.
+        try f.run("jobcard.cancel", #"{"id": \#(card["id"]?.int ?? 0), "reason": "done by the customer's own fitter"}"#)
+        let invoice = try f.make("invoice.create", #""quote_id": 1"#)
+        // Invoiced directly (even as a draft): no job card from it any more.
+        let before = try f.rows("jobcards")
+        expectCRMError(.constraint, "is invoiced directly", "draft \(invoice)") { try f.run("jobcard.create", #"{"quote_id": 1}"#) }
+        #expect(try f.rows("jobcards") == before)
+    }
+
     @Test func badInputNamesTheFieldAndWritesNothing() throws {
         let f = try fixture()
         let before = try f.rows("crm_events")

@@ -132,6 +132,12 @@ public enum InvoiceCommands {
             guard quote.status == .accepted else {
                 throw CRMError.constraint("\(context): \(quote.label) is \(quote.status.rawValue); only an accepted quote is invoiced")
             }
+            // A quote is billed either directly or through its job cards, never both.
+            if let card = try store.connection.row(
+                "SELECT number FROM jobcards WHERE quote_id = ? AND status <> 'cancelled' ORDER BY id LIMIT 1", [.integer(id)],
+                { $0.text(0) }) {
+                throw CRMError.constraint("\(context): \(quote.label) has job card \(card); invoice the work from the job card (jobcard_id), not the quote")
+            }
             return Source(type: type, id: id, label: quote.label, accountID: quote.accountID, contactID: quote.contactID,
                           currency: quote.currency, lines: quote.lines)
         }

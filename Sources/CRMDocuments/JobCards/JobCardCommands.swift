@@ -87,6 +87,13 @@ public enum JobCardCommands {
                 throw CRMError.constraint(
                     "\(context): quote \(quote.label) is \(quote.status); a job card is made from an accepted quote only")
             }
+            // A quote is billed either directly or through its job cards, never both.
+            if let quote, let invoice = try store.connection.row(
+                "SELECT number, id FROM invoices WHERE quote_id = ? ORDER BY id LIMIT 1", [.integer(quote.id)],
+                { ($0.optionalText(0), $0.integer(1)) }) {
+                throw CRMError.constraint("\(context): quote \(quote.label) is invoiced directly (invoice \(invoice.0 ?? "draft \(invoice.1)")); "
+                    + "its work is billed from the quote, not from a job card")
+            }
             try checkLinks(store, card, checkOpportunity: quote == nil, context: context)
             card.id = try store.nextID("jobcards")
             card.number = JobCard.number(try store.nextID("jobcard_numbers"))
