@@ -27,9 +27,10 @@ let package = Package(
         // document.render's Mustache templates are its own (Rendering/MustacheTemplate.swift):
         // no Foundation, so libcrm.so stays small.
         .target(name: "CRMDocuments", dependencies: ["CRMStore"]),
+        .target(name: "CRMCredit", dependencies: ["CRMStore"]),
         .target(
             name: "CRM",
-            dependencies: ["CCRM", "CRMStore", "CRMAccounts", "CRMLeads", "CRMPipeline", "CRMActivities", "CRMDocuments"],
+            dependencies: ["CCRM", "CRMStore", "CRMAccounts", "CRMLeads", "CRMPipeline", "CRMActivities", "CRMDocuments", "CRMCredit"],
             exclude: ["exports.map"],
             swiftSettings: [.enableExperimentalFeature("CImplementation")]
         ),
@@ -47,6 +48,7 @@ let package = Package(
         .testTarget(name: "CRMAccountsTests", dependencies: ["CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMLeadsTests", dependencies: ["CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMActivitiesTests", dependencies: ["CRMActivities", "CRMPipeline", "CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
+        .testTarget(name: "CRMCreditTests", dependencies: ["CRMCredit", "CRMDocuments", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMDocumentsTests", dependencies: ["CRMDocuments", "CRMPipeline", "CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMPipelineTests", dependencies: ["CRMPipeline", "CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMTests", dependencies: ["CCRM", "CRM", "CRMStore", "CRMTestSupport"]),

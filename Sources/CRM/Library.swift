@@ -1,5 +1,6 @@
 import CCRM
 import CRMAccounts
+import CRMCredit
 import CRMActivities
 import CRMDocuments
 import CRMLeads
@@ -22,6 +23,7 @@ enum Library {
         PipelineModule.module,
         ActivitiesModule.module,
         DocumentsModule.module,
+        CreditModule.module,
     ])
 
     /// Every command of every module.
