@@ -1,4 +1,5 @@
-/// The key of one payment experience: how promptly one payment met its terms,
+/// The key of one payment experience (docs/COMMANDS.md, "Payment-speed score
+/// (the key)"): how promptly one payment met its terms,
 /// as a number of points from 100 (30 or more days early) down to 1 (177 or
 /// more days late). It follows the public PAYDEX key; the payment-speed score
 /// built on it (`PaymentSpeedScore`) is libcrm's own, not D&B's score.

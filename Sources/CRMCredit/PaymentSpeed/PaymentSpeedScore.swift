@@ -19,7 +19,8 @@ public struct PaymentExperience: Sendable, Equatable {
     }
 }
 
-/// The payment-speed score: the amount-weighted average of the keys
+/// The payment-speed score (docs/COMMANDS.md, "Payment-speed score (the key)"):
+/// the amount-weighted average of the keys
 /// (`PaymentSpeedKey`) of a set of payment experiences, an integer 1...100.
 /// It follows the public PAYDEX key; it is not D&B's score.
 ///
