@@ -86,6 +86,29 @@ struct AgeingTests {
         #expect(quiet["total_minor"]?.int == 0 && quiet["accounts"]?.array?.first?["name"]?.text == "Quiet")
     }
 
+    /// As of 2026-11-11 from dated records: A-5's payment (11-10) and CN-1
+    /// (11-05) count; B-3's payment (11-12), CN-2 (11-15) and the unallocated
+    /// payment (11-20) came later.
+    @Test func asOfAnEarlierDateUsesTheDatedRecords() throws {
+        let f = try fixture()
+        let ageing = try f.run("ar.ageing", #"{"as_of": "2026-11-11", "currency": "ZAR"}"#)
+        let accounts = try #require(ageing["accounts"]?.array)
+        #expect(amounts(accounts[0]["buckets"]) == [6_000, 7_500, 8_000, 3_000, 7_000, 0])
+        #expect(accounts[0]["unallocated_payments_minor"]?.int == 0 && accounts[0]["open_credit_notes_minor"]?.int == 0)
+        #expect(amounts(accounts[1]["buckets"]) == [500, 0, 0, 0, 0, 1_000])
+        #expect(accounts[1]["open_credit_notes_minor"]?.int == 0)
+        #expect(ageing["total_minor"]?.int == 33_000 && ageing["net_minor"]?.int == 33_000)
+        // Between B-3's payment and CN-2: B-3 settled, nothing open on credit yet.
+        let between = try f.run("ar.ageing", #"{"as_of": "2026-11-13", "account_id": 2}"#)
+        #expect(amounts(between["buckets"]) == [500, 0, 0, 0, 0, 600] && between["open_credit_notes_minor"]?.int == 0)
+        // A payment reversed later still stood on the earlier day.
+        try f.run("payment.reverse", #"{"payment_id": 3, "reason": "Bounced", "reversed_on": "2026-12-01"}"#)
+        let before = try f.run("ar.ageing", #"{"as_of": "2026-11-30", "account_id": 2}"#)
+        #expect(amounts(before["buckets"]) == [0, 500, 0, 0, 0, 600] && before["open_credit_notes_minor"]?.int == 200)
+        let after = try f.run("ar.ageing", #"{"as_of": "2026-12-01", "account_id": 2}"#)
+        #expect(amounts(after["buckets"]) == [0, 500, 0, 0, 0, 800] && after["open_credit_notes_minor"]?.int == 0)
+    }
+
     @Test func badInputNamesTheField() throws {
         let f = try fixture()
         expectCRMError(.invalid, "as_of is required") { try f.run("ar.ageing", #"{}"#) }

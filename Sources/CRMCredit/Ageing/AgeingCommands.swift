@@ -100,12 +100,12 @@ public enum AgeingCommands {
         var accounts: [Int64: Totals] = [:]
         if let accountID { accounts[accountID] = Totals(bandCount: bands.count) }
 
-        for item in try AgeingQueries.openInvoices(store, accountID: accountID, currency: currency, asOf: asOf) {
+        for item in try AgeingQueries.invoices(store, accountID: accountID, currency: currency, asOf: asOf) {
             let days = item.dueOn.map { asOf.daysSinceEpoch - $0.daysSinceEpoch } ?? 0
-            accounts[item.accountID, default: Totals(bandCount: bands.count)].buckets[band(daysPastDue: days, bounds: bounds)] += Int128(item.openMinor)
-        }
-        for (account, open) in try AgeingQueries.openCreditNotes(store, accountID: accountID, currency: currency, asOf: asOf) {
-            accounts[account, default: Totals(bandCount: bands.count)].creditNotes += open
+            var totals = accounts[item.accountID] ?? Totals(bandCount: bands.count)
+            totals.buckets[band(daysPastDue: days, bounds: bounds)] += item.openMinor
+            totals.creditNotes += item.openCreditMinor
+            accounts[item.accountID] = totals
         }
         for (account, open) in try AgeingQueries.unallocatedPayments(store, accountID: accountID, currency: currency, asOf: asOf) {
             accounts[account, default: Totals(bandCount: bands.count)].payments += open

@@ -33,69 +33,70 @@ enum AgeingQueries {
         return codes.first ?? "ZAR"
     }
 
-    struct OpenInvoice {
+    /// An invoice as it stood on `as_of`: what it owed, and what of its
+    /// credit notes was left over (credit beyond what it owed).
+    struct InvoiceAsOf {
         var accountID: Int64
         var dueOn: CalendarDate?
-        var openMinor: Int64
+        var openMinor: Int128
+        var openCreditMinor: Int128
     }
 
-    /// Issued and partly paid invoices issued on or before `asOf` with
-    /// something owed (total less paid less credited, as they stand now).
-    static func openInvoices(_ store: Store, accountID: Int64?, currency: String, asOf: CalendarDate) throws -> [OpenInvoice] {
-        try store.connection.rows(
+    /// Every invoice issued on or before `asOf` (not a draft) that was not
+    /// exactly settled then, rebuilt from dated records: payments' and
+    /// credit notes' allocations made on or before `asOf` (a reversed
+    /// payment's while it stood: reversed after `asOf`), credit notes issued
+    /// on or before it, less what they were applied to other invoices by
+    /// then. Settled invoices are dropped in SQL; the subqueries use the
+    /// allocation and credit-note indexes by invoice.
+    static func invoices(_ store: Store, accountID: Int64?, currency: String, asOf: CalendarDate) throws -> [InvoiceAsOf] {
+        let date = SQLValue.text(asOf.description)
+        return try store.connection.rows(
             """
-            SELECT account_id, due_on, total_minor - paid_minor - credited_minor FROM invoices
-            WHERE (status = ? OR status = ?) AND currency = ? AND issued_on <= ?
-              AND total_minor - paid_minor - credited_minor > ? AND (? IS NULL OR account_id = ?)
+            SELECT account_id, due_on, total_minor, paid_minor, notes_minor, applied_minor FROM (
+                SELECT i.account_id, i.due_on, i.total_minor,
+                    COALESCE((SELECT CAST(SUM(a.amount_minor) AS BIGINT) FROM payment_allocations a
+                              LEFT JOIN payments p ON p.id = a.payment_id
+                              WHERE a.invoice_id = i.id AND a.allocated_on <= ? AND (a.reversed = ? OR p.reversed_on > ?)), 0)
+                        AS paid_minor,
+                    COALESCE((SELECT CAST(SUM(n.total_minor) AS BIGINT) FROM credit_notes n
+                              WHERE n.invoice_id = i.id AND n.status = ? AND n.issued_on <= ?), 0) AS notes_minor,
+                    COALESCE((SELECT CAST(SUM(a.amount_minor) AS BIGINT) FROM payment_allocations a
+                              JOIN credit_notes n ON n.id = a.credit_note_id
+                              WHERE n.invoice_id = i.id AND a.allocated_on <= ?), 0) AS applied_minor
+                FROM invoices i
+                WHERE i.status <> ? AND i.currency = ? AND i.issued_on <= ? AND (? IS NULL OR i.account_id = ?)
+            ) t
+            WHERE paid_minor + notes_minor - applied_minor <> total_minor
             """,
-            openStatuses + [.text(currency), .text(asOf.description), .integer(0), .integer(accountID), .integer(accountID)]) {
-            OpenInvoice(accountID: $0.integer(0), dueOn: $0.optionalText(1).flatMap { CalendarDate($0) }, openMinor: $0.integer(2))
+            [date, .integer(0), date, .text("issued"), date, date, .text("draft"), .text(currency), date,
+             .integer(accountID), .integer(accountID)]) { row in
+            let total = Int128(row.integer(2)), paid = Int128(row.integer(3))
+            let credited = Int128(row.integer(4)) - Int128(row.integer(5))
+            let open = total - paid - credited
+            return InvoiceAsOf(accountID: row.integer(0), dueOn: row.optionalText(1).flatMap { CalendarDate($0) },
+                               openMinor: max(0, open), openCreditMinor: max(0, min(credited, -open)))
         }
     }
 
-    /// The open amount of issued credit notes (issued on or before `asOf`)
-    /// by account, as `credit_note.apply` reckons it: per invoice, the least
-    /// of what its notes have not applied elsewhere and what its credits and
-    /// payments exceed its total by.
-    static func openCreditNotes(_ store: Store, accountID: Int64?, currency: String, asOf: CalendarDate) throws -> [Int64: Int128] {
-        let applied = try store.connection.rows(
-            """
-            SELECT a.credit_note_id, a.amount_minor FROM payment_allocations a JOIN credit_notes n ON n.id = a.credit_note_id
-            WHERE a.reversed = ? AND n.currency = ? AND (? IS NULL OR n.account_id = ?)
-            """, [.integer(0), .text(currency), .integer(accountID), .integer(accountID)]) { ($0.integer(0), $0.integer(1)) }
-        var appliedByNote: [Int64: Int128] = [:]
-        for (note, amount) in applied { appliedByNote[note, default: 0] += Int128(amount) }
-        let notes = try store.connection.rows(
-            """
-            SELECT n.id, n.account_id, n.total_minor, i.id, i.total_minor, i.paid_minor, i.credited_minor
-            FROM credit_notes n JOIN invoices i ON i.id = n.invoice_id
-            WHERE n.status = ? AND n.currency = ? AND n.issued_on <= ? AND (? IS NULL OR n.account_id = ?)
-            """, [.text("issued"), .text(currency), .text(asOf.description), .integer(accountID), .integer(accountID)]) {
-            (note: $0.integer(0), account: $0.integer(1), total: $0.integer(2), invoice: $0.integer(3),
-             excess: max(0, Int128($0.integer(6)) + Int128($0.integer(5)) - Int128($0.integer(4))))
-        }
-        var unapplied: [Int64: (account: Int64, amount: Int128, excess: Int128)] = [:]
-        for note in notes {
-            let left = max(0, Int128(note.total) - (appliedByNote[note.note] ?? 0))
-            unapplied[note.invoice, default: (note.account, 0, note.excess)].amount += left
-        }
-        var result: [Int64: Int128] = [:]
-        for (_, invoice) in unapplied {
-            let open = min(invoice.amount, invoice.excess)
-            if open > 0 { result[invoice.account, default: 0] += open }
-        }
-        return result
-    }
-
-    /// What recorded (not reversed) payments received on or before `asOf`
-    /// keep unallocated and unrefunded, by account.
+    /// What payments received on or before `asOf` (and not reversed by
+    /// then) kept unallocated and unrefunded on that day, by account.
     static func unallocatedPayments(_ store: Store, accountID: Int64?, currency: String, asOf: CalendarDate) throws -> [Int64: Int128] {
+        let date = SQLValue.text(asOf.description)
         let rows = try store.connection.rows(
             """
-            SELECT account_id, amount_minor - allocated_minor - refunded_minor FROM payments
-            WHERE status = ? AND currency = ? AND received_on <= ?
-              AND amount_minor - allocated_minor - refunded_minor > ? AND (? IS NULL OR account_id = ?)
-            """, [.text("recorded"), .text(currency), .text(asOf.description), .integer(0), .integer(accountID), .integer(accountID)]) {
+            SELECT account_id, unallocated_minor FROM (
+                SELECT p.account_id, p.amount_minor
+                    - COALESCE((SELECT CAST(SUM(a.amount_minor) AS BIGINT) FROM payment_allocations a
+                                WHERE a.payment_id = p.id AND a.allocated_on <= ?), 0)
+                    - COALESCE((SELECT CAST(SUM(r.amount_minor) AS BIGINT) FROM payment_refunds r
+                                WHERE r.payment_id = p.id AND r.refunded_on <= ?), 0) AS unallocated_minor
+                FROM payments p
+                WHERE p.currency = ? AND p.received_on <= ? AND (p.reversed_on IS NULL OR p.reversed_on > ?)
+                  AND (? IS NULL OR p.account_id = ?)
+            ) t
+            WHERE unallocated_minor > ?
+            """, [date, date, .text(currency), date, date, .integer(accountID), .integer(accountID), .integer(0)]) {
             ($0.integer(0), $0.integer(1))
         }
         var result: [Int64: Int128] = [:]
