@@ -8,5 +8,5 @@ public enum CreditModule {
         name: "credit",
         migrationIDs: 400...499,
         migrations: CreditSchema.migrations,
-        commands: [])
+        commands: AgeingCommands.all)
 }
