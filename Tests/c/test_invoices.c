@@ -26,14 +26,6 @@
 #define INV_SLOTS (2 * INV_THREADS)
 #define INV_DRAFTS (INV_SLOTS * INV_PER_THREAD)
 
-static void inv_pause_ms(long ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
 typedef struct {
     const char *path;
     int slot;          /* 0..7: the drafts whose id % 8 == slot are this issuer's */
@@ -58,7 +50,7 @@ static int issue_once(issuer_t *w, crm_db *db, long long id, int in_txn)
         rc = crm_exec(db, "invoice.issue", args, NULL);
         if (rc != CRM_BUSY || in_txn || ++tries > 100)
             break;
-        inv_pause_ms(5);
+        tk_pause_ms(5);
     }
     if (rc != CRM_OK)
         issuer_fail(w, db, "invoice.issue", rc);
@@ -81,7 +73,7 @@ static void *issuer(void *arg)
             /* issued inside a transaction that rolls back: the number goes back */
             int tries = 0;
             while ((rc = crm_begin(db)) == CRM_BUSY && ++tries < 100)
-                inv_pause_ms(5);
+                tk_pause_ms(5);
             if (rc != CRM_OK) {
                 issuer_fail(w, db, "crm_begin", rc);
                 break;
@@ -154,24 +146,6 @@ int invoice_killed_main(const char *path, long long id, int wfd, int rfd)
     return 1;
 }
 
-static int wait_child(pid_t pid, double seconds, int *status)
-{
-    double t0 = now_s();
-    for (;;) {
-        pid_t got = waitpid(pid, status, WNOHANG);
-        if (got == pid)
-            return 0;
-        if (got < 0 && errno != EINTR)
-            return -1;
-        if (now_s() - t0 > seconds) {
-            kill(pid, SIGKILL);
-            waitpid(pid, status, 0);
-            return -1;
-        }
-        inv_pause_ms(20);
-    }
-}
-
 /* The numbers of all issued invoices are INV-000001..INV-00000n, each once. */
 static void check_numbers(crm_db *db, int n)
 {
@@ -229,7 +203,7 @@ void test_invoice_numbers(void)
     bad = run_issuers(path, 0, w);
     CHECKF(bad == 0, "%d issuers of this process failed (their errors are on stderr)", bad);
     if (child > 0) {
-        CHECKF(wait_child(child, 240.0, &status) == 0, "the issuing process did not finish");
+        CHECKF(tk_wait_bounded(child, 240.0, &status) == 0, "the issuing process did not finish");
         CHECKF(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the issuing process: status %d (errors on stderr)", status);
     }
     check_numbers(db, INV_DRAFTS);
@@ -261,7 +235,7 @@ void test_invoice_numbers(void)
     close(down[1]);
     close(up[0]);
     if (child > 0) {
-        CHECKF(wait_child(child, 60.0, &status) == 0, "the killed child did not die");
+        CHECKF(tk_wait_bounded(child, 60.0, &status) == 0, "the killed child did not die");
         CHECKF(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the child ended with status %d, not SIGKILL", status);
     }
     CHECK_RC(db, crm_busy_timeout(db, 5000), CRM_OK);
@@ -305,7 +279,7 @@ static void *taker(void *arg)
     for (i = 0; i < TAKE_TRIES; i++) {
         int tries = 0;
         while ((rc = crm_exec(db, "invoice.create", args, NULL)) == CRM_BUSY && ++tries < 100)
-            inv_pause_ms(5);
+            tk_pause_ms(5);
         if (rc == CRM_OK)
             w->taken++;
         else if (rc == CRM_CONSTRAINT)
@@ -376,7 +350,7 @@ void test_invoice_limits(void)
     mine = run_takers(path, quote);
     CHECKF(mine >= 0, "a taker of this process failed (errors on stderr)");
     if (child > 0) {
-        CHECKF(wait_child(child, 240.0, &status) == 0, "the taking process did not finish");
+        CHECKF(tk_wait_bounded(child, 240.0, &status) == 0, "the taking process did not finish");
         if (WIFEXITED(status) && WEXITSTATUS(status) >= 100)
             theirs = WEXITSTATUS(status) - 100;
         CHECKF(theirs >= 0, "the taking process: status %d (errors on stderr)", status);

@@ -22,34 +22,6 @@
 #define OUTBOX_PER_WRITER 150
 #define OUTBOX_DEADLINE_S 240.0
 
-static void pause_ms(long ms)
-{
-    struct timespec ts;
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
-/* Waits for `pid` until `seconds` have passed; then kills it (SIGKILL) and
-** reaps it. Returns the status, or -1 when it had to be killed. */
-static int wait_bounded(pid_t pid, double seconds, int *status)
-{
-    double t0 = now_s();
-    for (;;) {
-        pid_t got = waitpid(pid, status, WNOHANG);
-        if (got == pid)
-            return 0;
-        if (got < 0 && errno != EINTR)
-            return -1;
-        if (now_s() - t0 > seconds) {
-            kill(pid, SIGKILL);
-            waitpid(pid, status, 0);
-            return -1;
-        }
-        pause_ms(20);
-    }
-}
-
 /* --- writers ------------------------------------------------------------- */
 typedef struct {
     const char *path;
@@ -90,7 +62,7 @@ static int owriter_create(owriter_t *w, crm_db *db, const char *name, const char
         if (rc != CRM_BUSY || in_txn || ++tries > 40)
             break;
         w->busy++;
-        pause_ms(5);
+        tk_pause_ms(5);
     }
     if (rc != CRM_OK)
         owriter_fail(w, db, "account.create", rc);
@@ -294,7 +266,7 @@ void test_outbox_order(void)
     /* the consumer: small pages, acking each, while the writers run */
     while (!(child_done && threads_done)) {
         if (consume_once(db, &c, 1 + fetches % 9) <= 0)
-            pause_ms(2);
+            tk_pause_ms(2);
         fetches++;
         if (!threads_done && owriters_done() == 2)
             threads_done = 1; /* joined below */
@@ -482,7 +454,7 @@ void test_killed_client(void)
     (void)!write(down[1], "k", 1);
     close(down[1]);
     close(up[0]);
-    CHECKF(wait_bounded(child, 60.0, &status) == 0, "the child did not die");
+    CHECKF(tk_wait_bounded(child, 60.0, &status) == 0, "the child did not die");
     CHECKF(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the child ended with status %d, not SIGKILL", status);
 
     /* no lock left behind: a short busy timeout is enough to write at once */

@@ -687,3 +687,29 @@ const char *tk_heard_types(const tk_heard_t *heard)
         used += (size_t)snprintf(joined + used, sizeof joined - used, "%s%s", i ? " " : "", heard->types[i]);
     return joined;
 }
+
+void tk_pause_ms(long ms)
+{
+    struct timespec ts;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
+int tk_wait_bounded(int pid, double seconds, int *status)
+{
+    double t0 = now_s();
+    for (;;) {
+        pid_t got = waitpid((pid_t)pid, status, WNOHANG);
+        if (got == (pid_t)pid)
+            return 0;
+        if (got < 0 && errno != EINTR)
+            return -1;
+        if (now_s() - t0 > seconds) {
+            kill((pid_t)pid, SIGKILL);
+            waitpid((pid_t)pid, status, 0);
+            return -1;
+        }
+        tk_pause_ms(20);
+    }
+}

@@ -83,6 +83,11 @@ const char *account_json(const char *name, const char *source, const char *ref);
 char *repeat(char c, size_t n);
 /* monotonic seconds */
 double now_s(void);
+/* Sleeps `ms` milliseconds. */
+void tk_pause_ms(long ms);
+/* Waits for child `pid` until `seconds` have passed; then kills it (SIGKILL)
+** and reaps it. 0 with its status in *status, or -1 when it had to be killed. */
+int tk_wait_bounded(int pid, double seconds, int *status);
 
 /* The event types a hook heard, in order (the first 32 kept, all counted).
 ** Register with crm_hook_register(db, pattern, tk_heard, &heard, &id). */
