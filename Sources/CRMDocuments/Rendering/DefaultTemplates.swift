@@ -33,6 +33,39 @@ public enum DefaultTemplates {
         </style>
         """
 
+    /// A default HTML page: the shared head and style, a header with
+    /// `heading` and the document's number over the `meta` lines, the
+    /// customer with `party` beside it, then `content`.
+    static func page(heading: String, meta: String, party: String = "", content: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <title>{{title}} {{number}}</title>
+        \(style)
+        </head>
+        <body>
+        <div class="page">
+          <header>
+            <h1>\(heading)</h1>
+            <div class="meta">
+              <div class="number">{{number}}</div>
+        \(meta)
+            </div>
+          </header>
+          <div class="parties">
+        \(customerHTML)
+        \(party)
+          </div>
+        \(content)
+        </div>
+        </body>
+        </html>
+
+        """
+    }
+
     /// The customer block every default HTML template shares.
     static let customerHTML = """
           <div class="party">
@@ -75,65 +108,35 @@ public enum DefaultTemplates {
           </table>
         """
 
-    public static let quoteHTML = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <title>{{title}} {{number}}</title>
-        \(style)
-        </head>
-        <body>
-        <div class="page">
-          <header>
-            <h1>{{title}}</h1>
-            <div class="meta">
-              <div class="number">{{number}}</div>
+    public static let quoteHTML = page(
+        heading: "{{title}}",
+        meta: """
               {{#issued_on_long}}<div><span class="label">Date:</span> {{issued_on_long}}</div>{{/issued_on_long}}
               {{#valid_until_long}}<div><span class="label">Valid until:</span> {{valid_until_long}}</div>{{/valid_until_long}}
               <div><span class="label">Status:</span> {{status}}</div>
-            </div>
-          </header>
-          <div class="parties">
-        \(customerHTML)
-          </div>
+        """,
+        content: """
         \(linesHTML)
         \(totalsHTML)
           {{#notes}}<div class="notes">{{notes}}</div>{{/notes}}
-        </div>
-        </body>
-        </html>
+        """)
 
-        """
-
-    public static let jobCardHTML = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <title>{{title}} {{number}}</title>
-        \(style)
-        </head>
-        <body>
-        <div class="page">
-          <header>
-            <h1>{{title}}</h1>
-            <div class="meta">
-              <div class="number">{{number}}</div>
+    public static let jobCardHTML = page(
+        heading: "{{title}}",
+        meta: """
               {{#scheduled_on_long}}<div><span class="label">Scheduled:</span> {{scheduled_on_long}}</div>{{/scheduled_on_long}}
               <div><span class="label">Status:</span> {{status}}</div>
               {{#warranty}}<div><strong>Warranty repair</strong></div>{{/warranty}}
-            </div>
-          </header>
-          <div class="parties">
-        \(customerHTML)
+        """,
+        party: """
             <div class="party meta">
               {{#site}}<div><span class="label">Site:</span> {{site}}</div>{{/site}}
               {{#asset_description}}<div><span class="label">Asset:</span> {{asset_description}}</div>{{/asset_description}}
               {{#serial_number}}<div><span class="label">Serial number:</span> {{serial_number}}</div>{{/serial_number}}
               {{#technicians_list}}<div><span class="label">Technicians:</span> {{technicians_list}}</div>{{/technicians_list}}
             </div>
-          </div>
+        """,
+        content: """
           {{#description}}<h2>Job</h2><div class="notes">{{description}}</div>{{/description}}
           {{#has_tasks}}
           <h2>Tasks</h2>
@@ -167,11 +170,7 @@ public enum DefaultTemplates {
           {{^sign_off}}
           <div class="signature"><div>Customer signature</div><div>Name and date</div></div>
           {{/sign_off}}
-        </div>
-        </body>
-        </html>
-
-        """
+        """)
 
     static let customerText = """
         {{#account}}
@@ -286,68 +285,32 @@ public enum DefaultTemplates {
           </table>
         """
 
-    public static let invoiceHTML = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <title>{{title}} {{number}}</title>
-        \(style)
-        </head>
-        <body>
-        <div class="page">
-          <header>
-            <h1>{{#recorded}}Recorded {{/recorded}}Tax invoice</h1>
-            <div class="meta">
-              <div class="number">{{number}}</div>
+    public static let invoiceHTML = page(
+        heading: "{{#recorded}}Recorded {{/recorded}}Tax invoice",
+        meta: """
               {{#issued_on_long}}<div><span class="label">Date:</span> {{issued_on_long}}</div>{{/issued_on_long}}
               {{#due_on_long}}<div><span class="label">Due:</span> {{due_on_long}}</div>{{/due_on_long}}
               <div><span class="label">Status:</span> {{status}}{{#overdue}}, overdue{{/overdue}}</div>
-            </div>
-          </header>
-          <div class="parties">
-        \(customerHTML)
-          </div>
+        """,
+        content: """
         \(linesHTML)
         \(totalsHTML)
         \(amountsDueHTML)
           {{#notes}}<div class="notes">{{notes}}</div>{{/notes}}
-        </div>
-        </body>
-        </html>
+        """)
 
-        """
-
-    public static let creditNoteHTML = """
-        <!DOCTYPE html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <title>{{title}} {{number}}</title>
-        \(style)
-        </head>
-        <body>
-        <div class="page">
-          <header>
-            <h1>Credit note</h1>
-            <div class="meta">
-              <div class="number">{{number}}</div>
+    public static let creditNoteHTML = page(
+        heading: "Credit note",
+        meta: """
               {{#issued_on_long}}<div><span class="label">Date:</span> {{issued_on_long}}</div>{{/issued_on_long}}
               {{#invoice_number}}<div><span class="label">Against invoice:</span> {{invoice_number}}</div>{{/invoice_number}}
               <div><span class="label">Status:</span> {{status}}</div>
-            </div>
-          </header>
-          <div class="parties">
-        \(customerHTML)
-          </div>
+        """,
+        content: """
         \(linesHTML)
         \(totalsHTML)
           {{#reason}}<div class="notes">{{reason}}</div>{{/reason}}
-        </div>
-        </body>
-        </html>
-
-        """
+        """)
 
     public static let invoiceText = """
         {{#recorded}}RECORDED {{/recorded}}TAX INVOICE {{number}}
