@@ -49,6 +49,8 @@ struct LeadConversionTests {
         #expect(stored["status"]?.text == "converted")
         #expect(stored["conversion"]?["account_id"] == account["id"])
         #expect(stored["conversion"]?["opportunity_id"] == opportunity["id"])
+        // A page of leads carries the links too.
+        #expect(try f.run("lead.list").items.first?["conversion"]?["account_id"] == account["id"])
         let history = try f.run("lead.history", #"{"id": \#(lead)}"#).items
         #expect(history.last?["to"]?.text == "converted")
         #expect(history.last?["from"]?.text == "qualified")

@@ -199,6 +199,22 @@ public enum LeadConversion {
         }
     }
 
+    /// The conversions of a page of leads in one query, by lead id.
+    static func stored(_ store: Store, leadIDs: [Int64]) throws -> [Int64: Links] {
+        guard let low = leadIDs.min(), let high = leadIDs.max() else { return [:] }
+        var found: [Int64: Links] = [:]
+        _ = try store.connection.rows(
+            """
+            SELECT lead_id, account_id, contact_id, opportunity_id, account_created, converted_at
+            FROM lead_conversions WHERE lead_id >= ? AND lead_id <= ?
+            """, [.integer(low), .integer(high)]
+        ) { row in
+            found[row.integer(0)] = Links(accountID: row.integer(1), contactID: row.optionalInteger(2), opportunityID: row.optionalInteger(3),
+                                          accountCreated: row.integer(4) == 1, convertedAt: Timestamp(rfc3339: row.text(5)) ?? .epoch)
+        }
+        return found
+    }
+
     /// `lead.referrals {account_id}`: the leads an account referred, how
     /// many became customers, and the list (newest first, at most 100).
     static func referrals(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {

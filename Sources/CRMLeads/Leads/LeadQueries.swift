@@ -118,11 +118,11 @@ enum LeadQueries {
              .text(filter.sizeBand), .integer(limit)],
             lead)
         let references = try ExternalReferences.references(store, recordType: "lead", recordIDs: leads.map(\.id))
+        let converted = leads.filter { $0.status == .converted }.map(\.id)
+        let conversions = try LeadConversion.stored(store, leadIDs: converted)
         for index in leads.indices {
             leads[index].externalRefs = references[leads[index].id] ?? []
-            if leads[index].status == .converted, let (links, _) = try LeadConversion.stored(store, leadID: leads[index].id) {
-                leads[index].conversion = links.json
-            }
+            if let links = conversions[leads[index].id] { leads[index].conversion = links.json }
         }
         return leads
     }
