@@ -115,7 +115,7 @@ int crm_abi_version(void);
 #define CRM_VERSION_ERR 10 /* the file was written by a newer libcrm; nothing
                               was touched */
 #define CRM_READONLY    11 /* a write on a handle opened with CRM_OPEN_READONLY */
-#define CRM_CREDIT_HOLD 12 /* reserved: the account is on credit hold */
+#define CRM_CREDIT_HOLD 12 /* the account's credit policy holds or blocks this step */
 #define CRM_INTERNAL    13 /* a bug in libcrm; the message says where */
 
 /* A static phrase for a result code ("not found"). Unknown codes give
@@ -237,7 +237,9 @@ void crm_free(void *p);
 **              may be NULL when the caller does not want it. The result is
 **              copied out before the call commits: when the copy fails (out
 **              of memory) the call fails with CRM_INTERNAL and has written
-**              nothing, so no hook runs for it.
+**              nothing, so no hook runs for it. A call refused with
+**              CRM_CREDIT_HOLD also fills it, with the credit decision
+**              (reasons, exposure, policy); every other failure leaves NULL.
 **
 ** Outside crm_begin/crm_commit each call is its own transaction. Inside one,
 ** a call refused on its input (bad JSON or field, not found, conflict,

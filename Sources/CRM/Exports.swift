@@ -213,6 +213,11 @@ private func execute(_ handle: DatabaseHandle, _ name: String, _ arguments: JSON
         return events
     } catch {
         free(copy)
+        // A refusal that says more than its message (a credit hold's
+        // decision) hands that record out; a failed copy leaves NULL.
+        if let json_result, let detail = (error as? CRMError)?.detail {
+            json_result.pointee = try? CString.copy(JSONWriter.string(detail))
+        }
         throw error
     }
 }

@@ -25,10 +25,14 @@ public struct CRMError: Error, Sendable, CustomStringConvertible {
     public let code: ResultCode
     /// The text `crm_errmsg` returns.
     public let message: String
+    /// A record that says more than the message, copied to `crm_exec`'s
+    /// `json_result` when the call fails (a credit hold's decision); nil for most.
+    public let detail: JSONValue?
 
-    public init(_ code: ResultCode, _ message: String) {
+    public init(_ code: ResultCode, _ message: String, detail: JSONValue? = nil) {
         self.code = code
         self.message = message
+        self.detail = detail
     }
 
     public var description: String { message }

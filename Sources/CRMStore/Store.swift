@@ -24,6 +24,8 @@ public final class Store {
     /// The modules the library is made of: their record types, account
     /// links and personal data, for the commands that reach across modules.
     public let modules: Modules
+    /// Every module's change observers, gathered once.
+    private let observers: [ChangeObserver]
     /// The file's random identity, the first half of every idempotency key.
     public private(set) var fileID = ""
     /// Whether the host opened a transaction with `beginTransaction` (and
@@ -59,6 +61,7 @@ public final class Store {
         self.clock = clock
         self.isReadOnly = readOnly
         self.modules = modules
+        self.observers = modules.observers
         do {
             connection = try Connection(path: path, readOnly: readOnly, mustExist: mustExist, access: access)
         } catch {
@@ -416,6 +419,9 @@ public final class Store {
         guard writeDepth > 0 else { throw CRMError(.internal, "internal: event \(type) recorded outside a write") }
         let event = try Outbox.append(connection, seq: try nextID("events"), type: type, record: record, at: clock.now(), fileID: fileID)
         pendingEvents.append(event)
+        for observer in observers where observer.hears(type) {
+            try observer.observe(self, type, record)
+        }
     }
 
     /// Committed events after both `afterSeq` and the consumer's acknowledged

@@ -42,9 +42,12 @@ public struct Module: Sendable {
     public let accountLinks: [AccountLink]
     /// What it keeps about a person.
     public let personalData: [PersonalData]
+    /// What it keeps current from other modules' changes, in their transaction.
+    public let observers: [ChangeObserver]
 
     public init(name: String, migrationIDs: ClosedRange<Int>, migrations: [Migration], commands: [Command] = [],
-                recordTypes: [String] = [], accountLinks: [AccountLink] = [], personalData: [PersonalData] = []) {
+                recordTypes: [String] = [], accountLinks: [AccountLink] = [], personalData: [PersonalData] = [],
+                observers: [ChangeObserver] = []) {
         self.name = name
         self.migrationIDs = migrationIDs
         self.migrations = migrations
@@ -52,11 +55,38 @@ public struct Module: Sendable {
         self.recordTypes = recordTypes
         self.accountLinks = accountLinks
         self.personalData = personalData
+        self.observers = observers
     }
 
     /// The store's own module: the outbox, sequences, consumers and host
     /// references every other module writes into. Always registered first.
     public static let store = Module(name: "store", migrationIDs: 1...99, migrations: Outbox.migrations)
+}
+
+/// What a module keeps current from the changes other modules make: when
+/// an event of one of `types` is recorded, `observe` runs with it inside the
+/// same transaction, before the call commits. The credit module keeps each
+/// account's payment experiences so, from the document chain's
+/// `invoice.paid`, `invoice.credited` and `invoice.reopened`, without
+/// importing it.
+///
+/// An observer may write and record events of its own (those reach the
+/// observers in turn); when it throws, the change that woke it fails and
+/// writes nothing. It must not run commands of the module that woke it.
+public struct ChangeObserver: Sendable {
+    /// The event types it hears: exact types or "entity.*" prefixes.
+    public let types: [EventPattern]
+    /// Runs with the store, the event's type and its record.
+    public let observe: @Sendable (Store, _ type: String, _ record: JSONValue) throws -> Void
+
+    /// - Precondition: every pattern parses (they are names in the module's code, never input).
+    public init(_ types: [String], observe: @escaping @Sendable (Store, _ type: String, _ record: JSONValue) throws -> Void) {
+        self.types = types.compactMap(EventPattern.init)
+        self.observe = observe
+    }
+
+    /// Whether it hears events of `type`.
+    public func hears(_ type: String) -> Bool { types.contains { $0.matches(type) } }
 }
 
 /// Rows a module keeps per account, re-pointed at the surviving account

@@ -21,6 +21,8 @@ public struct Modules: Sendable {
     public var accountLinks: [AccountLink] { all.flatMap(\.accountLinks) }
     /// What every module keeps about a person.
     public var personalData: [PersonalData] { all.flatMap(\.personalData) }
+    /// What every module keeps current from others' changes.
+    public var observers: [ChangeObserver] { all.flatMap(\.observers) }
 
     /// What is wrong with the list, one sentence each; empty when nothing:
     /// a migration id without a number, outside its module's range or used
