@@ -183,6 +183,39 @@ struct DunningTests {
         #expect(try f.run("dunning.list", #"{"invoice_id": 1}"#).items.map { $0["status"]?.text } == ["resolved", "resolved"])
     }
 
+    /// A credit note on K-3 applied to K-1 settles K-1: resolved by credit note.
+    @Test func aCreditNoteAppliedResolvesByCreditNote() throws {
+        let f = try fixture()
+        try f.run("dunning.run", #"{"as_of": "2026-11-08"}"#)
+        try f.run("payment.record", #"{"account_id": 1, "amount_minor": 80000, "method": "eft", "received_on": "2026-11-09", "allocations": [{"invoice_id": 1, "amount_minor": 80000}]}"#)
+        #expect(try f.run("dunning.get", #"{"id": 1}"#)["status"]?.text == "sent")
+        try f.make("invoice.record", #""source": "ledger", "external_ref": "K-5", "account_id": 1, "number": "K-5", "issued_on": "2026-09-01", "due_on": "2026-12-31", "total_minor": 20000, "currency": "ZAR""#)
+        try f.run("payment.record", #"{"account_id": 1, "amount_minor": 20000, "method": "eft", "received_on": "2026-11-09", "allocations": [{"invoice_id": 4, "amount_minor": 20000}]}"#)
+        try f.run("credit_note.record", #"{"source": "ledger", "external_ref": "CN-5", "invoice_id": 4, "number": "CN-5", "issued_on": "2026-11-10", "line_positions": [0], "quantities_milli": [1000]}"#)
+        let (_, events) = try f.runWithEvents("credit_note.apply", #"{"credit_note_id": 1, "invoice_id": 1, "applied_on": "2026-11-11"}"#)
+        let resolved = try #require(events.first { $0.type == "dunning.resolved" }?.record)
+        #expect(resolved["invoice_id"]?.int == 1 && resolved["resolved_by"]?.text == "credit_note" && resolved["resolved_on"]?.text == "2026-11-11")
+        #expect(try f.run("dunning.get", #"{"id": 1}"#)["resolved_by"]?.text == "credit_note")
+    }
+
+    /// The letters move with account.merge, are exported with the contact and
+    /// their events lose the person's data on contact.erase.
+    @Test func mergeExportAndErase() throws {
+        let f = try fixture()
+        try f.run("dunning.run", #"{"as_of": "2026-11-08"}"#)
+        try f.make("account.create", #""name": "Karoo Holdings", "currency": "ZAR""#)
+        try f.run("account.merge", #"{"survivor_id": 2, "merged_id": 1}"#)
+        #expect(try f.run("dunning.get", #"{"id": 1}"#)["account_id"]?.int == 2)
+        let export = try f.run("contact.export", #"{"id": 1}"#)
+        #expect(export["dunning_letters"]?.array?.map { $0["id"]?.int } == [1])
+        #expect(export["events"]?.array?.contains { $0["type"]?.text == "dunning.letter" } == true)
+        try f.run("contact.erase", #"{"id": 1}"#)
+        let record = try #require(try f.store.connection.row("SELECT record_json FROM crm_events WHERE type = ?", [.text("dunning.letter")]) { $0.text(0) })
+        let event = try args(record)
+        #expect(event["contact_name"] == .null && event["email"] == .null && event["contact_id"]?.int == 1)
+        #expect(event["invoice_number"]?.text == "K-1")
+    }
+
     @Test func listPagesAndFilters() throws {
         let f = try fixture()
         try f.run("dunning.run", #"{"as_of": "2026-12-20"}"#)
