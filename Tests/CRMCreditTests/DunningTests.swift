@@ -267,3 +267,24 @@ struct DunningTests {
         #expect(levels["version"]?.int == 1 && levels["levels"]?.array?.map { $0["days_overdue"]?.int } == [7, 21, 45])
     }
 }
+
+@Suite("dunning letters render")
+struct DunningRenderTests {
+    /// A final notice with a fee and interest through the default templates.
+    @Test func aLetterRendersThroughTheDocumentTemplates() throws {
+        let f = try DunningTests().fixture()
+        try f.run("dunning.configure", #"{"levels": [{"level": 1, "days_overdue": 45, "template": "final_notice", "fee_minor": 5000, "interest_bps_per_year": 1000}]}"#)
+        try f.run("dunning.run", #"{"as_of": "2026-12-16"}"#)
+        let text = try #require(try f.run("document.render", #"{"type": "dunning_letter", "id": 1, "format": "text"}"#)["body"]?.text)
+        #expect(text.contains("PAYMENT REMINDER (level 1)"))
+        #expect(text.contains("Customer:    Karoo Irrigation") && text.contains("Attention:   Thandi Mokoena"))
+        #expect(text.contains("Date:        16 December 2026") && text.contains("Invoice:     K-1"))
+        #expect(text.contains("due on 1 November 2026, is 45 days overdue"))
+        #expect(text.contains("Outstanding  ZAR 1 000.00") && text.contains("Fee          ZAR 50.00"))
+        #expect(text.contains("Interest     ZAR 12.33") && text.contains("Amount due   ZAR 1 062.33"))
+        let html = try #require(try f.run("document.render", #"{"type": "dunning_letter", "id": 1}"#)["body"]?.text)
+        #expect(html.contains("<h1>Payment reminder</h1>") && html.contains("Dear Thandi Mokoena,"))
+        #expect(html.contains("<td>Amount due</td><td class=\"num\">ZAR 1 062.33</td>"))
+        expectCRMError(.notFound, "dunning_letter 9") { try f.run("document.render", #"{"type": "dunning_letter", "id": 9}"#) }
+    }
+}

@@ -61,14 +61,12 @@ public enum DunningCommands {
                 letter.sentOn = asOf.description
                 letter.createdAt = now
                 letter.updatedAt = now
-                let due = Int128(letter.outstandingMinor) + Int128(letter.feeMinor) + Int128(letter.interestMinor)
-                guard let totalDue = Int64(exactly: due) else {
+                guard letter.totalDueMinor != nil else {
                     throw CRMError.range("\(context): what invoice \(invoice.id)'s letter asks for does not fit in 64 bits")
                 }
                 try DunningQueries.insert(store, letter)
                 var event = letter.json
-                for (key, value) in [("invoice_total_minor", JSONValue.integer(invoice.totalMinor)),
-                                     ("total_due_minor", .integer(totalDue))] + delivery.eventFields {
+                for (key, value) in [("invoice_total_minor", JSONValue.integer(invoice.totalMinor))] + delivery.eventFields {
                     event = event.adding(key, value)
                 }
                 try store.record(event: "dunning.letter", event)

@@ -42,6 +42,12 @@ public struct DunningLetter: Sendable {
 
     public init() {}
 
+    /// Outstanding + fee + interest; nil only past 64 bits (`dunning.run`
+    /// refuses such a letter, so never for a stored one).
+    public var totalDueMinor: Int64? {
+        Int64(exactly: Int128(outstandingMinor) + Int128(feeMinor) + Int128(interestMinor))
+    }
+
     /// The letter as its documented JSON record.
     public var json: JSONValue {
         .object([
@@ -49,7 +55,8 @@ public struct DunningLetter: Sendable {
             ("account_id", .integer(accountID)), ("contact_id", .integer(contactID)), ("level", .integer(level)),
             ("template", .string(template)), ("channel", .string(channel?.rawValue)), ("days_overdue", .integer(daysOverdue)),
             ("outstanding_minor", .integer(outstandingMinor)), ("fee_minor", .integer(feeMinor)),
-            ("interest_minor", .integer(interestMinor)), ("currency", .string(currency)), ("due_on", .string(dueOn)),
+            ("interest_minor", .integer(interestMinor)), ("total_due_minor", .integer(totalDueMinor)),
+            ("currency", .string(currency)), ("due_on", .string(dueOn)),
             ("sent_on", .string(sentOn)), ("status", .string(status.rawValue)), ("resolved_on", .string(resolvedOn)),
             ("resolved_by", .string(resolvedBy?.rawValue)), ("version", .integer(version)),
             ("created_at", .string(createdAt)), ("updated_at", .string(updatedAt)),

@@ -15,7 +15,8 @@ public enum DunningResolution {
         try resolve(store, type: type, record: record)
     }
 
-    static func resolve(_ store: Store, type: String, record: JSONValue) throws {
+    static func resolve(_ store: Store, type: String, record sent: JSONValue) throws {
+        let record = sent.decoded
         let status = record["status"]?.textValue
         guard status == "paid" || status == "credited", case .integer(let invoiceID)? = record["id"] else { return }
         let ids = try DunningQueries.openLetters(store, invoiceID: invoiceID)
