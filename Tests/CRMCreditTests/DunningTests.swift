@@ -262,9 +262,17 @@ struct DunningTests {
             try f.run("dunning.configure", #"{"levels": [\#(level(1, 7))], "expected_version": 5}"#)
         }
         #expect(try f.store.connection.integer("SELECT count(*) FROM crm_events") == before)
+        // A letter whose amount due passes 64 bits: CRM_RANGE, the whole run writes nothing.
+        try f.run("dunning.configure", #"{"levels": [{"level": 1, "days_overdue": 7, "template": "reminder", "fee_minor": 1000}]}"#)
+        try f.make("invoice.record", #""source": "ledger", "external_ref": "BIG", "account_id": 1, "number": "BIG", "issued_on": "2026-09-01", "due_on": "2026-11-05", "total_minor": 9223372036854775000, "currency": "ZAR""#)
+        let afterSetup = try f.store.connection.integer("SELECT count(*) FROM crm_events") ?? -1
+        expectCRMError(.range, "dunning.run", "64 bits") { try f.run("dunning.run", #"{"as_of": "2026-11-12"}"#) }
+        #expect(try f.store.connection.integer("SELECT count(*) FROM crm_events") == afterSetup)
+        #expect(try f.rows("dunning_letters") == 0)
+        try f.run("dunning.configure", #"{"levels": [{"level": 1, "days_overdue": 7, "template": "reminder"}, {"level": 2, "days_overdue": 21, "template": "second_reminder"}, {"level": 3, "days_overdue": 45, "template": "final_notice"}]}"#)
         #expect(try f.rows("dunning_letters") == 0)
         let levels = try f.run("dunning.levels")
-        #expect(levels["version"]?.int == 1 && levels["levels"]?.array?.map { $0["days_overdue"]?.int } == [7, 21, 45])
+        #expect(levels["version"]?.int == 3 && levels["levels"]?.array?.map { $0["days_overdue"]?.int } == [7, 21, 45])
     }
 }
 
