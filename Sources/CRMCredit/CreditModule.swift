@@ -8,5 +8,8 @@ public enum CreditModule {
         name: "credit",
         migrationIDs: 400...499,
         migrations: CreditSchema.migrations,
-        commands: AgeingCommands.all)
+        commands: AgeingCommands.all + DunningCommands.all,
+        accountLinks: [AccountLink.column("dunning_letters", table: "dunning_letters", column: "account_id")],
+        personalData: [DunningResolution.personalData],
+        observers: [DunningResolution.observer])
 }

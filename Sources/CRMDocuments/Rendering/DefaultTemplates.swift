@@ -358,4 +358,51 @@ public enum DefaultTemplates {
         {{/reason}}
 
         """
+
+    static let dunningLetterBody = """
+        Our records show that invoice {{invoice_number}}, due on {{due_on_long}}, is {{days_overdue}} days overdue.
+        Please pay the amount due below, or tell us if you have paid already.
+        """
+
+    /// A dunning letter (`dunning.get`'s record): the customer, the invoice
+    /// it is about, the outstanding amount with the fee and interest.
+    public static let dunningLetterHTML = page(
+        heading: "Payment reminder",
+        meta: """
+              {{#sent_on_long}}<div><span class="label">Date:</span> {{sent_on_long}}</div>{{/sent_on_long}}
+              <div><span class="label">Invoice:</span> {{invoice_number}}</div>
+              <div><span class="label">Reminder level:</span> {{level}}</div>
+        """,
+        content: """
+          <p>Dear {{#contact}}{{name}}{{/contact}}{{^contact}}customer{{/contact}},</p>
+          <p>\(dunningLetterBody)</p>
+          <table class="totals">
+            <tr><td>Outstanding</td><td class="num">{{currency}} {{outstanding}}</td></tr>
+            {{#has_fee}}<tr><td>Fee</td><td class="num">{{currency}} {{fee}}</td></tr>{{/has_fee}}
+            {{#has_interest}}<tr><td>Interest</td><td class="num">{{currency}} {{interest}}</td></tr>{{/has_interest}}
+            <tr class="total"><td>Amount due</td><td class="num">{{currency}} {{total_due}}</td></tr>
+          </table>
+        """)
+
+    public static let dunningLetterText = """
+        PAYMENT REMINDER (level {{level}})
+        ================================================================================
+        \(customerText)
+        {{#sent_on_long}}
+        Date:        {{sent_on_long}}
+        {{/sent_on_long}}
+        Invoice:     {{invoice_number}}
+        --------------------------------------------------------------------------------
+        \(dunningLetterBody)
+        --------------------------------------------------------------------------------
+        Outstanding  {{currency}} {{outstanding}}
+        {{#has_fee}}
+        Fee          {{currency}} {{fee}}
+        {{/has_fee}}
+        {{#has_interest}}
+        Interest     {{currency}} {{interest}}
+        {{/has_interest}}
+        Amount due   {{currency}} {{total_due}}
+
+        """
 }

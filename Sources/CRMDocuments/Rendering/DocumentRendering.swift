@@ -47,6 +47,9 @@ public enum DocumentRendering {
         }, templates: [.html: DefaultTemplates.invoiceHTML, .text: DefaultTemplates.invoiceText]),
         RenderableDocument(type: "credit_note", title: "Credit note", load: { store, id in try CreditNoteQueries.load(store, id: id)?.json },
                            templates: [.html: DefaultTemplates.creditNoteHTML, .text: DefaultTemplates.creditNoteText]),
+        // The credit module's letters, through its `dunning.get` (no import).
+        RenderableDocument(type: "dunning_letter", title: "Payment reminder", load: { store, id in try fetch(store, "dunning.get", id) },
+                           templates: [.html: DefaultTemplates.dunningLetterHTML, .text: DefaultTemplates.dunningLetterText]),
     ]
 
     /// The largest template a host may send, in bytes.
