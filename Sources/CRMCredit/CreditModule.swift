@@ -8,5 +8,5 @@ public enum CreditModule {
         name: "credit",
         migrationIDs: 400...499,
         migrations: CreditSchema.migrations,
-        commands: AgeingCommands.all)
+        commands: AgeingCommands.all + MetricsCommands.all + StatementCommands.all + RankingCommands.all)
 }
