@@ -137,22 +137,22 @@ enum StatementQueries {
         return sums[0] - sums[1] - sums[2] + sums[3] + sums[4]
     }
 
-    /// The account's name and its billing address (else its first), or nil
-    /// when there is no such account.
+    /// The account's name and its billing address (else its first; null
+    /// when it has none), or nil when there is no such account. The address
+    /// comes from `account.get`, which reads the accounts module's storage.
     static func account(_ store: Store, id: Int64) throws -> (name: String, address: JSONValue)? {
         guard let name = try store.connection.row("SELECT name FROM accounts WHERE id = ?", [.integer(id)], { $0.text(0) }) else {
             return nil
         }
-        let address = try store.connection.row(
-            """
-            SELECT kind, line1, line2, city, region, postal_code, country FROM account_addresses WHERE account_id = ?
-            ORDER BY CASE WHEN kind = ? THEN 0 ELSE 1 END, position LIMIT 1
-            """, [.integer(id), .text("billing")]) { row -> JSONValue in
-            let names = ["kind", "line1", "line2", "city", "region", "postal_code", "country"]
-            return .object(names.enumerated().map { index, field in
-                (field, row.optionalText(Int32(index)).map { .string($0) } ?? .null)
-            })
+        var address = JSONValue.null
+        if store.hasCommand("account.get"),
+           case .array(let items)? = try store.invoke("account.get", .object([("id", .integer(id))]))["addresses"]?.decoded {
+            let billing = items.first { item in
+                if case .string("billing")? = item["kind"]?.decoded { return true }
+                return false
+            }
+            address = billing ?? items.first ?? .null
         }
-        return (name, address ?? .null)
+        return (name, address)
     }
 }
