@@ -403,6 +403,9 @@ public enum DefaultTemplates {
           {{/ageing}}
         """)
 
+    /// The statement in 80 columns: each line's date and description, its
+    /// debit or credit and the running balance under it, then the totals and
+    /// the ageing a band a line.
     public static let statementText = """
         STATEMENT {{from}} to {{to}}
         ================================================================================

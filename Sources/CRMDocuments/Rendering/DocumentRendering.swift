@@ -33,6 +33,7 @@ public struct RenderableDocument: Sendable {
         self.init(type: type, title: title, source: .record(load: load), templates: templates)
     }
 
+    /// A document from either source (`.made` for one built from arguments).
     public init(type: String, title: String, source: Source, templates: [DocumentRendering.Format: String]) {
         self.type = type
         self.title = title
@@ -163,7 +164,8 @@ public enum DocumentRendering {
 
     /// The view model: the record's fields by `DocumentViewModel`'s rules,
     /// with `type`, `title`, `currency_digits`, each line's `total` and
-    /// `discounted`, the account (`account.get`) with `address` and
+    /// `discounted` (a record's lines; a statement's lines are left as they
+    /// are), the account (`account.get`) with `address` and
     /// `address_lines`, the contact (`contact.get`) with `name`.
     static func viewModel(_ store: Store, _ document: RenderableDocument, _ record: JSONValue) throws -> [String: Any] {
         let currency = record["currency"].flatMap(text).flatMap { Currency(code: $0) }
