@@ -8,7 +8,7 @@ public enum CreditModule {
         name: "credit",
         migrationIDs: 400...499,
         migrations: CreditSchema.migrations,
-        commands: AgeingCommands.all + DunningCommands.all,
+        commands: AgeingCommands.all + MetricsCommands.all + StatementCommands.all + RankingCommands.all + DunningCommands.all,
         accountLinks: [AccountLink.column("dunning_letters", table: "dunning_letters", column: "account_id")],
         personalData: [DunningResolution.personalData],
         observers: [DunningResolution.observer])

@@ -11,8 +11,10 @@ let epoch = Timestamp(secondsSinceEpoch: 1_796_117_400)!
 /// A store with the accounts, documents and credit modules on the engine
 /// the suites run on (`TestEngine`), and a fixed clock.
 final class CreditFixture: CommandFixture {
-    init() throws {
-        try super.init(clock: FixedClock(epoch), modules: Modules([AccountsModule.module, DocumentsModule.module, CreditModule.module]))
+    /// - Parameter extra: more modules, such as a test's stand-in for a
+    ///   command not on this branch yet.
+    init(extra: [Module] = []) throws {
+        try super.init(clock: FixedClock(epoch), modules: Modules([AccountsModule.module, DocumentsModule.module, CreditModule.module] + extra))
     }
 
     /// Makes a record with JSON fields (without braces); returns its id.

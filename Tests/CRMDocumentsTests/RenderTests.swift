@@ -203,6 +203,14 @@ struct RenderTests {
         expectCRMError(.invalid, "colour") { try render(f, #""type": "quote", "id": \#(id), "colour": "red""#) }
     }
 
+    @Test func aStatementNeedsTheCreditModule() throws {
+        let f = try DocumentsFixture(pipeline: false)
+        try f.make("account.create", #""name": "Karoo Irrigation""#)
+        expectCRMError(.invalid, "statement", "credit module") {
+            try render(f, #""type": "statement", "account_id": 1, "from": "2026-10-01", "to": "2026-11-30""#)
+        }
+    }
+
     @Test func figuresAreFormattedWithoutTrapping() {
         #expect(DocumentFormat.money(145_000, digits: 2) == "1 450.00")
         #expect(DocumentFormat.money(-5, digits: 2) == "-0.05")

@@ -95,27 +95,11 @@ public enum AgeingCommands {
                 throw CRMError.notFound("\(context): account_id \(accountID) is not an account")
             }
         }
-        let currency = try AgeingQueries.currency(store, sent: currencySent, accountID: accountID, asOf: asOf, context: context)
+        let currency = try ReceivableQueries.currency(store, sent: currencySent, accountID: accountID, asOf: asOf, context: context)
         let bands = bands(bounds)
-        var accounts: [Int64: Totals] = [:]
-        if let accountID { accounts[accountID] = Totals(bandCount: bands.count) }
-
-        for item in try AgeingQueries.invoices(store, accountID: accountID, currency: currency, asOf: asOf) {
-            let days = item.dueOn.map { asOf.daysSinceEpoch - $0.daysSinceEpoch } ?? 0
-            var totals = accounts[item.accountID] ?? Totals(bandCount: bands.count)
-            totals.buckets[band(daysPastDue: days, bounds: bounds)] += item.openMinor
-            totals.creditNotes += item.openCreditMinor
-            accounts[item.accountID] = totals
-        }
-        for (account, open) in try AgeingQueries.unallocatedPayments(store, accountID: accountID, currency: currency, asOf: asOf) {
-            accounts[account, default: Totals(bandCount: bands.count)].payments += open
-        }
-
-        var book = Totals(bandCount: bands.count)
+        let (book, accounts) = try figures(store, asOf: asOf, accountID: accountID, currency: currency, bounds: bounds)
         var rows: [JSONValue] = []
-        for id in accounts.keys.sorted() {
-            guard let totals = accounts[id], !totals.isEmpty || id == accountID else { continue }
-            book.add(totals)
+        for (id, totals) in accounts {
             let name = try store.connection.row("SELECT name FROM accounts WHERE id = ?", [.integer(id)], { $0.text(0) })
             rows.append(.object([("account_id", .integer(id)), ("name", .string(name))] + totals.json(bands)))
         }
@@ -123,5 +107,34 @@ public enum AgeingCommands {
                         ("account_id", accountID.map { .integer($0) } ?? .null),
                         ("bucket_bounds", .array(bounds.map { .integer($0) }))]
                        + book.json(bands) + [("accounts", .array(rows))])
+    }
+
+    /// The ageing on `asOf` in `currency`: each account with anything open,
+    /// by id (only `accountID` when it is sent, with zeros when nothing is
+    /// open), and the book (the sum of those accounts). `account.statement`
+    /// takes its ageing at `to` from here.
+    static func figures(_ store: Store, asOf: CalendarDate, accountID: Int64?, currency: String,
+                        bounds: [Int64]) throws -> (book: Totals, accounts: [(id: Int64, totals: Totals)]) {
+        let bandCount = bounds.count + 2
+        var accounts: [Int64: Totals] = [:]
+        if let accountID { accounts[accountID] = Totals(bandCount: bandCount) }
+        for item in try ReceivableQueries.invoices(store, accountID: accountID, currency: currency, asOf: asOf) {
+            let days = item.dueOn.map { asOf.daysSinceEpoch - $0.daysSinceEpoch } ?? 0
+            var totals = accounts[item.accountID] ?? Totals(bandCount: bandCount)
+            totals.buckets[band(daysPastDue: days, bounds: bounds)] += item.openMinor
+            totals.creditNotes += item.openCreditMinor
+            accounts[item.accountID] = totals
+        }
+        for (account, open) in try ReceivableQueries.unallocatedPayments(store, accountID: accountID, currency: currency, asOf: asOf) {
+            accounts[account, default: Totals(bandCount: bandCount)].payments += open
+        }
+        var book = Totals(bandCount: bandCount)
+        var rows: [(id: Int64, totals: Totals)] = []
+        for id in accounts.keys.sorted() {
+            guard let totals = accounts[id], !totals.isEmpty || id == accountID else { continue }
+            book.add(totals)
+            rows.append((id, totals))
+        }
+        return (book, rows)
     }
 }

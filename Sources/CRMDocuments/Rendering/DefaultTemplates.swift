@@ -405,4 +405,86 @@ public enum DefaultTemplates {
         Amount due   {{currency}} {{total_due}}
 
         """
+
+    /// A statement: the account and the period, the lines with their
+    /// running balance from the balance brought forward, the closing
+    /// balance, and the ageing at the period's end.
+    public static let statementHTML = page(
+        heading: "Statement",
+        meta: """
+              <div><span class="label">Period:</span> {{from_long}} to {{to_long}}</div>
+              <div><span class="label">Currency:</span> {{currency}}</div>
+        """,
+        content: """
+          <table class="lines">
+            <thead>
+              <tr><th>Date</th><th>Description</th><th class="num">Debit</th><th class="num">Credit</th><th class="num">Balance</th></tr>
+            </thead>
+            <tbody>
+              <tr><td>{{from}}</td><td>Balance brought forward</td><td class="num"></td><td class="num"></td><td class="num">{{opening_balance}}</td></tr>
+              {{#lines}}
+              <tr><td>{{date}}</td><td>{{description}}</td><td class="num">{{#has_debit}}{{debit}}{{/has_debit}}</td><td class="num">{{#has_credit}}{{credit}}{{/has_credit}}</td><td class="num">{{balance}}</td></tr>
+              {{/lines}}
+            </tbody>
+          </table>
+          <table class="totals">
+            <tr><td>Total debits</td><td class="num">{{currency}} {{total_debits}}</td></tr>
+            <tr><td>Total credits</td><td class="num">{{currency}} {{total_credits}}</td></tr>
+            <tr class="total"><td>Closing balance</td><td class="num">{{currency}} {{closing_balance}}</td></tr>
+          </table>
+          {{#ageing}}
+          <h2>Ageing at {{as_of_long}}</h2>
+          <table class="ageing">
+            <thead>
+              <tr>{{#buckets}}<th class="num">{{label}}</th>{{/buckets}}<th class="num">Total</th></tr>
+            </thead>
+            <tbody>
+              <tr>{{#buckets}}<td class="num">{{amount}}</td>{{/buckets}}<td class="num">{{total}}</td></tr>
+            </tbody>
+          </table>
+          <table class="totals">
+            {{#has_open_credit_notes}}<tr><td>Open credit notes</td><td class="num">{{currency}} {{open_credit_notes}}</td></tr>{{/has_open_credit_notes}}
+            {{#has_unallocated_payments}}<tr><td>Unallocated payments</td><td class="num">{{currency}} {{unallocated_payments}}</td></tr>{{/has_unallocated_payments}}
+            <tr class="total"><td>Net owing</td><td class="num">{{currency}} {{net}}</td></tr>
+          </table>
+          {{/ageing}}
+        """)
+
+    /// The statement in 80 columns: each line's date and description, its
+    /// debit or credit and the running balance under it, then the totals and
+    /// the ageing a band a line.
+    public static let statementText = """
+        STATEMENT {{from}} to {{to}}
+        ================================================================================
+        \(customerText)
+        Period:      {{from_long}} to {{to_long}}
+        Currency:    {{currency}}
+        --------------------------------------------------------------------------------
+        {{from}}  Balance brought forward: {{opening_balance}}
+        {{#lines}}
+        {{date}}  {{description}}
+                    {{#has_debit}}debit {{debit}}{{/has_debit}}{{#has_credit}}credit {{credit}}{{/has_credit}}, balance {{balance}}
+        {{/lines}}
+        --------------------------------------------------------------------------------
+        Opening balance  {{currency}} {{opening_balance}}
+        Total debits     {{currency}} {{total_debits}}
+        Total credits    {{currency}} {{total_credits}}
+        Closing balance  {{currency}} {{closing_balance}}
+        {{#ageing}}
+        --------------------------------------------------------------------------------
+        Ageing at {{as_of_long}}
+        {{#buckets}}
+        {{label}}: {{amount}}
+        {{/buckets}}
+        Total: {{total}}
+        {{#has_open_credit_notes}}
+        Open credit notes: {{open_credit_notes}}
+        {{/has_open_credit_notes}}
+        {{#has_unallocated_payments}}
+        Unallocated payments: {{unallocated_payments}}
+        {{/has_unallocated_payments}}
+        Net owing: {{net}}
+        {{/ageing}}
+
+        """
 }

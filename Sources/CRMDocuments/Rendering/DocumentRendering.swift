@@ -1,23 +1,43 @@
 import CRMStore
 
-/// A document type that `document.render` can render: how to load its
-/// record's JSON and its default templates. Adding a type (an invoice, a
-/// credit note) is one more entry in `DocumentRendering.documents`.
+/// A document type that `document.render` can render: how to get its JSON
+/// and its default templates. Adding a type (an invoice, a credit note) is
+/// one more entry in `DocumentRendering.documents`.
 public struct RenderableDocument: Sendable {
+    /// Where a document's JSON comes from.
+    public enum Source: Sendable {
+        /// A record found by `id` or `source`+`external_ref` (of the record
+        /// type `type`); `load` gives its documented JSON, or nil when there
+        /// is no record of that id.
+        case record(load: @Sendable (Store, Int64) throws -> JSONValue?)
+        /// A document made from arguments of its own rather than one record
+        /// (a statement: an account and a period): `fields` are the argument
+        /// names it takes, handed to `make` as one JSON object of those sent
+        /// (and echoed in the result); `make` checks them and builds the
+        /// document's JSON.
+        case made(fields: [String], make: @Sendable (Store, JSONValue) throws -> JSONValue)
+    }
+
     /// The `type` argument and the record type of `source`+`external_ref` ("quote").
     public let type: String
     /// The heading of the default templates ("Quote"); `title` in the view model.
     public let title: String
-    /// The record's documented JSON, or nil when there is no record of that id.
-    public let load: @Sendable (Store, Int64) throws -> JSONValue?
+    /// Where its JSON comes from.
+    public let source: Source
     /// The default templates by format.
     public let templates: [DocumentRendering.Format: String]
 
+    /// A document that is one record, found by id.
     public init(type: String, title: String, load: @escaping @Sendable (Store, Int64) throws -> JSONValue?,
                 templates: [DocumentRendering.Format: String]) {
+        self.init(type: type, title: title, source: .record(load: load), templates: templates)
+    }
+
+    /// A document from either source (`.made` for one built from arguments).
+    public init(type: String, title: String, source: Source, templates: [DocumentRendering.Format: String]) {
         self.type = type
         self.title = title
-        self.load = load
+        self.source = source
         self.templates = templates
     }
 }
@@ -50,7 +70,20 @@ public enum DocumentRendering {
         // The credit module's letters, through its `dunning.get` (no import).
         RenderableDocument(type: "dunning_letter", title: "Payment reminder", load: { store, id in try fetch(store, "dunning.get", id) },
                            templates: [.html: DefaultTemplates.dunningLetterHTML, .text: DefaultTemplates.dunningLetterText]),
+        RenderableDocument(type: "statement", title: "Statement",
+                           source: .made(fields: ["account_id", "from", "to", "currency"], make: statement),
+                           templates: [.html: DefaultTemplates.statementHTML, .text: DefaultTemplates.statementText]),
     ]
+
+    /// An account's statement for a period, from the credit module's
+    /// `account.statement` (which checks the arguments and names the field).
+    /// - Throws: `.invalid` when the credit module is not in this library.
+    static func statement(_ store: Store, _ arguments: JSONValue) throws -> JSONValue {
+        guard store.hasCommand("account.statement") else {
+            throw CRMError.invalid("document.render: type statement needs the credit module (account.statement), which is not there")
+        }
+        return try store.invoke("account.statement", arguments)
+    }
 
     /// The largest template a host may send, in bytes.
     public static let maximumTemplateBytes = 200_000
@@ -63,35 +96,51 @@ public enum DocumentRendering {
     public static let commands: [Command] = [Command("document.render", .read, render)]
 
     /// `document.render {type, id | source+external_ref, format?, template?}`
-    /// -> `{type, id, format, content_type, body}`.
+    /// -> `{type, id, format, content_type, body}`; a statement takes
+    /// `account_id`, `from`, `to` and `currency?` instead of the id, and its
+    /// result names them instead of `id`.
     static func render(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = arguments.context
         let type = try arguments.requiredString("type", length: 1...100)
         guard let document = documents.first(where: { $0.type == type }) else {
             throw CRMError.invalid("\(context): type '\(type)' is not a document that renders; use one of \(documents.map(\.type).joined(separator: ", "))")
         }
-        let id = try RecordLocator.id(&arguments, recordType: document.type, store: store)
+        var id: Int64?
+        var named: [(String, JSONValue)] = []
+        switch document.source {
+        case .record:
+            id = try RecordLocator.id(&arguments, recordType: document.type, store: store)
+        case .made(let fields, _):
+            for field in fields { if let value = arguments.raw(field) { named.append((field, value)) } }
+        }
         let format = try arguments.choice("format", Format.self).value ?? .html
         let hostTemplate = try arguments.string("template", length: 1...maximumTemplateBytes).value
         try arguments.finish()
         if let hostTemplate, hostTemplate.utf8.count > maximumTemplateBytes {
             throw CRMError.range("\(context): template is \(hostTemplate.utf8.count) bytes long, at most \(maximumTemplateBytes) allowed")
         }
-        guard let record = try document.load(store, id) else {
-            throw CRMError.notFound("\(context): \(document.type) \(id) not found")
+        let record: JSONValue
+        switch document.source {
+        case .record(let load):
+            guard let id, let loaded = try load(store, id) else {
+                throw CRMError.notFound("\(context): \(document.type) \(id.map(String.init) ?? "") not found")
+            }
+            record = loaded
+            named = [("id", .integer(id))]
+        case .made(_, let make):
+            record = try make(store, .object(named))
         }
+        let naming = id.map { "\(document.type) \($0)" } ?? "this \(document.type)"
         let (template, tags) = try parse(hostTemplate ?? document.templates[format] ?? "", format: format, context: context)
         let model = try viewModel(store, document, record)
         let bound = TemplateCheck.outputBound(tags, ModelStats(model))
         if bound > maximumOutputBytes {
-            throw CRMError.range("\(context): template could render more than \(maximumOutputBytes) bytes for \(document.type) \(id) (its sections repeat over the document's arrays too often)")
+            throw CRMError.range("\(context): template could render more than \(maximumOutputBytes) bytes for \(naming) (its sections repeat over the document's arrays too often)")
         }
         guard let body = template.render(model, escaping: format == .html ? .html : .none, limit: maximumOutputBytes) else {
-            throw CRMError.range("\(context): template rendered more than \(maximumOutputBytes) bytes for \(document.type) \(id)")
+            throw CRMError.range("\(context): template rendered more than \(maximumOutputBytes) bytes for \(naming)")
         }
-        return .object([
-            ("type", .string(document.type)),
-            ("id", .integer(id)),
+        return .object([("type", .string(document.type))] + named + [
             ("format", .string(format.rawValue)),
             ("content_type", .string(format.contentType)),
             ("body", .string(body)),
@@ -118,12 +167,14 @@ public enum DocumentRendering {
 
     /// The view model: the record's fields by `DocumentViewModel`'s rules,
     /// with `type`, `title`, `currency_digits`, each line's `total` and
-    /// `discounted`, the account (`account.get`) with `address` and
+    /// `discounted` (a record's lines; a statement's lines are left as they
+    /// are), the account (`account.get`) with `address` and
     /// `address_lines`, the contact (`contact.get`) with `name`.
     static func viewModel(_ store: Store, _ document: RenderableDocument, _ record: JSONValue) throws -> [String: Any] {
         let currency = record["currency"].flatMap(text).flatMap { Currency(code: $0) }
         let builder = DocumentViewModel(digits: currency?.minorUnitDigits ?? 2)
-        var model = builder.object(enrichLines(record))
+        var model: [String: Any]
+        if case .record = document.source { model = builder.object(enrichLines(record)) } else { model = builder.object(record) }
         model["type"] = document.type
         model["title"] = document.title
         model["currency_digits"] = String(builder.digits)
