@@ -15,7 +15,7 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
 from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
-from .records import (Accounts, Activities, Contacts, CreditNotes, Documents, Events, Interactions,
+from .records import (Accounts, Activities, Contacts, Credit, CreditNotes, Documents, Dunning, Events, Interactions,
                       Invoices, JobCards, Leads, Ledger, Opportunities, Payments, Pipeline, Products,
                       Quotes, Reports, Territories)
 
@@ -304,6 +304,17 @@ class Database:
     def pipeline(self) -> "Pipeline":
         """The pipeline's stages and their probabilities."""
         return Pipeline(self)
+
+    @property
+    def credit(self) -> "Credit":
+        """Receivables, payment speed and credit control: ageing, metrics,
+        statements, rankings, scores and policies."""
+        return Credit(self)
+
+    @property
+    def dunning(self) -> "Dunning":
+        """Payment reminders by level, written as events for the host to send."""
+        return Dunning(self)
 
     @property
     def ledger(self) -> "Ledger":

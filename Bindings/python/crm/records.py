@@ -873,6 +873,94 @@ class Ledger:
         return self._db.exec("ledger.configure", dict(accounts))
 
 
+class Credit:
+    """``db.credit``: receivables and payment-speed creditworthiness (the
+    credit module's ar.*, account.statement/rank and credit.* commands).
+    Money is integer minor units of one ``currency``; dates are
+    ``datetime.date`` or ``"YYYY-MM-DD"``; day figures are exact fractions
+    ``{"numerator", "denominator", "days", "hundredths"}`` and rates
+    ``{"numerator", "denominator", "rate_bp"}``.  docs/COMMANDS.md
+    ("Receivables ageing", "Receivables metrics", "Payment-speed score")
+    defines every figure."""
+
+    def __init__(self, db: "Database") -> None:
+        self._db = db
+
+    def _run(self, command: str, **fields: Any) -> Dict[str, Any]:
+        return self._db.exec(command, _merge(None, fields, drop_none=True))
+
+    def ageing(self, as_of: Any, account_id: Optional[int] = None, currency: Optional[str] = None,
+               buckets: Optional[Sequence[int]] = None) -> Dict[str, Any]:
+        """``ar.ageing``: what was owed on ``as_of`` by days past due, per
+        account and for the book: ``buckets`` (not yet due first, then
+        1-30, 31-60, 61-90, 91-120, over 120 unless ``buckets`` gives other
+        upper bounds), open credit notes, unallocated payments and net."""
+        return self._run("ar.ageing", as_of=as_of, account_id=account_id, currency=currency,
+                         buckets=None if buckets is None else list(buckets))
+
+    def metrics(self, from_: Any, to: Any, account_id: Optional[int] = None,
+                dso_method: Optional[str] = None, currency: Optional[str] = None) -> Dict[str, Any]:
+        """``ar.metrics``: ``dso`` (``dso_method`` "simple", the default, or
+        "countback"), ``best_possible_dso``, ``average_days_delinquent``,
+        ``average_days_to_pay``, ``cei`` and ``adbt`` for the window, per
+        account or for the book."""
+        return self._run("ar.metrics", from_=from_, to=to, account_id=account_id,
+                         dso_method=dso_method, currency=currency)
+
+    def statement(self, account_id: int, from_: Any, to: Any,
+                  currency: Optional[str] = None) -> Dict[str, Any]:
+        """``account.statement``: the opening balance, the invoices, credit
+        notes, payments, refunds and reversals of the window with a running
+        balance, the closing balance and the ageing at ``to``.  Render it
+        with ``db.documents.render_statement``."""
+        return self._run("account.statement", account_id=account_id, from_=from_, to=to, currency=currency)
+
+    def rank(self, by: str, **filters: Any) -> Dict[str, Any]:
+        """``account.rank``: accounts by ``"score"`` (worst first, unrated
+        last), ``"overdue"``, ``"dso"`` or ``"billing"``; filters
+        ``as_of``/``from_``/``to``, ``segment``, ``kind``, ``region``,
+        ``currency``, ``limit``, ``cursor``.  One page."""
+        return self._run("account.rank", by=by, **filters)
+
+
+class Dunning:
+    """``db.dunning``: payment reminders by level (dunning.* commands).
+    ``run(as_of)`` writes each invoice's letter of the highest level it has
+    reached and not had, once, and emits a ``dunning.letter`` event per
+    letter for the host to send; a paid or credited invoice resolves its
+    letters."""
+
+    def __init__(self, db: "Database") -> None:
+        self._db = db
+
+    def levels(self) -> Dict[str, Any]:
+        """``dunning.levels``: ``{"levels": [{"level", "days_overdue",
+        "template", "fee_minor", "interest_bps_per_year", "channel_order"}],
+        "version"}``."""
+        return self._db.exec("dunning.levels", {})
+
+    def configure(self, levels: Sequence[Mapping[str, Any]],
+                  expected_version: Optional[int] = None) -> Dict[str, Any]:
+        """``dunning.configure``: replaces every level (numbered 1..n, days
+        strictly increasing)."""
+        return self._db.exec("dunning.configure", _merge(None, dict(
+            levels=[dict(level) for level in levels], expected_version=expected_version), drop_none=True))
+
+    def run(self, as_of: Any) -> Dict[str, Any]:
+        """``dunning.run``: the letters due on ``as_of``: ``{"letters",
+        "counts"}``.  Running it again on the same day writes nothing."""
+        return self._db.exec("dunning.run", {"as_of": as_of})
+
+    def get(self, id: int) -> Dict[str, Any]:
+        """``dunning.get``: one letter."""
+        return self._db.exec("dunning.get", {"id": id})
+
+    def list(self, **filters: Any) -> Dict[str, Any]:
+        """``dunning.list``: one page of letters, filtered by ``account_id``,
+        ``invoice_id``, ``status`` ("sent", "resolved") or ``level``."""
+        return self._db.exec("dunning.list", _merge(None, filters, drop_none=True))
+
+
 class Territories:
     """``db.territories``: which sales reps work a region's leads, in turn
     (territory.* commands).  A lead captured without an owner goes to the
