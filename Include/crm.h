@@ -254,7 +254,8 @@ void crm_free(void *p);
 **
 ** Returns CRM_OK, CRM_INVALID (unknown command, malformed JSON, bad field),
 ** CRM_NOTFOUND, CRM_CONFLICT, CRM_CONSTRAINT, CRM_RANGE, CRM_BUSY, CRM_IO,
-** CRM_READONLY, CRM_MISUSE, CRM_INTERNAL. */
+** CRM_READONLY, CRM_MISUSE, CRM_CREDIT_HOLD (quote.accept, jobcard.create,
+** invoice.issue refused by credit control), CRM_INTERNAL. */
 int crm_exec(crm_db *db, const char *command, const char *json_args,
              char **json_result);
 

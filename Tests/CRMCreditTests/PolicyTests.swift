@@ -318,6 +318,31 @@ struct PolicyTests {
         #expect(try f.rows("credit_holds") == 0)
     }
 
+    @Test func authorizeAnswersAndRefusesDirectly() throws {
+        let f = try CreditFixture()
+        try f.accounts()
+        // Nothing configured: a bare allow, and the steps carry nothing.
+        let bare = try f.run("credit.authorize", #"{"account_id": 1, "stage": "invoice_issue", "amount_minor": 5000}"#)
+        #expect(bare["decision"]?.text == "allow" && bare["reasons"]?.array?.isEmpty == true && bare["override"] == .null)
+        let draft = try f.make("invoice.create", #""account_id": 1, \#(f.line(5_000))"#)
+        #expect(try f.run("invoice.issue", #"{"id": \#(draft)}"#)["credit"] == nil)
+        // Limit 4,000 blocks: exposure 5,000 + 1,000 in hand.
+        _ = try f.configure(#""credit_limit_minor": 4000, "invoice_issue": "block""#)
+        let refused = expectCRMError(.creditHold, "invoice.issue", "account 1 (Karoo Irrigation)", "exposure 6000 ZAR") {
+            try f.run("credit.authorize", #"{"account_id": 1, "stage": "invoice_issue", "amount_minor": 1000}"#)
+        }
+        #expect(refused?.detail?["exposure_minor"]?.int == 6_000 && refused?.detail?["available_minor"]?.int == -2_000)
+        expectCRMError(.invalid, "document_type is required") {
+            try f.run("credit.authorize", #"{"account_id": 1, "stage": "invoice_issue", "document_id": 1}"#)
+        }
+        // Holds page by id.
+        for user in ["a", "b", "c"] { try f.run("credit.hold", #"{"account_id": 2, "user": "\#(user)", "reason": "Check"}"#) }
+        let first = try f.run("credit.holds", #"{"limit": 2}"#)
+        #expect(first.items.map { $0["placed_by"]?.text } == ["a", "b"])
+        let cursor = try #require(first["next_cursor"]?.text)
+        #expect(try f.run("credit.holds", #"{"limit": 2, "cursor": "\#(cursor)"}"#).items.map { $0["placed_by"]?.text } == ["c"])
+    }
+
     /// Without credit.score the min_score rule is not checked.
     @Test(.enabled(if: !hasScoreCommand)) func minScoreIsSkippedWithoutTheScore() throws {
         let f = try CreditFixture()

@@ -73,11 +73,17 @@ enum CreditControlCommands {
     }
 
     /// `credit.authorize {…as credit.check}`: the step asks before it writes.
+    /// Without any policy configured and without a hold, a plain allow.
     /// A step that passes gets the decision (consuming an override when one
     /// lets it through); a refused one is `CRM_CREDIT_HOLD` with the decision
     /// as the error's detail.
     static func authorize(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let request = try readRequest(store, &arguments)
+        // A library that never configured credit and holds nothing allows every step without reading figures.
+        if try !PolicyQueries.anyConfigured(store), try !CreditEvaluation.isOnHold(store, accountID: request.account.id) {
+            return .object([("decision", .string("allow")), ("stage", .string(request.stage.rawValue)), ("reasons", .array([])),
+                            ("override", .null), ("account_id", .integer(request.account.id))])
+        }
         var decision = try CreditEvaluation.evaluate(store, account: request.account, stage: request.stage, asOf: request.asOf,
                                                      document: request.document)
         if !decision.passes, let pending = try pendingOverride(store, accountID: request.account.id, stage: request.stage,
