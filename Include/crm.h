@@ -254,7 +254,8 @@ void crm_free(void *p);
 **
 ** Returns CRM_OK, CRM_INVALID (unknown command, malformed JSON, bad field),
 ** CRM_NOTFOUND, CRM_CONFLICT, CRM_CONSTRAINT, CRM_RANGE, CRM_BUSY, CRM_IO,
-** CRM_READONLY, CRM_MISUSE, CRM_INTERNAL. */
+** CRM_READONLY, CRM_MISUSE, CRM_CREDIT_HOLD (quote.accept, jobcard.create,
+** invoice.issue refused by credit control), CRM_INTERNAL. */
 int crm_exec(crm_db *db, const char *command, const char *json_args,
              char **json_result);
 
@@ -338,6 +339,39 @@ int crm_payment_record(crm_db *db, int64_t account_id, const char *account_sourc
                        const char *source, const char *external_ref,
                        int64_t *out_payment_id, int64_t *out_unallocated_minor,
                        char **json_result);
+
+/* The steps of the document chain where credit control answers (the
+** "stage" of credit.check, docs/COMMANDS.md "Credit policy and credit
+** control"). */
+#define CRM_STAGE_QUOTE_ACCEPTANCE 1 /* quote.accept */
+#define CRM_STAGE_JOBCARD_CREATION 2 /* jobcard.create */
+#define CRM_STAGE_INVOICE_ISSUE    3 /* invoice.issue */
+
+/* The decisions of credit control, mildest first (not result codes: a step
+** refused by one answers CRM_CREDIT_HOLD). */
+#define CRM_DECISION_ALLOW              0 /* inside policy, or the stage allows */
+#define CRM_DECISION_WARN               1 /* the step goes through with a warning */
+#define CRM_DECISION_REQUIRE_PREPAYMENT 2 /* through only when unallocated payments cover it */
+#define CRM_DECISION_HOLD               3 /* refused: the account is, or goes, on credit hold */
+#define CRM_DECISION_BLOCK              4 /* refused */
+
+/* Asks credit control what a step for `amount_minor` would get, without
+** taking it (credit.check, read-only): the account's effective policy, its
+** exposure (open receivables + accepted work not yet invoiced + this
+** amount, in the policy's currency), its overdue amount, its score and
+** whether it is on hold. The reasons and figures are in
+** crm_exec("credit.check", ...).
+**
+** account_id    the account's id.
+** amount_minor  the document's amount, in the policy's currency, >= 0.
+** stage         CRM_STAGE_QUOTE_ACCEPTANCE, CRM_STAGE_JOBCARD_CREATION or
+**               CRM_STAGE_INVOICE_ISSUE.
+** out_decision  [out] CRM_DECISION_ALLOW .. CRM_DECISION_BLOCK.
+** Returns CRM_OK with the decision (whatever it is), CRM_INVALID (an
+** unknown stage, a NULL out_decision), CRM_RANGE (a negative amount),
+** CRM_NOTFOUND (no such account), CRM_BUSY, CRM_IO, CRM_MISUSE. */
+int crm_credit_check(crm_db *db, int64_t account_id, int64_t amount_minor, int stage,
+                     int *out_decision);
 
 /* ---------------------------------------------------------------------------
 ** TRANSACTIONS

@@ -306,6 +306,34 @@ public func crm_payment_record(_ db: OpaquePointer?, _ account_id: Int64, _ acco
     }
 }
 
+@_cdecl("crm_credit_check") @implementation
+public func crm_credit_check(_ db: OpaquePointer?, _ account_id: Int64, _ amount_minor: Int64, _ stage: Int32,
+                             _ out_decision: UnsafeMutablePointer<Int32>?) -> Int32 {
+    onHandle(db, "crm_credit_check") { handle in
+        let context = "crm_credit_check"
+        guard let out_decision else { throw CRMError.invalid("\(context): out_decision must not be NULL") }
+        let stages = [CRM_STAGE_QUOTE_ACCEPTANCE: "quote_acceptance", CRM_STAGE_JOBCARD_CREATION: "jobcard_creation",
+                      CRM_STAGE_INVOICE_ISSUE: "invoice_issue"]
+        guard let stageName = stages[stage] else {
+            throw CRMError.invalid("\(context): stage must be CRM_STAGE_QUOTE_ACCEPTANCE (1), CRM_STAGE_JOBCARD_CREATION (2) "
+                                   + "or CRM_STAGE_INVOICE_ISSUE (3); got \(stage)")
+        }
+        let decisions = ["allow": CRM_DECISION_ALLOW, "warn": CRM_DECISION_WARN, "require_prepayment": CRM_DECISION_REQUIRE_PREPAYMENT,
+                         "hold": CRM_DECISION_HOLD, "block": CRM_DECISION_BLOCK]
+        var decision: Int32 = CRM_DECISION_ALLOW
+        let arguments = JSONValue.object([("account_id", .integer(account_id)), ("stage", .string(stageName)),
+                                          ("amount_minor", .integer(amount_minor))])
+        let events = try execute(handle, "credit.check", arguments, nil) { result in
+            guard case .string(let answer)? = result["decision"], let known = decisions[answer] else {
+                throw CRMError(.internal, "internal: credit.check answered no decision")
+            }
+            decision = known
+        }
+        out_decision.pointee = decision
+        return events
+    }
+}
+
 @_cdecl("crm_find_by_ref") @implementation
 public func crm_find_by_ref(_ db: OpaquePointer?, _ record_type: UnsafePointer<CChar>?, _ source: UnsafePointer<CChar>?,
                             _ external_ref: UnsafePointer<CChar>?, _ out_id: UnsafeMutablePointer<Int64>?) -> Int32 {

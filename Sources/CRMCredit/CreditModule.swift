@@ -2,14 +2,20 @@ import CRMStore
 
 /// Payment-speed creditworthiness, receivables ageing and credit control as
 /// one module of the library. It reads the document chain's invoices,
-/// payments and credit notes.
+/// payments and credit notes, and the document chain asks it
+/// (`credit.authorize`) at quote acceptance, job card creation and invoice issue.
 public enum CreditModule {
     public static let module = Module(
         name: "credit",
         migrationIDs: 400...499,
         migrations: CreditSchema.migrations,
-        commands: AgeingCommands.all + MetricsCommands.all + StatementCommands.all + RankingCommands.all + DunningCommands.all,
-        accountLinks: [AccountLink.column("dunning_letters", table: "dunning_letters", column: "account_id")],
+        commands: AgeingCommands.all + MetricsCommands.all + StatementCommands.all + RankingCommands.all
+            + PolicyCommands.all + CreditControlCommands.all + CreditHolds.all + DunningCommands.all,
+        accountLinks: [
+            .column("credit_holds", table: "credit_holds", column: "account_id"),
+            .column("credit_overrides", table: "credit_overrides", column: "account_id"),
+            .column("dunning_letters", table: "dunning_letters", column: "account_id"),
+        ],
         personalData: [DunningResolution.personalData],
-        observers: [DunningResolution.observer])
+        observers: [CreditHolds.observer, DunningResolution.observer])
 }

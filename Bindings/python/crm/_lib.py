@@ -76,6 +76,8 @@ PROTOTYPES = {
     "crm_payment_record": (c_int, [c_void_p, c_int64, c_char_p, c_char_p, c_int64, c_char_p, c_char_p,
                                    c_char_p, c_char_p, c_char_p, c_char_p, POINTER(c_int64),
                                    POINTER(c_int64), POINTER(c_void_p)]),
+    # The typed what-if credit check for C hosts; Python asks db.exec("credit.check", ...).
+    "crm_credit_check": (c_int, [c_void_p, c_int64, c_int64, c_int, POINTER(c_int)]),
 }
 
 _lock = threading.Lock()

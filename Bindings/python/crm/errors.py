@@ -43,17 +43,25 @@ class CRMError(Exception):
             such as ``"account.create: unknown field 'nmae'"``.
         command: what was being done: the crm_exec command name
             (``"account.create"``) or the C function (``"crm_commit"``).
+        detail: the record crm_exec handed out with the failure (a credit
+            hold's decision: "decision", "reasons", "exposure_minor", ...),
+            or None.
     """
 
     code: Optional[int] = None
+    #: The record a refusal hands out besides its message (crm_exec's
+    #: json_result on failure): a credit hold's decision, as a dict; None
+    #: for most errors.
+    detail: Any = None
 
     def __init__(self, message: str = "", *, code: Optional[int] = None,
-                 command: Optional[str] = None) -> None:
+                 command: Optional[str] = None, detail: Any = None) -> None:
         super().__init__(message)
         if code is not None:
             self.code = code
         self.message = message
         self.command = command
+        self.detail = detail
 
     @property
     def code_name(self) -> Optional[str]:
@@ -129,7 +137,10 @@ class ReadOnly(CRMError):
 
 
 class CreditHold(CRMError):
-    """CRM_CREDIT_HOLD: the account is on credit hold."""
+    """CRM_CREDIT_HOLD: credit control refused the step (quote acceptance,
+    job card creation, invoice issue): the account is outside its credit
+    policy or on credit hold.  :attr:`detail` is the decision ("decision",
+    "reasons", "exposure_minor", "limit_minor", "policy", ...)."""
 
 
 class InternalError(CRMError):

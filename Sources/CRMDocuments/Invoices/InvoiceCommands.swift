@@ -322,6 +322,9 @@ public enum InvoiceCommands {
         invoice.dueOn = try dueDate(store, accountID: invoice.accountID, issuedOn: issued, context: context)
         let revenue = try revenueAccounts(store, invoice.lines)
         let mapping = try LedgerMapping.current(store)
+        // Credit control (when the library has it) answers before the first write.
+        let credit = try CreditAuthorization.ask(store, stage: "invoice_issue", accountID: invoice.accountID, amountMinor: invoice.totalMinor,
+                                                 currency: invoice.currency, documentType: "invoice", documentID: invoice.id, asOf: issued)
         return try store.savepoint {
             let number = try NumberSeries.take(store, "invoice")
             invoice.number = number
@@ -332,7 +335,8 @@ public enum InvoiceCommands {
             try InvoiceQueries.update(store, invoice)
             let posting = try Postings.invoice(invoice.lines, revenueAccounts: revenue, mapping: mapping, date: issued,
                                                memo: "Invoice \(number)", currency: invoice.currency)
-            let made = invoice.json(asOf: now.date).adding("posting", posting.json)
+            var made = invoice.json(asOf: now.date).adding("posting", posting.json)
+            if let credit { made = made.adding("credit", credit) }
             try store.record(event: "invoice.issued", made)
             if let cardID = invoice.jobcardID, try fullyInvoiced(store, cardID: cardID) {
                 try JobCardStates.markInvoiced(store, id: cardID, invoiceID: invoice.id, context: context)

@@ -79,6 +79,7 @@ public enum JobCardCommands {
         }
         _ = try changes.apply(to: &card, store: store, context: context)
         try card.computeTotals(context: context)
+        var credit: JSONValue?
         return try store.create("jobcard", event: "jobcard.created", reference: reference, content: card.json, context: context,
                                 update: "jobcard.update", load: {
             try JobCardQueries.require(store, id: $0, context: context).json
@@ -95,6 +96,11 @@ public enum JobCardCommands {
                     + "its work is billed from the quote, not from a job card")
             }
             try checkLinks(store, card, checkOpportunity: quote == nil, context: context)
+            // Credit control (when the library has it) answers before the first write; a card
+            // made from a quote names the quote (the card has no id yet).
+            credit = try CreditAuthorization.ask(store, stage: "jobcard_creation", accountID: card.accountID, amountMinor: card.totalMinor,
+                                                 currency: card.currency, documentType: quote == nil ? "jobcard" : "quote",
+                                                 documentID: quote?.id, asOf: store.clock.now().date)
             card.id = try store.nextID("jobcards")
             card.number = JobCard.number(try store.nextID("jobcard_numbers"))
             card.createdAt = store.clock.now()
@@ -103,7 +109,7 @@ public enum JobCardCommands {
             return card.id
         } record: { references in
             card.externalRefs = references
-            return card.json
+            return credit.map { card.json.adding("credit", $0) } ?? card.json
         }
     }
 

@@ -175,18 +175,21 @@ public enum QuoteCommands {
                 move = (opportunityID, try wonStage(store, context: context))
             }
         }
+        // Credit control (when the library has it) answers before the first write.
+        let credit = try CreditAuthorization.ask(store, stage: "quote_acceptance", accountID: quote.accountID, amountMinor: quote.totalMinor,
+                                                 currency: quote.currency, documentType: "quote", documentID: quote.id, asOf: day)
         quote.status = .accepted
         quote.acceptedOn = day
         quote.acceptedAt = now
         return try store.savepoint {
-            try save(store, &quote, event: "quote.accepted", at: now)
+            try save(store, &quote, event: "quote.accepted", at: now, credit: credit)
             if let move {
                 _ = try store.invoke("opportunity.move", .object([
                     ("id", .integer(move.id)), ("stage", .string(move.stage)),
                     ("reason", .string("quote \(quote.number) accepted")),
                 ]))
             }
-            return quote.json
+            return credit.map { quote.json.adding("credit", $0) } ?? quote.json
         }
     }
 
@@ -300,11 +303,11 @@ public enum QuoteCommands {
     }
 
     /// Writes a quote's new status with a new version and records `event`.
-    private static func save(_ store: Store, _ quote: inout Quote, event: String, at now: Timestamp) throws {
+    private static func save(_ store: Store, _ quote: inout Quote, event: String, at now: Timestamp, credit: JSONValue? = nil) throws {
         quote.version = try VersionCheck.next(quote.version, record: quote.label)
         quote.updatedAt = now
         try QuoteQueries.update(store, quote)
-        try store.record(event: event, quote.json)
+        try store.record(event: event, credit.map { quote.json.adding("credit", $0) } ?? quote.json)
     }
 
     /// The opportunity through the pipeline module's own command.
