@@ -67,6 +67,27 @@ struct PolicyTests {
         expectCRMError(.conflict) { try f.configure(#""account_id": 1, "credit_limit_minor": 300, "expected_version": 1"#) }
     }
 
+    /// The limit the clerk keeps on the account record counts under an
+    /// inherited policy, and an account's own policy overrules it.
+    @Test func theAccountRecordsLimitCountsUnderAnInheritedPolicy() throws {
+        let f = try CreditFixture()
+        try f.accounts()
+        try f.make("account.create", #""name": "Limited Hardware", "currency": "ZAR", "segment": "trade", "credit_limit_minor": 40000"#)
+        _ = try f.configure(#""segment": "trade", "credit_limit_minor": 500000, "jobcard_creation": "block""#)
+        let inherited = try f.run("credit.policy", #"{"account_id": 4}"#)
+        #expect(inherited["level"]?.text == "segment" && inherited["credit_limit_minor"]?.int == 40_000)
+        #expect(inherited["limit_from"]?.text == "account_record" && inherited["jobcard_creation"]?.text == "block")
+        let sibling = try f.run("credit.policy", #"{"account_id": 2}"#)
+        #expect(sibling["credit_limit_minor"]?.int == 500_000 && sibling["limit_from"]?.text == "segment")
+        // 30 000 open + 15 000 in hand = 45 000, over the record's 40 000 (not the segment's 500 000).
+        try f.recorded(4, "LH-1", issued: "2026-11-20", due: "2026-12-20", 30_000)
+        let decision = try f.check(4, "jobcard_creation", #""amount_minor": 15000"#)
+        #expect(decision["decision"]?.text == "block" && decision["limit_minor"]?.int == 40_000 && decision["available_minor"]?.int == -5_000)
+        _ = try f.configure(#""account_id": 4, "credit_limit_minor": 100000, "jobcard_creation": "block""#)
+        let own = try f.check(4, "jobcard_creation", #""amount_minor": 15000"#)
+        #expect(own["decision"]?.text == "allow" && own["policy"]?["limit_from"]?.text == "account")
+    }
+
     /// As of 2026-12-01, account 1:
     ///   INV-1 30,000 due 10-31 (31 days past due), 10,000 paid -> 20,000 open
     ///   INV-2 15,000 due 12-20                                 -> 15,000 open  => receivables 35,000

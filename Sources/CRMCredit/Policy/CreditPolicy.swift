@@ -42,6 +42,9 @@ public struct CreditPolicy: Sendable {
     var currency: String?
     /// nil: no limit.
     var creditLimitMinor: Int64?
+    /// Whether the limit is the account record's `credit_limit_minor`
+    /// (an inherited policy under an account that has one).
+    var limitFromAccountRecord = false
     /// nil: no overdue limit.
     var overdueLimitMinor: Int64?
     var overdueDays: Int64 = 0
@@ -67,6 +70,7 @@ public struct CreditPolicy: Sendable {
         var fields: [(String, JSONValue)] = [
             ("id", .integer(id)), ("level", .string(level)), ("account_id", .integer(accountID)), ("segment", .string(segment)),
             ("currency", .string(currency)), ("credit_limit_minor", .integer(creditLimitMinor)),
+            ("limit_from", .string(creditLimitMinor == nil ? nil : limitFromAccountRecord ? "account_record" : level)),
             ("overdue_limit_minor", .integer(overdueLimitMinor)), ("overdue_days", .integer(overdueDays)),
             ("min_score", .integer(minScore)),
         ]
@@ -119,10 +123,26 @@ enum PolicyQueries {
 
     /// The effective policy of an account: its own, else its segment's, else
     /// the default (the built-in one, everything allowed, when none is configured).
+    /// An inherited policy (segment or default) takes the account's own
+    /// `credit_limit_minor` (the limit kept on the account record) when it
+    /// has one: the limit the debtors clerk set on the customer is not
+    /// overruled by a segment's; `limit_from` says "account_record".
     static func effective(_ store: Store, accountID: Int64, segment: String?) throws -> CreditPolicy {
         if let own = try load(store, level: "account", scope: String(accountID)) { return own }
-        if let segment, let bySegment = try load(store, level: "segment", scope: segment) { return bySegment }
-        return try load(store, level: "default", scope: "") ?? CreditPolicy()
+        var inherited: CreditPolicy
+        if let segment, let bySegment = try load(store, level: "segment", scope: segment) {
+            inherited = bySegment
+        } else {
+            inherited = try load(store, level: "default", scope: "") ?? CreditPolicy()
+        }
+        let recorded = try store.connection.row("SELECT credit_limit_minor FROM accounts WHERE id = ?", [.integer(accountID)]) {
+            $0.optionalInteger(0)
+        }
+        if let limit = recorded ?? nil {
+            inherited.creditLimitMinor = limit
+            inherited.limitFromAccountRecord = true
+        }
+        return inherited
     }
 
     static func insert(_ store: Store, _ policy: CreditPolicy) throws {
