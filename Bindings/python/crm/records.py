@@ -923,6 +923,57 @@ class Credit:
         return self._run("account.rank", by=by, **filters)
 
 
+    # Credit policy and credit control
+
+    def policy(self, account_id: Optional[int] = None, segment: Optional[str] = None,
+               level: Optional[str] = None) -> Dict[str, Any]:
+        """``credit.policy``: an account's effective policy (its own, else
+        its segment's, else the default; ``level`` and ``limit_from`` say
+        where it came from), a segment's, or the default."""
+        return self._run("credit.policy", account_id=account_id, segment=segment, level=level)
+
+    def configure_policy(self, **rules: Any) -> Dict[str, Any]:
+        """``credit.configure_policy``: the whole policy of one level
+        (``account_id=``, ``segment=`` or neither for the default):
+        ``credit_limit_minor``, ``overdue_limit_minor`` + ``overdue_days``,
+        ``min_score``, and per stage (``quote_acceptance``,
+        ``jobcard_creation``, ``invoice_issue``) ``"allow"``, ``"warn"``,
+        ``"require_prepayment"``, ``"hold"`` or ``"block"``."""
+        return self._run("credit.configure_policy", **rules)
+
+    def check(self, account_id: int, stage: str, amount_minor: Optional[int] = None,
+              **fields: Any) -> Dict[str, Any]:
+        """``credit.check``: what a step would be told (a read): ``decision``,
+        ``reasons``, the exposure figures and the policy.  A step refused
+        for real raises :class:`crm.CreditHold` whose ``detail`` is this
+        decision."""
+        return self._run("credit.check", account_id=account_id, stage=stage, amount_minor=amount_minor, **fields)
+
+    def override(self, account_id: int, stage: str, user: str, reason: str,
+                 document_id: Optional[int] = None, expires_on: Any = None) -> Dict[str, Any]:
+        """``credit.override``: lets the next refused step of that account
+        and stage (and document) through, recorded with who and why."""
+        return self._run("credit.override", account_id=account_id, stage=stage, user=user, reason=reason,
+                         document_id=document_id, expires_on=expires_on)
+
+    def hold(self, account_id: int, user: str, reason: str) -> Dict[str, Any]:
+        """``credit.hold``: a manual credit hold, released only by hand."""
+        return self._run("credit.hold", account_id=account_id, user=user, reason=reason)
+
+    def release(self, account_id: int, user: str, reason: str) -> Dict[str, Any]:
+        """``credit.release``: releases every open hold of the account."""
+        return self._run("credit.release", account_id=account_id, user=user, reason=reason)
+
+    def holds(self, **filters: Any) -> Dict[str, Any]:
+        """``credit.holds``: one page of holds (``account_id``, ``open``)."""
+        return self._run("credit.holds", **filters)
+
+    def review(self, as_of: Any = None) -> Dict[str, Any]:
+        """``credit.review``: the daily run placing holds for invoices that
+        fell overdue and releasing those back inside policy."""
+        return self._run("credit.review", as_of=as_of)
+
+
 class Dunning:
     """``db.dunning``: payment reminders by level (dunning.* commands).
     ``run(as_of)`` writes each invoice's letter of the highest level it has
