@@ -169,14 +169,14 @@ extension CRMHarness {
             out += "  experiences          \(score["experiences"]?.int ?? 0)\n"
             out += "  ADBT                 \(days(score["adbt"])) beyond terms\n"
             out += "  overdue now          \(DemoRun.money(score["overdue_minor"]?.int ?? 0, currency))\n"
-            let explained = card["explain"]?["items"]?.array ?? card["explain"]?["experiences"]?.array ?? []
+            let explained = card["explain"]?["explained"]?.array ?? []
             if !explained.isEmpty {
                 out += "  what moved the score most:\n"
                 var table = TextTable(["invoice", "paid", "amount", "days beyond terms", "key", "effect"], rightAligned: [2, 3, 4, 5])
                 for item in explained {
                     table.add([item["number"]?.string ?? item["invoice_number"]?.string ?? String(item["invoice_id"]?.int ?? 0),
                                item["settled_on"]?.string ?? "open", DemoRun.money(item["amount_minor"]?.int ?? 0, currency),
-                               String(item["days_beyond_terms"]?.int ?? 0), keyText(item["key"]), effectText(item)])
+                               String(item["days_beyond_terms"]?.int ?? 0), keyText(item["key_hundredths"]), effectText(item)])
                 }
                 out += table.render(indent: "    ")
             }
@@ -194,11 +194,10 @@ extension CRMHarness {
             return out
         }
 
-        /// A key in hundredths ("80.00") or as given.
+        /// A key in hundredths as points ("80.00").
         static func keyText(_ key: JSON?) -> String {
             guard let key, let value = key.int else { return "-" }
-            if value > 100 { return "\(value / 100).\(value % 100 < 10 ? "0" : "")\(value % 100)" }
-            return String(value)
+            return "\(value / 100).\(value % 100 < 10 ? "0" : "")\(value % 100)"
         }
 
         /// The effect of one experience on the score, in points.

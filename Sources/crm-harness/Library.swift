@@ -7,6 +7,9 @@ import CCRM
 struct CRMFailure: Error, CustomStringConvertible {
     let code: Int32
     let message: String
+    /// The record a refusal hands out besides its message (a credit
+    /// hold's decision: crm_exec fills json_result with it); nil for most.
+    var detail: JSON? = nil
 
     /// The library's static phrase for the code (crm_errstr).
     var phrase: String { String(cString: crm_errstr(code)) }
@@ -124,8 +127,9 @@ final class CRMDatabase {
             code = crm_exec(db, command, nil, &result)
         }
         guard code == CRM_OK else {
-            let failure = failure(code, db)
-            crm_free(result)  // written only on success; free anyway if it was
+            var failure = failure(code, db)
+            // A refusal may hand out its record (CRM_CREDIT_HOLD's decision).
+            if let detail = CRMDatabase.take(result) { failure.detail = try? JSON.parse(detail) }
             throw failure
         }
         return CRMDatabase.take(result)

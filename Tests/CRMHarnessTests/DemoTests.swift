@@ -17,8 +17,9 @@ struct DemoTests {
         "== 11. From lead to won deal: conversion and the pipeline ==",
         "== 12. Activities, follow-ups and a call list ==",
         "== 13. The document chain: a quote from the catalogue, accepted, the job done, invoiced and paid ==",
-        "== 14. Events the hook heard ==",
-        "== 15. Events a consumer fetches and acks ==",
+        "== 14. Credit control: who pays late, who is slipping, and the step where it matters ==",
+        "== 15. Events the hook heard ==",
+        "== 16. Events a consumer fetches and acks ==",
     ]
 
     /// The text between one section heading and the next.
@@ -123,12 +124,12 @@ struct DemoTests {
         #expect(documents.firstMatch(#"2150\s+(R 1 000.00)"#) != nil, "\(documents)")
         #expect(documents.contains("INVOICE INV-000001  paid"), "\(documents)")
 
-        let hook = DemoTests.section(14, of: run.stdout)
+        let hook = DemoTests.section(15, of: run.stdout)
         let heard = try #require(hook.firstMatch(#"^\s*total\s+(\d+)$"#).flatMap { Int($0) }, "\(hook)")
         #expect(heard > 13 + 27 + 31, "the hook heard every create and more: \(hook)")
         #expect(hook.contains("account.created") && hook.contains("consent.changed") && hook.contains("interaction.logged"), "\(hook)")
 
-        let consumer = DemoTests.section(15, of: run.stdout)
+        let consumer = DemoTests.section(16, of: run.stdout)
         #expect(consumer.contains("Fetched \(heard) events not yet acknowledged"), "the consumer fetches what the hook heard: \(consumer)")
         #expect(consumer.contains("resumes after the ack: 0 events"), "\(consumer)")
 
