@@ -587,13 +587,6 @@ class Database:
             errors = frame.errors + self._take_stray()
         if rc != 0:
             error = error_for(rc, message or "", command)
-            if text:
-                # A refusal that says more than its message (a credit hold's
-                # decision) comes back in json_result.
-                try:
-                    error.detail = json.loads(text)
-                except ValueError:
-                    error.detail = text
             if errors:
                 _note(error, errors)
             raise error
