@@ -8,5 +8,10 @@ public enum CreditModule {
         name: "credit",
         migrationIDs: 400...499,
         migrations: CreditSchema.migrations,
-        commands: AgeingCommands.all)
+        commands: AgeingCommands.all + CreditScoreCommands.all,
+        accountLinks: [
+            .column("credit_experiences", table: "credit_experiences", column: "account_id"),
+            .column("credit_settlements", table: "credit_settlements", column: "account_id"),
+        ],
+        observers: [ExperienceRows.observer])
 }

@@ -1,0 +1,198 @@
+import CRMStore
+
+/// One account's payment-speed score and the figures around it, as
+/// `credit.score` answers them and `crm_credit_score` copies them out
+/// (docs/COMMANDS.md, "Credit score"). Read from `credit_experiences`,
+/// `credit_settlements` and the account's open invoices past due.
+public struct CreditScore: Sendable {
+    /// The risk band of a score.
+    public enum Band: String, Sendable {
+        case lowRisk = "low_risk", moderate, high, severe
+
+        /// low_risk 80..100, moderate 50..79, high 30..49, severe 1..29.
+        public init(score: Int64) {
+            switch score {
+            case 80...: self = .lowRisk
+            case 50...79: self = .moderate
+            case 30...49: self = .high
+            default: self = .severe
+            }
+        }
+    }
+
+    /// One experience as the score weighs it: a settled day's payments of
+    /// an invoice, or an invoice still open past due (`settledOn` nil).
+    public struct Experience: Sendable {
+        public var invoiceID: Int64
+        public var settledOn: String?
+        public var amountMinor: Int64
+        public var daysBeyondTerms: Int64
+        public var daysToPay: Int64?
+    }
+
+    public var accountID: Int64
+    public var asOf: CalendarDate
+    public var currency: String
+    /// 1...100, nil when unrated.
+    public var score: Int64?
+    public var band: Band?
+    /// The score over the last 3 months and over the 12 months before.
+    public var recent: Int64?
+    public var previous: Int64?
+    /// The late amount and the total amount of the window's experiences.
+    public var lateMinor: Int128 = 0
+    public var totalMinor: Int128 = 0
+    public var experiences: [Experience] = []
+    /// Amount-weighted days beyond terms of the invoices settled in the window; nil when none.
+    public var adbt: Int64?
+    /// What is owed on invoices past due on `asOf`.
+    public var overdueMinor: Int128 = 0
+    /// Amount-weighted days from issue to payment of the window's payments; nil when none.
+    public var daysToPay: Int64?
+
+    /// Recent minus previous, when both are known.
+    public var trendChange: Int64? {
+        guard let recent, let previous else { return nil }
+        return recent - previous
+    }
+}
+
+/// Computes `CreditScore` (the one Swift function behind `credit.score`,
+/// `credit.explain` and `crm_credit_score`).
+public enum CreditScoring {
+    /// Fewer experiences than this in the window leave the account unrated.
+    public static let minimumExperiences = 3
+    /// The trend compares the last `recentMonths` with the `previousMonths` before them.
+    public static let recentMonths: Int64 = 3
+    public static let previousMonths: Int64 = 12
+    /// A change within ±`steadyPoints` is steady.
+    public static let steadyPoints: Int64 = 2
+
+    /// `date` less `months` calendar months, the day clamped to the month's last.
+    public static func date(_ date: CalendarDate, minusMonths months: Int64) -> CalendarDate {
+        let (year, month, day) = date.components
+        let index = year * 12 + (month - 1) - months
+        let y = index >= 0 ? index / 12 : (index - 11) / 12
+        let newMonth = index - y * 12 + 1
+        var d = day
+        while d > 28, CalendarDate(year: y, month: newMonth, day: d) == nil { d -= 1 }
+        return CalendarDate(year: y, month: newMonth, day: d) ?? CalendarDate(daysSinceEpoch: CalendarDate.validDays.lowerBound)!
+    }
+
+    /// The account's currency, or `.notFound` naming `account_id`.
+    public static func accountCurrency(_ store: Store, accountID: Int64, context: String) throws -> String {
+        guard let stored = try store.connection.row("SELECT currency FROM accounts WHERE id = ?", [.integer(accountID)], { $0.optionalText(0) }) else {
+            throw CRMError.notFound("\(context): account_id \(accountID) is not an account")
+        }
+        return stored.flatMap { Currency(code: $0)?.code } ?? "ZAR"
+    }
+
+    /// The open invoices past due on `asOf` (amount owed then, days past due).
+    /// On or after today: what they owe now, through the `invoices_open`
+    /// index. Before today: as `ar.ageing` rebuilds them on that day.
+    static func overdue(_ store: Store, accountID: Int64, currency: String, asOf: CalendarDate) throws -> [CreditScore.Experience] {
+        let day = asOf.description
+        if asOf >= store.clock.now().date {
+            return try store.connection.rows(
+                """
+                SELECT id, due_on, total_minor - paid_minor - credited_minor FROM invoices
+                WHERE account_id = ? AND currency = ? AND (status = 'issued' OR status = 'partially_paid')
+                  AND COALESCE(due_on, '9999-12-31') < ? AND issued_on <= ? AND total_minor - paid_minor - credited_minor > 0
+                """, [.integer(accountID), .text(currency), .text(day), .text(day)]) { row in
+                let due = CalendarDate(row.text(1))?.daysSinceEpoch ?? asOf.daysSinceEpoch
+                return CreditScore.Experience(invoiceID: row.integer(0), settledOn: nil, amountMinor: row.integer(2),
+                                              daysBeyondTerms: asOf.daysSinceEpoch - due, daysToPay: nil)
+            }
+        }
+        return try AgeingQueries.invoices(store, accountID: accountID, currency: currency, asOf: asOf).compactMap { item in
+            guard let due = item.dueOn, due < asOf, item.openMinor > 0 else { return nil }
+            return CreditScore.Experience(invoiceID: item.id, settledOn: nil, amountMinor: Int64(clamping: item.openMinor),
+                                          daysBeyondTerms: asOf.daysSinceEpoch - due.daysSinceEpoch, daysToPay: nil)
+        }
+    }
+
+    /// `numerator / denominator` rounded half away from zero (denominator > 0).
+    static func rounded(_ numerator: Int128, _ denominator: Int128) -> Int64 {
+        let (q, r) = numerator.quotientAndRemainder(dividingBy: denominator)
+        var result = q
+        if r.magnitude * 2 >= denominator.magnitude { result += numerator < 0 ? -1 : 1 }
+        return Int64(clamping: result)
+    }
+
+    static func weighted(_ items: [CreditScore.Experience], asOf: CalendarDate, recencyWeighted: Bool) throws -> Int64? {
+        try PaymentSpeedScore.score(items.map { item in
+            var weight: Int64? = nil
+            if recencyWeighted {
+                let settled = item.settledOn.flatMap { CalendarDate($0) }?.daysSinceEpoch ?? asOf.daysSinceEpoch
+                weight = PaymentSpeedScore.recencyWeight(ageDays: asOf.daysSinceEpoch - settled)
+            }
+            return PaymentExperience(amountMinor: item.amountMinor, daysBeyondTerms: item.daysBeyondTerms, weight: weight)
+        }, recencyWeighted: recencyWeighted)
+    }
+
+    /// The score of `accountID` on `asOf` in `currency` over `windowMonths`.
+    /// Call inside a read. - Throws: `.notFound` for an unknown account.
+    public static func score(_ store: Store, accountID: Int64, asOf: CalendarDate, currency: String?, windowMonths: Int64 = 24,
+                             recencyWeighted: Bool = false, context: String) throws -> CreditScore {
+        let accountCurrency = try self.accountCurrency(store, accountID: accountID, context: context)
+        let currency = currency ?? accountCurrency
+        let windowStart = date(asOf, minusMonths: windowMonths).description
+        let recentStart = date(asOf, minusMonths: recentMonths).description
+        let previousStart = date(asOf, minusMonths: recentMonths + previousMonths).description
+        let readFrom = min(windowStart, previousStart)
+        let day = asOf.description
+        var result = CreditScore(accountID: accountID, asOf: asOf, currency: currency)
+
+        var window: [CreditScore.Experience] = [], recent: [CreditScore.Experience] = [], previous: [CreditScore.Experience] = []
+        let read = try store.connection.rows(
+            """
+            SELECT settled_on, invoice_id, days_beyond_terms, days_to_pay, amount_minor FROM credit_experiences
+            WHERE account_id = ? AND currency = ? AND settled_on > ? AND settled_on <= ?
+            """, [.integer(accountID), .text(currency), .text(readFrom), .text(day)]) { row in
+            CreditScore.Experience(invoiceID: row.integer(1), settledOn: row.text(0), amountMinor: row.integer(4),
+                                   daysBeyondTerms: row.integer(2), daysToPay: row.integer(3))
+        }
+        for item in read {
+            let settled = item.settledOn ?? ""
+            if settled > windowStart { window.append(item) }
+            if settled > recentStart { recent.append(item) } else if settled > previousStart { previous.append(item) }
+        }
+        var payDays: Int128 = 0, paid: Int128 = 0
+        for item in window {
+            payDays += Int128(item.amountMinor) * Int128(item.daysToPay ?? 0)
+            paid += Int128(item.amountMinor)
+        }
+        result.daysToPay = paid > 0 ? rounded(payDays, paid) : nil
+
+        let open = try overdue(store, accountID: accountID, currency: currency, asOf: asOf)
+        for item in open { result.overdueMinor += Int128(item.amountMinor) }
+        window += open
+        recent += open
+        result.experiences = window
+        for item in window {
+            result.totalMinor += Int128(item.amountMinor)
+            if item.daysBeyondTerms > 0 { result.lateMinor += Int128(item.amountMinor) }
+        }
+        if window.count >= minimumExperiences, let score = try weighted(window, asOf: asOf, recencyWeighted: recencyWeighted) {
+            result.score = score
+            result.band = CreditScore.Band(score: score)
+        }
+        result.recent = try weighted(recent, asOf: asOf, recencyWeighted: false)
+        result.previous = try weighted(previous, asOf: asOf, recencyWeighted: false)
+
+        var beyond: Int128 = 0, settledTotal: Int128 = 0
+        let settlements = try store.connection.rows(
+            """
+            SELECT days_beyond_terms, total_minor FROM credit_settlements
+            WHERE account_id = ? AND currency = ? AND settled_on > ? AND settled_on <= ?
+            """, [.integer(accountID), .text(currency), .text(windowStart), .text(day)]) { (row) -> (Int64, Int64) in
+            (row.integer(0), row.integer(1))
+        }
+        for (days, total) in settlements {
+            beyond += Int128(total) * Int128(days)
+            settledTotal += Int128(total)
+        }
+        result.adbt = settledTotal > 0 ? rounded(beyond, settledTotal) : nil
+        return result
+    }
+}
