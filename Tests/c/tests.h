@@ -71,6 +71,9 @@ int invoice_killed_main(const char *path, long long id, int wfd, int rfd);     /
 /* test_payments.c */
 void test_payments(void);
 
+/* test_credit.c */
+void test_credit(void);
+
 /* test_render.c */
 void test_render(void);
 

@@ -76,6 +76,8 @@ PROTOTYPES = {
     "crm_payment_record": (c_int, [c_void_p, c_int64, c_char_p, c_char_p, c_int64, c_char_p, c_char_p,
                                    c_char_p, c_char_p, c_char_p, c_char_p, POINTER(c_int64),
                                    POINTER(c_int64), POINTER(c_void_p)]),
+    # The typed score for C hosts (out: crm_credit_score_info *); Python reads credit.score.
+    "crm_credit_score": (c_int, [c_void_p, c_int64, c_char_p, c_void_p]),
 }
 
 _lock = threading.Lock()
