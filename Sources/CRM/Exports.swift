@@ -443,7 +443,7 @@ public func crm_credit_score(_ db: OpaquePointer?, _ account_id: Int64, _ as_of_
         let figures = try handle.serialized {
             try handle.store.read(context) {
                 try CreditScoring.score(handle.store, accountID: account_id, asOf: asOf ?? handle.store.clock.now().date,
-                                        currency: nil, context: context)
+                                        currency: nil, collecting: false, context: context)
             }
         }
         var info = crm_credit_score_info()
@@ -461,7 +461,7 @@ public func crm_credit_score(_ db: OpaquePointer?, _ account_id: Int64, _ as_of_
             | (figures.adbt == nil ? 0 : CRM_CREDIT_ADBT_KNOWN)
         info.adbt_days = figures.adbt ?? 0
         info.overdue_minor = Int64(clamping: figures.overdueMinor)
-        info.experiences = Int64(figures.experiences.count)
+        info.experiences = Int64(figures.experienceCount)
         let code = Array(figures.currency.utf8.prefix(3))
         withUnsafeMutableBytes(of: &info.currency) { bytes in
             for index in 0..<4 { bytes[index] = index < code.count ? code[index] : 0 }

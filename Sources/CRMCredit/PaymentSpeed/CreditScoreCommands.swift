@@ -74,7 +74,7 @@ public enum CreditScoreCommands {
         if figures.score == nil { fields.append(("unrated", .bool(true))) }
         fields += [
             ("band", figures.band.map { .string($0.rawValue) } ?? .null), ("trend", trend), ("late_share", share),
-            ("experiences", .integer(Int64(figures.experiences.count))), ("adbt", optional(figures.adbt)),
+            ("experiences", .integer(Int64(figures.experienceCount))), ("adbt", optional(figures.adbt)),
             ("overdue_minor", .integer(Int64(clamping: figures.overdueMinor))), ("largest_late", .array(largestJSON)),
             ("days_to_pay", optional(figures.daysToPay)),
         ]

@@ -42,7 +42,10 @@ public struct CreditScore: Sendable {
     /// The late amount and the total amount of the window's experiences.
     public var lateMinor: Int128 = 0
     public var totalMinor: Int128 = 0
+    /// The window's experiences, when collected (see `CreditScoring.score`).
     public var experiences: [Experience] = []
+    /// How many experiences the window has (collected or not).
+    public var experienceCount = 0
     /// Amount-weighted days beyond terms of the invoices settled in the window; nil when none.
     public var adbt: Int64?
     /// What is owed on invoices past due on `asOf`.
@@ -119,21 +122,30 @@ public enum CreditScoring {
         return Int64(clamping: result)
     }
 
-    static func weighted(_ items: [CreditScore.Experience], asOf: CalendarDate, recencyWeighted: Bool) throws -> Int64? {
-        try PaymentSpeedScore.score(items.map { item in
-            var weight: Int64? = nil
-            if recencyWeighted {
-                let settled = item.settledOn.flatMap { CalendarDate($0) }?.daysSinceEpoch ?? asOf.daysSinceEpoch
-                weight = PaymentSpeedScore.recencyWeight(ageDays: asOf.daysSinceEpoch - settled)
-            }
-            return PaymentExperience(amountMinor: item.amountMinor, daysBeyondTerms: item.daysBeyondTerms, weight: weight)
-        }, recencyWeighted: recencyWeighted)
+    /// Σ(amount × weight × key) and Σ(amount × weight) of a set of
+    /// experiences, the two sums of `PaymentSpeedScore`. Each term is below
+    /// 2^63 × 4 × 10^4 < 2^79, so 128-bit sums cannot overflow before 2^48 terms.
+    struct Sums {
+        var keyed: Int128 = 0
+        var amounts: Int128 = 0
+
+        mutating func add(amount: Int64, days: Int64, weight: Int64 = 1) {
+            let weighted = Int128(amount) * Int128(weight)
+            keyed += weighted * Int128(PaymentSpeedKey.hundredths(daysBeyondTerms: days))
+            amounts += weighted
+        }
+
+        /// The score, as `PaymentSpeedScore.score` rounds it; nil without amount.
+        var score: Int64? { amounts > 0 ? CreditScoring.rounded(keyed, amounts * 100) : nil }
     }
 
     /// The score of `accountID` on `asOf` in `currency` over `windowMonths`.
-    /// Call inside a read. - Throws: `.notFound` for an unknown account.
+    /// With `collecting` false the experiences are only summed, not kept
+    /// (`experiences` stays empty and `experienceCount` counts them): the
+    /// path of `crm_credit_score`. Call inside a read.
+    /// - Throws: `.notFound` for an unknown account.
     public static func score(_ store: Store, accountID: Int64, asOf: CalendarDate, currency: String?, windowMonths: Int64 = 24,
-                             recencyWeighted: Bool = false, context: String) throws -> CreditScore {
+                             recencyWeighted: Bool = false, collecting: Bool = true, context: String) throws -> CreditScore {
         let accountCurrency = try self.accountCurrency(store, accountID: accountID, context: context)
         let currency = currency ?? accountCurrency
         let windowStart = date(asOf, minusMonths: windowMonths).description
@@ -143,54 +155,65 @@ public enum CreditScoring {
         let day = asOf.description
         var result = CreditScore(accountID: accountID, asOf: asOf, currency: currency)
 
-        var window: [CreditScore.Experience] = [], recent: [CreditScore.Experience] = [], previous: [CreditScore.Experience] = []
-        let read = try store.connection.rows(
+        var window = Sums(), recent = Sums(), previous = Sums()
+        var payDays: Int128 = 0, paid: Int128 = 0, count = 0
+        let windowed = windowStart, recentFrom = recentStart, previousFrom = previousStart
+        _ = try store.connection.rows(
             """
             SELECT settled_on, invoice_id, days_beyond_terms, days_to_pay, amount_minor FROM credit_experiences
             WHERE account_id = ? AND currency = ? AND settled_on > ? AND settled_on <= ?
-            """, [.integer(accountID), .text(currency), .text(readFrom), .text(day)]) { row in
-            CreditScore.Experience(invoiceID: row.integer(1), settledOn: row.text(0), amountMinor: row.integer(4),
-                                   daysBeyondTerms: row.integer(2), daysToPay: row.integer(3))
-        }
-        for item in read {
-            let settled = item.settledOn ?? ""
-            if settled > windowStart { window.append(item) }
-            if settled > recentStart { recent.append(item) } else if settled > previousStart { previous.append(item) }
-        }
-        var payDays: Int128 = 0, paid: Int128 = 0
-        for item in window {
-            payDays += Int128(item.amountMinor) * Int128(item.daysToPay ?? 0)
-            paid += Int128(item.amountMinor)
+            """, [.integer(accountID), .text(currency), .text(readFrom), .text(day)]) { row -> Void in
+            let settled = row.text(0), amount = row.integer(4), days = row.integer(2)
+            if settled > windowed {
+                var weight: Int64 = 1
+                if recencyWeighted {
+                    let age = asOf.daysSinceEpoch - (CalendarDate(settled)?.daysSinceEpoch ?? asOf.daysSinceEpoch)
+                    weight = PaymentSpeedScore.recencyWeight(ageDays: age)
+                }
+                window.add(amount: amount, days: days, weight: weight)
+                payDays += Int128(amount) * Int128(row.integer(3))
+                paid += Int128(amount)
+                result.totalMinor += Int128(amount)
+                if days > 0 { result.lateMinor += Int128(amount) }
+                count += 1
+                if collecting {
+                    result.experiences.append(CreditScore.Experience(invoiceID: row.integer(1), settledOn: settled, amountMinor: amount,
+                                                                     daysBeyondTerms: days, daysToPay: row.integer(3)))
+                }
+            }
+            if settled > recentFrom {
+                recent.add(amount: amount, days: days)
+            } else if settled > previousFrom {
+                previous.add(amount: amount, days: days)
+            }
         }
         result.daysToPay = paid > 0 ? rounded(payDays, paid) : nil
 
-        let open = try overdue(store, accountID: accountID, currency: currency, asOf: asOf)
-        for item in open { result.overdueMinor += Int128(item.amountMinor) }
-        window += open
-        recent += open
-        result.experiences = window
-        for item in window {
+        for item in try overdue(store, accountID: accountID, currency: currency, asOf: asOf) {
+            result.overdueMinor += Int128(item.amountMinor)
             result.totalMinor += Int128(item.amountMinor)
-            if item.daysBeyondTerms > 0 { result.lateMinor += Int128(item.amountMinor) }
+            result.lateMinor += Int128(item.amountMinor)
+            window.add(amount: item.amountMinor, days: item.daysBeyondTerms, weight: recencyWeighted ? PaymentSpeedScore.recencyWeight(ageDays: 0) : 1)
+            recent.add(amount: item.amountMinor, days: item.daysBeyondTerms)
+            count += 1
+            if collecting { result.experiences.append(item) }
         }
-        if window.count >= minimumExperiences, let score = try weighted(window, asOf: asOf, recencyWeighted: recencyWeighted) {
+        result.experienceCount = count
+        if count >= minimumExperiences, let score = window.score {
             result.score = score
             result.band = CreditScore.Band(score: score)
         }
-        result.recent = try weighted(recent, asOf: asOf, recencyWeighted: false)
-        result.previous = try weighted(previous, asOf: asOf, recencyWeighted: false)
+        result.recent = recent.score
+        result.previous = previous.score
 
         var beyond: Int128 = 0, settledTotal: Int128 = 0
-        let settlements = try store.connection.rows(
+        _ = try store.connection.rows(
             """
             SELECT days_beyond_terms, total_minor FROM credit_settlements
             WHERE account_id = ? AND currency = ? AND settled_on > ? AND settled_on <= ?
-            """, [.integer(accountID), .text(currency), .text(windowStart), .text(day)]) { (row) -> (Int64, Int64) in
-            (row.integer(0), row.integer(1))
-        }
-        for (days, total) in settlements {
-            beyond += Int128(total) * Int128(days)
-            settledTotal += Int128(total)
+            """, [.integer(accountID), .text(currency), .text(windowStart), .text(day)]) { row -> Void in
+            beyond += Int128(row.integer(1)) * Int128(row.integer(0))
+            settledTotal += Int128(row.integer(1))
         }
         result.adbt = settledTotal > 0 ? rounded(beyond, settledTotal) : nil
         return result
