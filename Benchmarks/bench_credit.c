@@ -79,12 +79,13 @@ static const char *observer_sql[] = {
     "SELECT id, account_id, currency, settled_on, due_on, CAST(julianday(settled_on) - julianday(due_on) AS INTEGER), total_minor FROM ("
     " SELECT id, account_id, currency, due_on, total_minor, CASE WHEN paid_on IS NULL THEN credited_on"
     " WHEN credited_on IS NULL OR paid_on >= credited_on THEN paid_on ELSE credited_on END AS settled_on FROM ("
-    "  SELECT i.id, i.account_id, i.currency, i.due_on, i.total_minor,"
-    "  (SELECT MAX(a.allocated_on) FROM payment_allocations a LEFT JOIN payments p ON p.id = a.payment_id"
-    "   LEFT JOIN credit_notes n ON n.id = a.credit_note_id WHERE a.invoice_id = i.id AND a.reversed = 0"
-    "   AND (p.id IS NULL OR p.status <> 'reversed') AND (n.id IS NULL OR n.invoice_id <> i.id)) AS paid_on,"
-    "  (SELECT MAX(c.issued_on) FROM credit_notes c WHERE c.invoice_id = i.id AND c.status = 'issued') AS credited_on"
-    "  FROM invoices i WHERE i.id = ?1 AND (i.status = 'paid' OR i.status = 'credited') AND i.due_on IS NOT NULL) s) t "
+    "  SELECT i.id, i.account_id, i.currency, i.due_on, i.total_minor, MAX(a.allocated_on) AS paid_on, MAX(c.issued_on) AS credited_on"
+    "  FROM invoices i LEFT JOIN payment_allocations a ON a.invoice_id = i.id AND a.reversed = 0"
+    "  AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.payment_id AND p.status = 'reversed')"
+    "  AND NOT EXISTS (SELECT 1 FROM credit_notes n WHERE n.id = a.credit_note_id AND n.invoice_id = i.id)"
+    "  LEFT JOIN credit_notes c ON c.invoice_id = i.id AND c.status = 'issued'"
+    "  WHERE i.id = ?1 AND (i.status = 'paid' OR i.status = 'credited') AND i.due_on IS NOT NULL"
+    "  GROUP BY i.id, i.account_id, i.currency, i.due_on, i.total_minor) s) t "
     "WHERE settled_on IS NOT NULL",
 };
 
@@ -109,10 +110,10 @@ static void build_book(const char *path, int accounts, int invoices)
              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < %d) "
              "INSERT INTO invoices (id, number, status, account_id, currency, issued_on, due_on, subtotal_minor, tax_minor, "
              "total_minor, credited_minor, paid_minor, recorded, version, created_at, updated_at) "
-             "SELECT i, 'B' || i, CASE WHEN i * 48271 %% 2147483647 %% 10 = 0 THEN 'issued' WHEN i * 48271 %% 2147483647 %% 10 <= 3 THEN 'partially_paid' ELSE 'paid' END, "
+             "SELECT i, 'B' || i, CASE WHEN (i / 3 + i / 7) %% 10 = 0 THEN 'issued' WHEN (i / 3 + i / 7) %% 10 <= 3 THEN 'partially_paid' ELSE 'paid' END, "
              "(i %% %d) + 1, 'ZAR', date('2025-01-01', '+' || (i * 7 %% 690) || ' days'), "
              "date('2025-01-01', '+' || (i * 7 %% 690 + 30) || ' days'), 10000 + (i * 7919 %% 90000), 0, "
-             "10000 + (i * 7919 %% 90000), 0, CASE WHEN i * 48271 %% 2147483647 %% 10 = 0 THEN 0 WHEN i * 48271 %% 2147483647 %% 10 <= 3 THEN (10000 + (i * 7919 %% 90000)) / 2 "
+             "10000 + (i * 7919 %% 90000), 0, CASE WHEN (i / 3 + i / 7) %% 10 = 0 THEN 0 WHEN (i / 3 + i / 7) %% 10 <= 3 THEN (10000 + (i * 7919 %% 90000)) / 2 "
              "ELSE 10000 + (i * 7919 %% 90000) END, 1, 1, '2026-12-01T00:00:00Z', '2026-12-01T00:00:00Z' FROM n",
              invoices, accounts);
     exec_sql(raw, sql);

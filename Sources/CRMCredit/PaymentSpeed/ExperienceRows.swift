@@ -80,6 +80,8 @@ public enum ExperienceRows {
               AND (p.id IS NULL OR p.status <> ?) AND (n.id IS NULL OR n.invoice_id <> i.id)
             GROUP BY i.account_id, i.currency, a.allocated_on, i.id, i.due_on, i.issued_on
             """, values + [.text("draft"), .integer(0), .text("reversed")])
+        // One aggregate per invoice: the latest live allocation and the latest
+        // issued credit note (the LEFT JOINs may pair them up; MAX does not mind).
         let settlements = try connection.run(
             """
             INSERT INTO credit_settlements (invoice_id, account_id, currency, settled_on, due_on, days_beyond_terms, total_minor)
@@ -90,14 +92,14 @@ public enum ExperienceRows {
                          ELSE credited_on END AS settled_on
                 FROM (
                     SELECT i.id, i.account_id, i.currency, i.due_on, i.total_minor,
-                        (SELECT MAX(a.allocated_on) FROM payment_allocations a
-                         LEFT JOIN payments p ON p.id = a.payment_id
-                         LEFT JOIN credit_notes n ON n.id = a.credit_note_id
-                         WHERE a.invoice_id = i.id AND a.reversed = ? AND (p.id IS NULL OR p.status <> ?)
-                           AND (n.id IS NULL OR n.invoice_id <> i.id)) AS paid_on,
-                        (SELECT MAX(c.issued_on) FROM credit_notes c WHERE c.invoice_id = i.id AND c.status = ?) AS credited_on
+                        MAX(a.allocated_on) AS paid_on, MAX(c.issued_on) AS credited_on
                     FROM invoices i
+                    LEFT JOIN payment_allocations a ON a.invoice_id = i.id AND a.reversed = ?
+                        AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.payment_id AND p.status = ?)
+                        AND NOT EXISTS (SELECT 1 FROM credit_notes n WHERE n.id = a.credit_note_id AND n.invoice_id = i.id)
+                    LEFT JOIN credit_notes c ON c.invoice_id = i.id AND c.status = ?
                     WHERE \(condition) AND (i.status = ? OR i.status = ?) AND i.due_on IS NOT NULL
+                    GROUP BY i.id, i.account_id, i.currency, i.due_on, i.total_minor
                 ) s
             ) t
             WHERE settled_on IS NOT NULL
