@@ -67,6 +67,7 @@ static sqlite3_stmt *prepare(sqlite3 *raw, const char *sql)
 static const char *observer_sql[] = {
     "DELETE FROM credit_experiences WHERE invoice_id = ?1",
     "DELETE FROM credit_settlements WHERE invoice_id = ?1",
+    "DELETE FROM credit_open_invoices WHERE invoice_id = ?1",
     "INSERT INTO credit_experiences (account_id, currency, settled_on, invoice_id, days_beyond_terms, days_to_pay, amount_minor) "
     "SELECT i.account_id, i.currency, a.allocated_on, i.id, CAST(julianday(a.allocated_on) - julianday(i.due_on) AS INTEGER), "
     "CAST(julianday(a.allocated_on) - julianday(i.issued_on) AS INTEGER), CAST(SUM(a.amount_minor) AS BIGINT) "
@@ -87,7 +88,12 @@ static const char *observer_sql[] = {
     "  WHERE i.id = ?1 AND (i.status = 'paid' OR i.status = 'credited') AND i.due_on IS NOT NULL"
     "  GROUP BY i.id, i.account_id, i.currency, i.due_on, i.total_minor) s) t "
     "WHERE settled_on IS NOT NULL",
+    "INSERT INTO credit_open_invoices (account_id, currency, due_on, invoice_id, issued_on, open_minor) "
+    "SELECT i.account_id, i.currency, i.due_on, i.id, i.issued_on, i.total_minor - i.paid_minor - i.credited_minor FROM invoices i "
+    "WHERE i.id = ?1 AND (i.status = 'issued' OR i.status = 'partially_paid') AND i.due_on IS NOT NULL AND i.issued_on IS NOT NULL "
+    "AND i.total_minor - i.paid_minor - i.credited_minor > 0",
 };
+#define OBSERVER_STATEMENTS ((int)(sizeof observer_sql / sizeof observer_sql[0]))
 
 /* (a) the book, in bulk. */
 static void build_book(const char *path, int accounts, int invoices)
@@ -243,12 +249,12 @@ int main(int argc, char **argv)
     /* (g) the observer's own SQL for the same invoices, on the copy (same rows, same state after). */
     if (sqlite3_open(copy, &raw) != SQLITE_OK) die("sqlite3_open", sqlite3_errmsg(raw));
     exec_sql(raw, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
-    sqlite3_stmt *observe[4];
-    for (int k = 0; k < 4; k++) observe[k] = prepare(raw, observer_sql[k]);
+    sqlite3_stmt *observe[OBSERVER_STATEMENTS];
+    for (int k = 0; k < OBSERVER_STATEMENTS; k++) observe[k] = prepare(raw, observer_sql[k]);
     t0 = now();
     for (int i = 1; i <= payments; i++) {
         if (i % 100 == 1) exec_sql(raw, "BEGIN");
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < OBSERVER_STATEMENTS; k++) {
             sqlite3_bind_int(observe[k], 1, i);
             if (sqlite3_step(observe[k]) != SQLITE_DONE) die("observer sql", sqlite3_errmsg(raw));
             sqlite3_reset(observe[k]);
@@ -256,7 +262,7 @@ int main(int argc, char **argv)
         if (i % 100 == 0 || i == payments) exec_sql(raw, "COMMIT");
     }
     double observed = now() - t0;
-    for (int k = 0; k < 4; k++) sqlite3_finalize(observe[k]);
+    for (int k = 0; k < OBSERVER_STATEMENTS; k++) sqlite3_finalize(observe[k]);
     sqlite3_close(raw);
     unlink(copy);
     printf("(f) payment.record with an allocation: %.1f us a payment (%d, 100 per transaction)\n", paid * 1e6 / payments, payments);

@@ -12,6 +12,7 @@ public enum CreditModule {
         accountLinks: [
             .column("credit_experiences", table: "credit_experiences", column: "account_id"),
             .column("credit_settlements", table: "credit_settlements", column: "account_id"),
+            .column("credit_open_invoices", table: "credit_open_invoices", column: "account_id"),
         ],
         observers: [ExperienceRows.observer])
 }

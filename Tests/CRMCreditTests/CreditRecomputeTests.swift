@@ -83,6 +83,9 @@ struct CreditRecomputeTests {
             SELECT invoice_id, account_id, currency, settled_on, due_on, days_beyond_terms, total_minor FROM credit_settlements
             ORDER BY invoice_id
             """) { row in (0..<7).map { [2, 3, 4].contains($0) ? row.text($0) : String(row.integer($0)) }.joined(separator: " ") }
+        lines += try f.store.connection.rows(
+            "SELECT account_id, currency, due_on, invoice_id, issued_on, open_minor FROM credit_open_invoices ORDER BY invoice_id"
+        ) { row in (0..<6).map { [1, 2, 4].contains($0) ? row.text($0) : String(row.integer($0)) }.joined(separator: " ") }
         for account in 1...Self.accounts {
             for asOf in ["2026-12-01", "2026-06-30", "2027-03-01"] {
                 lines.append(JSONWriter.string(try f.run("credit.score", #"{"account_id": \#(account), "as_of": "\#(asOf)"}"#)))

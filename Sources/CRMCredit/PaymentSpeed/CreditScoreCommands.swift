@@ -139,7 +139,8 @@ public enum CreditScoreCommands {
         if let accountID { _ = try CreditScoring.accountCurrency(store, accountID: accountID, context: context) }
         let counts = try ExperienceRows.derive(store, accountID.map { .account($0) } ?? .book)
         let result = JSONValue.object([("account_id", optional(accountID)), ("experiences", .integer(Int64(counts.experiences))),
-                                       ("settlements", .integer(Int64(counts.settlements)))])
+                                       ("settlements", .integer(Int64(counts.settlements))),
+                                       ("open_invoices", .integer(Int64(counts.open)))])
         try store.record(event: "credit.recomputed", result)
         return result
     }

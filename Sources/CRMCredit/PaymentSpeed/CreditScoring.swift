@@ -91,16 +91,15 @@ public enum CreditScoring {
     }
 
     /// The open invoices past due on `asOf` (amount owed then, days past due).
-    /// On or after today: what they owe now, through the `invoices_open`
-    /// index. Before today: as `ar.ageing` rebuilds them on that day.
+    /// On or after today: what they owe now (`credit_open_invoices`, kept
+    /// with the experiences). Before today: as `ar.ageing` rebuilds them on that day.
     static func overdue(_ store: Store, accountID: Int64, currency: String, asOf: CalendarDate) throws -> [CreditScore.Experience] {
         let day = asOf.description
         if asOf >= store.clock.now().date {
             return try store.connection.rows(
                 """
-                SELECT id, due_on, total_minor - paid_minor - credited_minor FROM invoices
-                WHERE account_id = ? AND currency = ? AND (status = 'issued' OR status = 'partially_paid')
-                  AND COALESCE(due_on, '9999-12-31') < ? AND issued_on <= ? AND total_minor - paid_minor - credited_minor > 0
+                SELECT invoice_id, due_on, open_minor FROM credit_open_invoices
+                WHERE account_id = ? AND currency = ? AND due_on < ? AND issued_on <= ?
                 """, [.integer(accountID), .text(currency), .text(day), .text(day)]) { row in
                 let due = CalendarDate(row.text(1))?.daysSinceEpoch ?? asOf.daysSinceEpoch
                 return CreditScore.Experience(invoiceID: row.integer(0), settledOn: nil, amountMinor: row.integer(2),

@@ -4,6 +4,8 @@ import CRMStore
 /// the document chain's tables, with one SQL text whether it is one invoice
 /// (the observer, in the transaction of the change), one account or the
 /// whole book (`credit.recompute`): delete the rows, insert them again.
+/// `credit_open_invoices` keeps what each open invoice (issued or partly
+/// paid, with issue and due dates) owes now, for scores as of today.
 ///
 /// An experience is a live allocation (not reversed, its payment not
 /// reversed; credit-note offsets count, a credit note against its own
@@ -52,18 +54,21 @@ public enum ExperienceRows {
     /// Deletes and re-inserts the rows of `scope`; answers how many
     /// experience and settlement rows it wrote.
     @discardableResult
-    public static func derive(_ store: Store, _ scope: Scope) throws -> (experiences: Int, settlements: Int) {
+    public static func derive(_ store: Store, _ scope: Scope) throws -> (experiences: Int, settlements: Int, open: Int) {
         let connection = store.connection
         switch scope {
         case .invoice(let id):
             try connection.run("DELETE FROM credit_experiences WHERE invoice_id = ?", [.integer(id)])
             try connection.run("DELETE FROM credit_settlements WHERE invoice_id = ?", [.integer(id)])
+            try connection.run("DELETE FROM credit_open_invoices WHERE invoice_id = ?", [.integer(id)])
         case .account(let id):
             try connection.run("DELETE FROM credit_experiences WHERE account_id = ?", [.integer(id)])
             try connection.run("DELETE FROM credit_settlements WHERE account_id = ?", [.integer(id)])
+            try connection.run("DELETE FROM credit_open_invoices WHERE account_id = ?", [.integer(id)])
         case .book:
             try connection.run("DELETE FROM credit_experiences", [])
             try connection.run("DELETE FROM credit_settlements", [])
+            try connection.run("DELETE FROM credit_open_invoices", [])
         }
         let kind = connection.kind
         let (condition, values) = filter(scope)
@@ -104,6 +109,14 @@ public enum ExperienceRows {
             ) t
             WHERE settled_on IS NOT NULL
             """, [.integer(0), .text("reversed"), .text("issued")] + values + [.text("paid"), .text("credited")])
-        return (experiences, settlements)
+        let open = try connection.run(
+            """
+            INSERT INTO credit_open_invoices (account_id, currency, due_on, invoice_id, issued_on, open_minor)
+            SELECT i.account_id, i.currency, i.due_on, i.id, i.issued_on, i.total_minor - i.paid_minor - i.credited_minor
+            FROM invoices i
+            WHERE \(condition) AND (i.status = ? OR i.status = ?) AND i.due_on IS NOT NULL AND i.issued_on IS NOT NULL
+              AND i.total_minor - i.paid_minor - i.credited_minor > ?
+            """, values + [.text("issued"), .text("partially_paid"), .integer(0)])
+        return (experiences, settlements, open)
     }
 }

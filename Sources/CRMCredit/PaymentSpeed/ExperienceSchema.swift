@@ -36,6 +36,20 @@ public enum ExperienceSchema {
             ) WITHOUT ROWID
             """,
             "CREATE UNIQUE INDEX credit_settlements_invoice ON credit_settlements (invoice_id)",
+            // What each open invoice owes now, by due day: the past-due
+            // experiences of a score as of today or later, in one range.
+            """
+            CREATE TABLE credit_open_invoices (
+                account_id BIGINT NOT NULL,
+                currency TEXT NOT NULL,
+                due_on TEXT NOT NULL,
+                invoice_id BIGINT NOT NULL,
+                issued_on TEXT NOT NULL,
+                open_minor BIGINT NOT NULL,
+                PRIMARY KEY (account_id, currency, due_on, invoice_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE UNIQUE INDEX credit_open_invoices_invoice ON credit_open_invoices (invoice_id)",
         ]),
     ]
 }
