@@ -152,6 +152,20 @@ struct CreditScoreTests {
         #expect(try f.rows("credit_experiences") == 5)
     }
 
+    /// Merging account 2 (Thin: 2 experiences, 1 settlement) into account 1
+    /// moves its rows: account 1 then has 5 experiences, and the kept rows
+    /// still equal a rebuild.
+    @Test func aMergedAccountsExperiencesMove() throws {
+        let f = try fixture()
+        let (_, events) = try f.runWithEvents("account.merge", #"{"survivor_id": 1, "merged_id": 2}"#)
+        let moved = events.first { $0.type == "account.merged" }?.record["moved"]
+        #expect(moved?["credit_experiences"]?.int == 2 && moved?["credit_settlements"]?.int == 1)
+        let merged = try f.run("credit.score", #"{"account_id": 1}"#)
+        #expect(merged["experiences"]?.int == 5)
+        try f.run("credit.recompute")
+        #expect(try f.run("credit.score", #"{"account_id": 1}"#) == merged)
+    }
+
     @Test func badInputNamesTheField() throws {
         let f = try fixture()
         let events = try f.rows("crm_events")
