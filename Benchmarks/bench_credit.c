@@ -16,7 +16,9 @@
 ** (d) timed: READS (default 20,000) crm_credit_score calls for random
 **     accounts (as_of NULL: today), median/p90/p99 per call, against (e)
 **     raw sqlite3 reading the same account's experience rows (the indexed
-**     range read the score starts from);
+**     range read the score starts from), and (e2) raw sqlite3 making every
+**     read the typed call makes (a read transaction, the account row, the
+**     experience, settlement and open-invoice ranges in one statement);
 ** (f) a second file: PAYMENTS (default 2,000) invoices recorded through
 **     crm_exec (not timed), then timed: one payment.record per invoice
 **     with an allocation, 100 per transaction; against (g) the observer's
@@ -217,9 +219,40 @@ int main(int argc, char **argv)
     }
     stats rawread = summarize(us, reads);
     sqlite3_finalize(range);
-    sqlite3_close(raw);
     printf("(e) raw sqlite3 range read of the same rows: median %.2f us, p90 %.2f, p99 %.2f (%.1f rows a read); typed / raw = %.1f\n",
            rawread.median, rawread.p90, rawread.p99, (double)rows / reads, typed.median / rawread.median);
+    /* (e2) every read the typed call makes, raw: a read transaction, the account, the three ranges. */
+    sqlite3_stmt *begin = prepare(raw, "BEGIN"), *commit = prepare(raw, "COMMIT");
+    sqlite3_stmt *accountrow = prepare(raw, "SELECT currency FROM accounts WHERE id = ?1");
+    sqlite3_stmt *ranges = prepare(raw,
+        "SELECT 0, settled_on, invoice_id, days_beyond_terms, days_to_pay, amount_minor FROM credit_experiences "
+        "WHERE account_id = ?1 AND currency = 'ZAR' AND settled_on > '2024-12-06' AND settled_on <= '2026-12-06' UNION ALL "
+        "SELECT 1, settled_on, invoice_id, days_beyond_terms, 0, total_minor FROM credit_settlements "
+        "WHERE account_id = ?1 AND currency = 'ZAR' AND settled_on > '2024-12-06' AND settled_on <= '2026-12-06' UNION ALL "
+        "SELECT 2, due_on, invoice_id, 0, 0, open_minor FROM credit_open_invoices "
+        "WHERE account_id = ?1 AND currency = 'ZAR' AND due_on < '2026-12-06' AND issued_on <= '2026-12-06'");
+    for (int i = 0; i < reads; i++) {
+        double s = now();
+        sqlite3_step(begin);
+        sqlite3_reset(begin);
+        sqlite3_bind_int64(accountrow, 1, picks[i]);
+        while (sqlite3_step(accountrow) == SQLITE_ROW) rows += sqlite3_column_bytes(accountrow, 0) > 0;
+        sqlite3_reset(accountrow);
+        sqlite3_bind_int64(ranges, 1, picks[i]);
+        while (sqlite3_step(ranges) == SQLITE_ROW) rows += sqlite3_column_int64(ranges, 5) > 0;
+        sqlite3_reset(ranges);
+        sqlite3_step(commit);
+        sqlite3_reset(commit);
+        us[i] = (now() - s) * 1e6;
+    }
+    stats rawall = summarize(us, reads);
+    sqlite3_finalize(begin);
+    sqlite3_finalize(commit);
+    sqlite3_finalize(accountrow);
+    sqlite3_finalize(ranges);
+    sqlite3_close(raw);
+    printf("(e2) raw sqlite3, every read the typed call makes (transaction, account, three ranges): median %.2f us, p90 %.2f; "
+           "typed / raw = %.1f\n", rawall.median, rawall.p90, typed.median / rawall.median);
     crm_close(db);
     unlink(path);
 

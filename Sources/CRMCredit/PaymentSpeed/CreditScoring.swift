@@ -90,22 +90,10 @@ public enum CreditScoring {
         return stored.flatMap { Currency(code: $0)?.code } ?? "ZAR"
     }
 
-    /// The open invoices past due on `asOf` (amount owed then, days past due).
-    /// On or after today: what they owe now (`credit_open_invoices`, kept
-    /// with the experiences). Before today: as `ar.ageing` rebuilds them on that day.
+    /// The open invoices past due on `asOf`, a day before today (amount owed
+    /// then, days past due), as `ar.ageing` rebuilds them on that day. (On
+    /// or after today `score` reads what they owe now from `credit_open_invoices`.)
     static func overdue(_ store: Store, accountID: Int64, currency: String, asOf: CalendarDate) throws -> [CreditScore.Experience] {
-        let day = asOf.description
-        if asOf >= store.clock.now().date {
-            return try store.connection.rows(
-                """
-                SELECT invoice_id, due_on, open_minor FROM credit_open_invoices
-                WHERE account_id = ? AND currency = ? AND due_on < ? AND issued_on <= ?
-                """, [.integer(accountID), .text(currency), .text(day), .text(day)]) { row in
-                let due = CalendarDate(row.text(1))?.daysSinceEpoch ?? asOf.daysSinceEpoch
-                return CreditScore.Experience(invoiceID: row.integer(0), settledOn: nil, amountMinor: row.integer(2),
-                                              daysBeyondTerms: asOf.daysSinceEpoch - due, daysToPay: nil)
-            }
-        }
         return try AgeingQueries.invoices(store, accountID: accountID, currency: currency, asOf: asOf).compactMap { item in
             guard let due = item.dueOn, due < asOf, item.openMinor > 0 else { return nil }
             return CreditScore.Experience(invoiceID: item.id, settledOn: nil, amountMinor: Int64(clamping: item.openMinor),
@@ -156,13 +144,38 @@ public enum CreditScoring {
 
         var window = Sums(), recent = Sums(), previous = Sums()
         var payDays: Int128 = 0, paid: Int128 = 0, count = 0
+        var beyond: Int128 = 0, settledTotal: Int128 = 0
+        var open: [CreditScore.Experience] = []
         let windowed = windowStart, recentFrom = recentStart, previousFrom = previousStart
+        // One statement, three clustered ranges: the experiences (part 0), the
+        // settlements (1) and, for a score as of today or later, the open
+        // invoices past due (2; an impossible bound otherwise).
+        let current = asOf >= store.clock.now().date
+        let account = SQLValue.integer(accountID), code = SQLValue.text(currency), through = SQLValue.text(day)
         _ = try store.connection.rows(
             """
-            SELECT settled_on, invoice_id, days_beyond_terms, days_to_pay, amount_minor FROM credit_experiences
+            SELECT 0, settled_on, invoice_id, days_beyond_terms, days_to_pay, amount_minor FROM credit_experiences
             WHERE account_id = ? AND currency = ? AND settled_on > ? AND settled_on <= ?
-            """, [.integer(accountID), .text(currency), .text(readFrom), .text(day)]) { row -> Void in
-            let settled = row.text(0), amount = row.integer(4), days = row.integer(2)
+            UNION ALL
+            SELECT 1, settled_on, invoice_id, days_beyond_terms, 0, total_minor FROM credit_settlements
+            WHERE account_id = ? AND currency = ? AND settled_on > ? AND settled_on <= ?
+            UNION ALL
+            SELECT 2, due_on, invoice_id, 0, 0, open_minor FROM credit_open_invoices
+            WHERE account_id = ? AND currency = ? AND due_on < ? AND issued_on <= ?
+            """, [account, code, .text(readFrom), through, account, code, .text(windowStart), through,
+                  account, code, .text(current ? day : "0000-01-01"), through]) { row -> Void in
+            let part = row.integer(0), settled = row.text(1), amount = row.integer(5), days = row.integer(3)
+            if part == 1 {
+                beyond += Int128(amount) * Int128(days)
+                settledTotal += Int128(amount)
+                return
+            }
+            if part == 2 {
+                let due = CalendarDate(settled)?.daysSinceEpoch ?? asOf.daysSinceEpoch
+                open.append(CreditScore.Experience(invoiceID: row.integer(2), settledOn: nil, amountMinor: amount,
+                                                   daysBeyondTerms: asOf.daysSinceEpoch - due, daysToPay: nil))
+                return
+            }
             if settled > windowed {
                 var weight: Int64 = 1
                 if recencyWeighted {
@@ -170,14 +183,14 @@ public enum CreditScoring {
                     weight = PaymentSpeedScore.recencyWeight(ageDays: age)
                 }
                 window.add(amount: amount, days: days, weight: weight)
-                payDays += Int128(amount) * Int128(row.integer(3))
+                payDays += Int128(amount) * Int128(row.integer(4))
                 paid += Int128(amount)
                 result.totalMinor += Int128(amount)
                 if days > 0 { result.lateMinor += Int128(amount) }
                 count += 1
                 if collecting {
-                    result.experiences.append(CreditScore.Experience(invoiceID: row.integer(1), settledOn: settled, amountMinor: amount,
-                                                                     daysBeyondTerms: days, daysToPay: row.integer(3)))
+                    result.experiences.append(CreditScore.Experience(invoiceID: row.integer(2), settledOn: settled, amountMinor: amount,
+                                                                     daysBeyondTerms: days, daysToPay: row.integer(4)))
                 }
             }
             if settled > recentFrom {
@@ -187,8 +200,10 @@ public enum CreditScoring {
             }
         }
         result.daysToPay = paid > 0 ? rounded(payDays, paid) : nil
+        result.adbt = settledTotal > 0 ? rounded(beyond, settledTotal) : nil
+        if !current { open = try overdue(store, accountID: accountID, currency: currency, asOf: asOf) }
 
-        for item in try overdue(store, accountID: accountID, currency: currency, asOf: asOf) {
+        for item in open {
             result.overdueMinor += Int128(item.amountMinor)
             result.totalMinor += Int128(item.amountMinor)
             result.lateMinor += Int128(item.amountMinor)
@@ -204,17 +219,6 @@ public enum CreditScoring {
         }
         result.recent = recent.score
         result.previous = previous.score
-
-        var beyond: Int128 = 0, settledTotal: Int128 = 0
-        _ = try store.connection.rows(
-            """
-            SELECT days_beyond_terms, total_minor FROM credit_settlements
-            WHERE account_id = ? AND currency = ? AND settled_on > ? AND settled_on <= ?
-            """, [.integer(accountID), .text(currency), .text(windowStart), .text(day)]) { row -> Void in
-            beyond += Int128(row.integer(1)) * Int128(row.integer(0))
-            settledTotal += Int128(row.integer(1))
-        }
-        result.adbt = settledTotal > 0 ? rounded(beyond, settledTotal) : nil
         return result
     }
 }
