@@ -327,7 +327,8 @@ def test_merge(db):
                                "child_accounts": 1, "referred_leads": 0,
                                "lead_conversions": 0, "credited_referrals": 0, "opportunities": 0,
                                "activities": 0, "quotes": 0, "jobcards": 0,
-                               "invoices": 0, "credit_notes": 0, "payments": 0}
+                               "invoices": 0, "credit_notes": 0, "payments": 0,
+                               "credit_experiences": 0, "credit_settlements": 0, "credit_open_invoices": 0}
 
     with pytest.raises(crm.ConstraintViolation):
         db.accounts.update(merged["id"], name="Back From The Dead")
