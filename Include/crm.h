@@ -53,6 +53,7 @@
 #ifndef CRM_H
 #define CRM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -500,6 +501,58 @@ int crm_events_fetch(crm_db *db, const char *consumer, int64_t after_seq,
 ** negative seq, a seq never written, a consumer over 100 characters),
 ** CRM_MISUSE, CRM_READONLY, CRM_BUSY, CRM_IO. */
 int crm_events_ack(crm_db *db, const char *consumer, int64_t seq);
+
+/* ---------------------------------------------------------------------------
+** CREDIT: THE PAYMENT-SPEED SCORE, TYPED
+**
+** The figures of "credit.score" (docs/COMMANDS.md, "Credit score") for one
+** account, read straight from the kept experience rows without JSON, for a
+** host that checks a customer on every screen. The struct's first member is
+** its own size: the host sets it to sizeof(crm_credit_score_info) as its
+** header declares it, and the library writes only the members that fit, so
+** the struct can grow in later versions without breaking older hosts.
+*/
+
+/* The risk band of a score (crm_credit_score_info.band). */
+#define CRM_CREDIT_BAND_UNRATED  0 /* fewer than 3 experiences in the window */
+#define CRM_CREDIT_BAND_LOW_RISK 1 /* score 80..100 */
+#define CRM_CREDIT_BAND_MODERATE 2 /* score 50..79 */
+#define CRM_CREDIT_BAND_HIGH     3 /* score 30..49 */
+#define CRM_CREDIT_BAND_SEVERE   4 /* score 1..29 */
+
+/* Bits of crm_credit_score_info.flags. */
+#define CRM_CREDIT_UNRATED     0x1 /* no score: score 0, band UNRATED */
+#define CRM_CREDIT_TREND_KNOWN 0x2 /* both trend scores exist; trend is meaningful */
+#define CRM_CREDIT_ADBT_KNOWN  0x4 /* an invoice was settled in the window; adbt_days is meaningful */
+
+typedef struct crm_credit_score_info {
+    size_t size;            /* set by the caller to sizeof(crm_credit_score_info) */
+    int32_t score;          /* 1..100; 0 when unrated */
+    int32_t band;           /* CRM_CREDIT_BAND_* */
+    int32_t trend;          /* score of the last 3 months minus the 12 before; 0 when unknown */
+    int32_t flags;          /* CRM_CREDIT_UNRATED, CRM_CREDIT_TREND_KNOWN, CRM_CREDIT_ADBT_KNOWN */
+    int64_t adbt_days;      /* average days beyond terms of the invoices settled in the window; 0 when unknown */
+    int64_t overdue_minor;  /* owed on invoices past due on the scoring day, minor units */
+    int64_t experiences;    /* payment experiences in the window (settled days and open past-due invoices) */
+    char currency[4];       /* the account's currency, ISO 4217, NUL-terminated */
+} crm_credit_score_info;
+
+/* Fills `out` with the payment-speed score of `account_id` on `as_of_date`
+** in the account's currency, over the default 24-month window, unweighted:
+** the same figures as crm_exec("credit.score", {"account_id", "as_of"}).
+** A read: it writes nothing and takes no write lock. The library keeps
+** nothing of the caller's; `out` is the caller's.
+**
+** account_id  the account (> 0).
+** as_of_date  YYYY-MM-DD, copied; NULL means today (UTC).
+** out         [in/out] out->size set by the caller; on CRM_OK the members
+**             that fit in out->size are written; on failure nothing is.
+** Returns CRM_OK, CRM_INVALID (NULL out, out->size smaller than the first
+** version of the struct, a bad as_of_date, account_id <= 0: the message
+** names the field), CRM_NOTFOUND (no such account), CRM_RANGE (amounts too
+** large to sum), CRM_MISUSE, CRM_BUSY, CRM_IO. */
+int crm_credit_score(crm_db *db, int64_t account_id, const char *as_of_date,
+                     crm_credit_score_info *out);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,7 @@
 import Glibc
 #endif
 import CCRM
+import CRMCredit
 import CRMStore
 
 // MARK: Versions and codes
@@ -443,4 +444,57 @@ private func consumerName(_ pointer: UnsafePointer<CChar>?, function: String) th
         throw CRMError.range("\(function): consumer is longer than 100 characters")
     }
     return name
+}
+
+// MARK: Credit
+
+@_cdecl("crm_credit_score") @implementation
+public func crm_credit_score(_ db: OpaquePointer?, _ account_id: Int64, _ as_of_date: UnsafePointer<CChar>?,
+                             _ out: UnsafeMutablePointer<crm_credit_score_info>?) -> Int32 {
+    onHandle(db, "crm_credit_score") { handle in
+        let context = "crm_credit_score"
+        guard let out else { throw CRMError.invalid("\(context): out must not be NULL") }
+        // The first version of the struct is its whole current layout: every member fits.
+        let firstVersionSize = MemoryLayout<crm_credit_score_info>.size
+        guard out.pointee.size >= firstVersionSize else {
+            throw CRMError.invalid("\(context): size is \(out.pointee.size); set it to sizeof(crm_credit_score_info) (at least \(firstVersionSize))")
+        }
+        guard account_id > 0 else { throw CRMError.invalid("\(context): account_id must be a positive id, got \(account_id)") }
+        var asOf: CalendarDate?
+        if let as_of_date {
+            let text = try CString.string(as_of_date, name: "\(context): as_of_date", limit: 10)
+            guard let date = CalendarDate(text) else {
+                throw CRMError.invalid("\(context): as_of_date must be a date YYYY-MM-DD, got '\(text)'")
+            }
+            asOf = date
+        }
+        let figures = try handle.serialized {
+            try handle.store.read(context) {
+                try CreditScoring.score(handle.store, accountID: account_id, asOf: asOf ?? handle.store.clock.now().date,
+                                        currency: nil, collecting: false, context: context)
+            }
+        }
+        var info = crm_credit_score_info()
+        info.size = firstVersionSize
+        info.score = Int32(clamping: figures.score ?? 0)
+        switch figures.band {
+        case .lowRisk?: info.band = CRM_CREDIT_BAND_LOW_RISK
+        case .moderate?: info.band = CRM_CREDIT_BAND_MODERATE
+        case .high?: info.band = CRM_CREDIT_BAND_HIGH
+        case .severe?: info.band = CRM_CREDIT_BAND_SEVERE
+        case nil: info.band = CRM_CREDIT_BAND_UNRATED
+        }
+        info.trend = Int32(clamping: figures.trendChange ?? 0)
+        info.flags = (figures.score == nil ? CRM_CREDIT_UNRATED : 0) | (figures.trendChange == nil ? 0 : CRM_CREDIT_TREND_KNOWN)
+            | (figures.adbt == nil ? 0 : CRM_CREDIT_ADBT_KNOWN)
+        info.adbt_days = figures.adbt ?? 0
+        info.overdue_minor = Int64(clamping: figures.overdueMinor)
+        info.experiences = Int64(figures.experienceCount)
+        let code = Array(figures.currency.utf8.prefix(3))
+        withUnsafeMutableBytes(of: &info.currency) { bytes in
+            for index in 0..<4 { bytes[index] = index < code.count ? code[index] : 0 }
+        }
+        out.pointee = info
+        return []
+    }
 }

@@ -9,13 +9,17 @@ public enum CreditModule {
         name: "credit",
         migrationIDs: 400...499,
         migrations: CreditSchema.migrations,
-        commands: AgeingCommands.all + MetricsCommands.all + StatementCommands.all + RankingCommands.all
-            + PolicyCommands.all + CreditControlCommands.all + CreditHolds.all + DunningCommands.all,
+        commands: AgeingCommands.all + CreditScoreCommands.all + MetricsCommands.all + StatementCommands.all
+            + RankingCommands.all + PolicyCommands.all + CreditControlCommands.all + CreditHolds.all + DunningCommands.all,
         accountLinks: [
+            .column("credit_experiences", table: "credit_experiences", column: "account_id"),
+            .column("credit_settlements", table: "credit_settlements", column: "account_id"),
+            .column("credit_open_invoices", table: "credit_open_invoices", column: "account_id"),
             .column("credit_holds", table: "credit_holds", column: "account_id"),
             .column("credit_overrides", table: "credit_overrides", column: "account_id"),
             .column("dunning_letters", table: "dunning_letters", column: "account_id"),
         ],
         personalData: [DunningResolution.personalData],
-        observers: [CreditHolds.observer, DunningResolution.observer])
+        // Experiences first: a hold's minimum-score rule reads the score they make.
+        observers: [ExperienceRows.observer, CreditHolds.observer, DunningResolution.observer])
 }

@@ -373,13 +373,18 @@ struct PolicyTests {
         #expect(check["decision"]?.text == "allow" && check["score"] == .null)
     }
 
-    /// Runs after the merge with credit.score: an account that paid 10,000
-    /// 92 days late scores about 30, below 50; an unrated account never fails.
+    /// An account that paid three invoices 92 days late scores 29
+    /// (92 days: 20 + 10 × 28/30 = 29.33 → key 2933), below 50; an account
+    /// with too few experiences is unrated and never fails the rule.
     @Test(.enabled(if: hasScoreCommand)) func minScoreRefusesASlowPayer() throws {
         let f = try CreditFixture()
         try f.accounts()
-        let invoice = try f.recorded(1, "S-1", issued: "2026-07-01", due: "2026-08-01", 10_000)
-        try f.make("payment.record", #""account_id": 1, "amount_minor": 10000, "method": "eft", "received_on": "2026-11-01", "allocations": [{"invoice_id": \#(invoice), "amount_minor": 10000}]"#)
+        for (number, issued, due, paid) in [("S-1", "2026-05-01", "2026-06-01", "2026-09-01"), ("S-2", "2026-06-01", "2026-07-01", "2026-10-01"),
+                                            ("S-3", "2026-07-01", "2026-08-01", "2026-11-01")] {
+            let invoice = try f.recorded(1, number, issued: issued, due: due, 10_000)
+            try f.make("payment.record", #""account_id": 1, "amount_minor": 10000, "method": "eft", "received_on": "\#(paid)", "allocations": [{"invoice_id": \#(invoice), "amount_minor": 10000}]"#)
+        }
+        #expect(try f.run("credit.score", #"{"account_id": 1}"#)["score"]?.int == 29)
         _ = try f.configure(#""min_score": 50, "jobcard_creation": "block""#)
         let slow = try f.check(1, "jobcard_creation")
         #expect(slow["decision"]?.text == "block" && slow["reasons"]?.array?.first?["rule"]?.text == "min_score")

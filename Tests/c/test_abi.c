@@ -747,6 +747,7 @@ static const struct {
     {"jobcards", test_jobcards},
     {"render", test_render},
     {"payments", test_payments},
+    {"credit", test_credit},
     {"creditpolicy", test_credit_policy},
     {"persistence", test_persistence},
     {"events", test_events},

@@ -71,6 +71,8 @@ int invoice_killed_main(const char *path, long long id, int wfd, int rfd);     /
 /* test_payments.c */
 void test_payments(void);
 
+/* test_credit.c */
+void test_credit(void);
 /* test_credit_policy.c */
 void test_credit_policy(void);
 

@@ -25,13 +25,14 @@ import ctypes
 import ctypes.util
 import os
 import threading
-from ctypes import (CFUNCTYPE, POINTER, c_char_p, c_int, c_int64, c_void_p)
+from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int32, c_int64,
+                    c_size_t, c_void_p)
 from pathlib import Path
 from typing import List, Optional, Tuple
 
 from .errors import LibraryNotFoundError
 
-__all__ = ["ABI_VERSION", "HOOK_FN", "library", "library_path", "candidates",
+__all__ = ["ABI_VERSION", "HOOK_FN", "CreditScoreInfo", "library", "library_path", "candidates",
            "take_string", "INT_MIN", "INT_MAX", "INT64_MIN", "INT64_MAX"]
 
 #: The CRM_ABI_VERSION of the header this binding was written against.
@@ -45,6 +46,15 @@ INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 #: The two strings are the library's and valid only during the call, so
 #: c_char_p (ctypes copies them to bytes) is exactly right here.
 HOOK_FN = CFUNCTYPE(None, c_char_p, c_char_p, c_void_p)
+
+
+class CreditScoreInfo(Structure):
+    """crm_credit_score_info: set ``size`` to ``ctypes.sizeof(CreditScoreInfo)``."""
+
+    _fields_ = [("size", c_size_t), ("score", c_int32), ("band", c_int32), ("trend", c_int32),
+                ("flags", c_int32), ("adbt_days", c_int64), ("overdue_minor", c_int64),
+                ("experiences", c_int64), ("currency", c_char * 4)]
+
 
 # name: (restype, argtypes)
 PROTOTYPES = {
@@ -78,6 +88,8 @@ PROTOTYPES = {
                                    POINTER(c_int64), POINTER(c_void_p)]),
     # The typed what-if credit check for C hosts; Python asks db.exec("credit.check", ...).
     "crm_credit_check": (c_int, [c_void_p, c_int64, c_int64, c_int, POINTER(c_int)]),
+    # The typed score for C hosts (out: crm_credit_score_info *); Python reads credit.score.
+    "crm_credit_score": (c_int, [c_void_p, c_int64, c_char_p, POINTER(CreditScoreInfo)]),
 }
 
 _lock = threading.Lock()

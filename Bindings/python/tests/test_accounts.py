@@ -328,6 +328,7 @@ def test_merge(db):
                                "lead_conversions": 0, "credited_referrals": 0, "opportunities": 0,
                                "activities": 0, "quotes": 0, "jobcards": 0,
                                "invoices": 0, "credit_notes": 0, "payments": 0,
+                               "credit_experiences": 0, "credit_settlements": 0, "credit_open_invoices": 0,
                                "credit_holds": 0, "credit_overrides": 0, "dunning_letters": 0}
 
     with pytest.raises(crm.ConstraintViolation):

@@ -233,6 +233,7 @@ _C_TYPES = {
     "int *": ctypes.POINTER(ctypes.c_int),
     "void *": ctypes.c_void_p,
     "crm_hook_fn": _lib.HOOK_FN,
+    "crm_credit_score_info *": ctypes.POINTER(_lib.CreditScoreInfo),
 }
 
 
@@ -294,3 +295,22 @@ def test_library_found_in_the_source_tree(tmp_path, configs, expected):
     result = _run_python("import crm; print(crm.library_path()); print(crm.version())", env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == str(root / ".build" / expected / "libcrm.so")
+
+
+def test_credit_score_struct_matches_the_library(tmp_path):
+    """crm_credit_score fills CreditScoreInfo; a short size is CRM_INVALID."""
+    lib = _lib.library()
+    handle = ctypes.c_void_p()
+    assert lib.crm_open(str(tmp_path / "credit.sqlite").encode(), 0, ctypes.byref(handle)) == crm.CRM_OK
+    try:
+        out = ctypes.c_void_p()
+        assert lib.crm_exec(handle, b"account.create", b'{"name": "Karoo", "currency": "ZAR"}', ctypes.byref(out)) == crm.CRM_OK
+        lib.crm_free(out)
+        info = _lib.CreditScoreInfo(size=ctypes.sizeof(_lib.CreditScoreInfo))
+        assert lib.crm_credit_score(handle, 1, b"2026-12-01", ctypes.byref(info)) == crm.CRM_OK
+        assert (info.score, info.experiences, info.currency) == (0, 0, b"ZAR")
+        assert info.flags & 1
+        info.size = 8
+        assert lib.crm_credit_score(handle, 1, None, ctypes.byref(info)) == crm.CRM_INVALID
+    finally:
+        lib.crm_close(handle)

@@ -71,6 +71,7 @@ enum ReceivableQueries {
     /// An invoice as it stood on `as_of`: what it owed, and what of its
     /// credit notes was left over (credit beyond what it owed).
     struct InvoiceAsOf {
+        var id: Int64 = 0
         var accountID: Int64
         var dueOn: CalendarDate?
         var openMinor: Int128
@@ -88,8 +89,8 @@ enum ReceivableQueries {
         let date = SQLValue.text(asOf.description)
         return try store.connection.rows(
             """
-            SELECT account_id, due_on, total_minor, paid_minor, notes_minor, applied_minor FROM (
-                SELECT i.account_id, i.due_on, i.total_minor,
+            SELECT account_id, due_on, total_minor, paid_minor, notes_minor, applied_minor, id FROM (
+                SELECT i.id, i.account_id, i.due_on, i.total_minor,
                     COALESCE((SELECT CAST(SUM(a.amount_minor) AS BIGINT) FROM payment_allocations a
                               LEFT JOIN payments p ON p.id = a.payment_id
                               WHERE a.invoice_id = i.id AND a.allocated_on <= ? AND (a.reversed = ? OR p.reversed_on > ?)), 0)
@@ -109,7 +110,7 @@ enum ReceivableQueries {
             let total = Int128(row.integer(2)), paid = Int128(row.integer(3))
             let credited = Int128(row.integer(4)) - Int128(row.integer(5))
             let open = total - paid - credited
-            return InvoiceAsOf(accountID: row.integer(0), dueOn: row.optionalText(1).flatMap { CalendarDate($0) },
+            return InvoiceAsOf(id: row.integer(6), accountID: row.integer(0), dueOn: row.optionalText(1).flatMap { CalendarDate($0) },
                                openMinor: max(0, open), openCreditMinor: max(0, min(credited, -open)))
         }
     }
