@@ -98,14 +98,6 @@ extension DemoRun {
         say("credit.configure_policy (the default for every account, version \(policy["version"]?.int ?? 0)): nothing more than 30 days")
         say("past due, a payment-speed score of at least 50, and the limit on each account record; outside it a quote")
         say("acceptance warns, a job card is blocked and an invoice issue puts the account on hold.")
-        let review = try database.exec("credit.review", ["as_of": .string(today)])
-        let placed = review["placed"]?.array ?? []
-        say("credit.review as of \(today) (the daily run): \(placed.count) hold\(placed.count == 1 ? "" : "s") placed\(placed.isEmpty ? " (placed on an earlier run)" : ":")")
-        for hold in placed {
-            let reasons = (hold["reasons"]?.array ?? []).compactMap { $0["message"]?.string }.joined(separator: "; ")
-            say("  account \(hold["account_id"]?.int ?? 0): \(reasons)")
-        }
-
         // A new order from Mthembu: the quote acceptance warns, the job card is blocked.
         say()
         let products = try database.exec("product.list", ["limit": 100])["items"]?.array ?? []
@@ -140,9 +132,29 @@ extension DemoRun {
             say("credit.override by \(grant["user"]?.string ?? "") (\(grant["reason"]?.string ?? "")) lets this one step through:")
             card = try importRecord("jobcard.create", type: "jobcard", source: DemoData.opportunitySource, ref: "WO-2027-0057",
                                     arguments: ["quote_id": .int(quoteID), "description": "Deliver 60 ceiling boards to the Pietermaritzburg store"])
-            say("  jobcard.create \(card.record["number"]?.string ?? ""): \(card.record["credit"]?["decision"]?.string ?? "") with override \(card.record["credit"]?["override"]?["id"]?.int ?? 0) recorded in its event.")
+            say("  jobcard.create \(card.record["number"]?.string ?? "") goes through on override \(card.record["credit"]?["override"]?["id"]?.int ?? 0); its result and its")
+            say("  jobcard.created event carry the decision (\(card.record["credit"]?["decision"]?.string ?? "")) and who overrode it, and credit.overridden was announced.")
         }
         if card.outcome != .created { say("jobcard.create \(card.record["number"]?.string ?? ""): made on an earlier run (replayed).") }
+
+        // The daily review: the accounts outside policy go on hold.
+        say()
+        let review = try database.exec("credit.review", ["as_of": .string(today)])
+        let placed = review["placed"]?.array ?? []
+        say("credit.review as of \(today) (the daily run): \(placed.count) hold\(placed.count == 1 ? "" : "s") placed\(placed.isEmpty ? " (none new: the holds were placed on an earlier run)" : ":")")
+        for hold in placed {
+            let reasons = (hold["reasons"]?.array ?? []).compactMap { $0["message"]?.string }.joined(separator: "; ")
+            let name = try database.exec("account.get", ["id": .int(hold["account_id"]?.int ?? 0)])["name"]?.string ?? ""
+            say("  \(name): \(reasons)")
+        }
+        let held = try database.exec("credit.check", ["account_id": .int(slipping), "stage": "invoice_issue", "as_of": .string(today)])
+        if held["decision"]?.string == "allow" {
+            say("credit.check for an invoice issue to Mthembu now: allow (it paid and its hold was released on an earlier run).")
+        } else {
+            say("credit.check for an invoice issue to Mthembu now: \(held["decision"]?.string ?? "")"
+                + " (\((held["reasons"]?.array ?? []).compactMap { $0["rule"]?.string }.joined(separator: ", ")))."
+                + " Every step that does not simply allow is refused until the hold is released.")
+        }
 
         // Dunning: the letters due today, once per invoice and level.
         say()
@@ -168,7 +180,7 @@ extension DemoRun {
         if owed > 0 {
             let paid = try database.exec("payment.record", [
                 "account_id": .int(slipping), "amount_minor": .int(owed), "method": "eft", "received_on": .string(today),
-                "reference": "MTHEMBU OVERDUE", "source": .string(DemoCreditHistory.bankSource), "external_ref": .string("EFT-MTH001-CATCH-UP"),
+                "reference": "MTHEMBU OVERDUE", "source": .string(DemoCreditHistory.bankSource), "external_ref": .string("EFT-MTH001-CATCH-UP-\(today)"),
             ])
             say("payment.record: Mthembu pays its \(overdue.count) overdue invoices (\(DemoRun.money(paid["allocated_minor"]?.int, "ZAR")), oldest first).")
         } else {
@@ -178,6 +190,8 @@ extension DemoRun {
         for hold in holds {
             say("  credit hold \(hold["id"]?.int ?? 0): \(hold["status"]?.string ?? "")\(hold["release_reason"]?.string.map { ", \($0)" } ?? "") (\(hold["kind"]?.string ?? ""))")
         }
+        let resolved = try database.exec("dunning.list", ["account_id": .int(slipping), "status": "resolved", "limit": 100])["items"]?.array ?? []
+        say("  dunning letters resolved by the payment: \(resolved.count) (a dunning.resolved event per invoice).")
         let after = try database.exec("credit.check", ["account_id": .int(slipping), "stage": "invoice_issue", "as_of": .string(today)])
         say("credit.check for an invoice issue now: \(after["decision"]?.string ?? "").")
 

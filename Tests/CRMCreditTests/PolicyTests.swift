@@ -349,7 +349,7 @@ struct PolicyTests {
         #expect(try f.run("invoice.issue", #"{"id": \#(draft)}"#)["credit"] == nil)
         // Limit 4,000 blocks: exposure 5,000 + 1,000 in hand.
         _ = try f.configure(#""credit_limit_minor": 4000, "invoice_issue": "block""#)
-        let refused = expectCRMError(.creditHold, "invoice.issue", "account 1 (Karoo Irrigation)", "exposure 6000 ZAR") {
+        let refused = expectCRMError(.creditHold, "invoice.issue", "account 1 (Karoo Irrigation)", "exposure 60.00 ZAR") {
             try f.run("credit.authorize", #"{"account_id": 1, "stage": "invoice_issue", "amount_minor": 1000}"#)
         }
         #expect(refused?.detail?["exposure_minor"]?.int == 6_000 && refused?.detail?["available_minor"]?.int == -2_000)

@@ -95,18 +95,20 @@ enum CreditEvaluation {
         result.exposure = try CreditExposure.read(store, accountID: account.id, currency: result.currency, asOf: asOf,
                                                   overdueDays: policy.overdueDays, document: document)
         let exposure = result.exposure
-        let money = result.currency
+        let known = Currency(code: result.currency)
+        /// An amount in the policy's currency as a message shows it ("46740.00 ZAR").
+        func money(_ minor: Int128) -> String { known?.text(minor: minor) ?? "\(minor) \(result.currency)" }
         if let limit = policy.creditLimitMinor, exposure.total > Int128(limit) {
             result.reasons.append(.object([
                 ("rule", .string("credit_limit")),
-                ("message", .string("exposure \(exposure.total) \(money) is over the credit limit of \(limit) \(money)")),
+                ("message", .string("exposure \(money(exposure.total)) is over the credit limit of \(money(Int128(limit)))")),
                 ("exposure_minor", .integer(Int64(clamping: exposure.total))), ("limit_minor", .integer(limit)),
             ]))
         }
         if let limit = policy.overdueLimitMinor, exposure.overdue > Int128(limit) {
             result.reasons.append(.object([
                 ("rule", .string("overdue_limit")),
-                ("message", .string("\(exposure.overdue) \(money) is more than \(policy.overdueDays) days overdue, over the overdue limit of \(limit) \(money)")),
+                ("message", .string("\(money(exposure.overdue)) is more than \(policy.overdueDays) days overdue, over the overdue limit of \(money(Int128(limit)))")),
                 ("overdue_minor", .integer(Int64(clamping: exposure.overdue))), ("overdue_limit_minor", .integer(limit)),
                 ("overdue_days", .integer(policy.overdueDays)),
             ]))

@@ -30,6 +30,19 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { code }
 
+    /// An amount of minor units as a person reads it in a message:
+    /// "46740.00 ZAR", "-1500 JPY" (the currency's digits, no grouping).
+    public func text(minor: Int128) -> String {
+        let sign = minor < 0 ? "-" : ""
+        let magnitude = minor.magnitude
+        guard minorUnitDigits > 0 else { return "\(sign)\(magnitude) \(code)" }
+        var scale: UInt128 = 1
+        for _ in 0..<minorUnitDigits { scale *= 10 }
+        let fraction = String(magnitude % scale)
+        let padded = String(repeating: "0", count: max(0, minorUnitDigits - fraction.count)) + fraction
+        return "\(sign)\(magnitude / scale).\(padded) \(code)"
+    }
+
     /// Every currency, in code order.
     public static let all: [Currency] = codesByDigits.flatMap { $0.1.split(separator: " ").map(String.init) }.sorted().compactMap { Currency(code: $0) }
 
