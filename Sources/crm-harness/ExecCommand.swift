@@ -9,7 +9,9 @@ extension CRMHarness {
             discussion: """
                 Prints the result record as indented JSON, or exactly the library's JSON \
                 text with --json. On failure prints 'error: <crm_errstr>: <crm_errmsg>' on \
-                stderr and exits with the CRM_* code. docs/COMMANDS.md lists the commands.
+                stderr and exits with the CRM_* code; a refusal that hands out a record \
+                (CRM_CREDIT_HOLD's credit decision) prints it on stdout first. \
+                docs/COMMANDS.md lists the commands.
 
                 Examples:
                   crm-harness exec account.create '{"name": "Highveld Roofing (Pty) Ltd"}' --create
@@ -38,7 +40,16 @@ extension CRMHarness {
                 bytes = Array(arguments.utf8)
             }
             try global.withDatabase { database in
-                guard let result = try database.execRaw(command, arguments: bytes) else { return }
+                let answer: String?
+                do {
+                    answer = try database.execRaw(command, arguments: bytes)
+                } catch let failure as CRMFailure {
+                    // A refusal that hands out its record (CRM_CREDIT_HOLD's decision)
+                    // prints it on stdout, as a result would be, before the error.
+                    if let detail = failure.detail { print(global.json ? detail.description : detail.pretty) }
+                    throw failure
+                }
+                guard let result = answer else { return }
                 if global.json {
                     print(result)
                 } else {

@@ -198,6 +198,7 @@ enum CRMCode {
     static let invalid: Int32 = 1
     static let notFound: Int32 = 2
     static let conflict: Int32 = 3
+    static let creditHold: Int32 = 12
     static let usage: Int32 = 64
 }
 
