@@ -853,6 +853,15 @@ class Documents:
             args["template"] = template
         return self._db.exec("document.render", args)
 
+    def render_statement(self, account_id: int, from_: Any, to: Any, format: str = "html",
+                         template: Optional[str] = None, currency: Optional[str] = None) -> str:
+        """``document.render`` of type ``"statement"``: an account's statement
+        for ``from_``..``to`` (``account.statement``) as a printable body,
+        through the default template or ``template``."""
+        args = _merge(None, dict(type="statement", account_id=account_id, from_=from_, to=to, format=format,
+                                 template=template, currency=currency), drop_none=True)
+        return self._db.exec("document.render", args)["body"]
+
 
 class Ledger:
     """``db.ledger``: which account of the host's chart each posting role
@@ -922,6 +931,32 @@ class Credit:
         ``currency``, ``limit``, ``cursor``.  One page."""
         return self._run("account.rank", by=by, **filters)
 
+
+    # The payment-speed score
+
+    def score(self, account_id: int, as_of: Any = None, **options: Any) -> Dict[str, Any]:
+        """``credit.score``: the payment-speed score (1..100, ``None`` with
+        ``"unrated": True`` under 3 experiences), ``band``, ``trend``,
+        ``late_share``, ``experiences``, ``adbt``, ``overdue_minor``,
+        ``largest_late``, ``days_to_pay``; options ``currency``,
+        ``window_months``, ``recency_weighted``."""
+        return self._run("credit.score", account_id=account_id, as_of=as_of, **options)
+
+    def explain(self, account_id: int, as_of: Any = None, limit: Optional[int] = None,
+                currency: Optional[str] = None) -> Dict[str, Any]:
+        """``credit.explain``: the experiences that moved the score most,
+        each with its ``effect_hundredths`` (points x 100) in ``explained``."""
+        return self._run("credit.explain", account_id=account_id, as_of=as_of, limit=limit, currency=currency)
+
+    def recompute(self, account_id: Optional[int] = None) -> Dict[str, Any]:
+        """``credit.recompute``: rebuilds the kept experiences (of the book or
+        one account); the answer counts the rows."""
+        return self._run("credit.recompute", account_id=account_id)
+
+    def suggest_limit(self, account_id: int, as_of: Any = None) -> Dict[str, Any]:
+        """``credit.suggest_limit``: a credit limit from the score, average
+        monthly billing and history length, with its ``reasons``."""
+        return self._run("credit.suggest_limit", account_id=account_id, as_of=as_of)
 
     # Credit policy and credit control
 
