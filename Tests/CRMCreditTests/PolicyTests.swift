@@ -177,7 +177,7 @@ struct PolicyTests {
         #expect(events.first?.type == "quote.accepted" && events.first?.record["credit"]?["decision"]?.text == "warn")
         // block: CRM_CREDIT_HOLD naming the step, the account and the figures; the decision as detail; nothing written.
         let cards = try f.rows("jobcards")
-        let blocked = expectCRMError(.creditHold, "jobcard.create", "account 3 (Walk-in)", "credit limit of 40000") {
+        let blocked = expectCRMError(.creditHold, "jobcard.create", "account 3 (Walk-in)", "credit limit of 400.00 ZAR") {
             try f.run("jobcard.create", #"{"quote_id": \#(q2)}"#)
         }
         #expect(blocked?.detail?["decision"]?.text == "block" && blocked?.detail?["reasons"]?.array?.first?["rule"]?.text == "credit_limit")
