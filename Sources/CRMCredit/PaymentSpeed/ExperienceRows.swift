@@ -28,10 +28,22 @@ public enum ExperienceRows {
         "invoice.updated", "invoice.deleted",
     ]
 
-    /// Re-derives the invoice of an event (the record is the invoice, with its id).
+    /// Re-derives the invoice of an event (the record is the invoice, with
+    /// its id), then refreshes the kept score (`CreditScoreSummaries`) of
+    /// its account, and of the account its old rows belonged to if another.
     public static let observer = ChangeObserver(events) { store, _, record in
         guard case .integer(let id)? = record["id"] else { return }
+        let invoice = SQLValue.integer(id)
+        var accounts = try store.connection.rows(
+            """
+            SELECT account_id FROM credit_experiences WHERE invoice_id = ?
+            UNION SELECT account_id FROM credit_settlements WHERE invoice_id = ?
+            UNION SELECT account_id FROM credit_open_invoices WHERE invoice_id = ?
+            UNION SELECT account_id FROM invoices WHERE id = ? AND account_id IS NOT NULL
+            """, [invoice, invoice, invoice, invoice]) { $0.integer(0) }
         try derive(store, .invoice(id))
+        accounts.sort()
+        for account in accounts { try CreditScoreSummaries.refresh(store, accountID: account) }
     }
 
     /// The whole days from `start` to `end` (two 'YYYY-MM-DD' texts) on this engine.
