@@ -48,6 +48,15 @@ struct CreditScoreSummaryTests {
             """) { row in (0..<12).map { [1, 2].contains($0) ? row.text($0) : row.optionalInteger($0).map(String.init) ?? "-" }.joined(separator: " ") }
     }
 
+    /// The kept sums the figures come from, by account.
+    func sums(_ f: CreditFixture) throws -> [String] {
+        try f.store.connection.rows(
+            """
+            SELECT account_id, window_keyed, window_amounts, recent_keyed, recent_amounts, previous_keyed, previous_amounts,
+                pay_days, paid_minor, beyond, settled_minor FROM credit_scores ORDER BY account_id
+            """) { row in (0..<11).map { String(row.integer($0)) }.joined(separator: " ") }
+    }
+
     /// The hand-worked fixture, kept as of 2026-12-01. Account 1: score 76,
     /// moderate, 3 experiences, 1,000 late of 10,000, ADBT 6, 36 days to pay.
     /// Account 2 (Thin, unrated): 300 paid 11 days early (key 85.50) and 400
@@ -61,6 +70,9 @@ struct CreditScoreSummaryTests {
             "2 ZAR 2026-12-01 - 79 - 2 400 700 10 0 31",
         ])
         #expect(try answered(f, 1, "2026-12-01") == "1 2026-12-01 ZAR 76 moderate 76 - 3 1000 10000 6 0 36")
+        // Σ amount × key: 4000 × 8000 + 1000 × 4000 + 5000 × 8000 = 76,000,000 over 10,000 (all recent);
+        // days to pay 360,000 over 10,000; days beyond terms 60,000 over 10,000 settled.
+        #expect(try sums(f)[0] == "1 76000000 10000 76000000 10000 0 0 360000 10000 60000 10000")
         #expect(try answered(f, 1, "2026-12-01") == computed(f, 1, "2026-12-01"))
         // credit.score (the JSON answer, with its experiences) is unchanged.
         let score = try f.run("credit.score", #"{"account_id": 1}"#)
@@ -80,14 +92,14 @@ struct CreditScoreSummaryTests {
             #expect(try kept(f, account, "2026-06-30") == nil)
             #expect(try answered(f, account, "2026-06-30") == computed(f, account, "2026-06-30"))
         }
-        let incremental = try table(f)
+        let incremental = try table(f), sums = try self.sums(f)
         #expect(incremental.count == Int(accounts))
         let rebuilt = try f.run("credit.recompute")
         #expect(rebuilt["scores"]?.int == accounts)
-        #expect(try table(f) == incremental)
+        #expect(try table(f) == incremental && self.sums(f) == sums)
         let one = try f.run("credit.recompute", #"{"account_id": 3}"#)
         #expect(one["scores"]?.int == 1)
-        #expect(try table(f) == incremental)
+        #expect(try table(f) == incremental && self.sums(f) == sums)
     }
 
     /// A day later the kept row (of yesterday) is not used; the next change
@@ -108,6 +120,12 @@ struct CreditScoreSummaryTests {
         // 500 paid a day late (31 days to pay) and 1,500 still a day overdue:
         // 5 experiences, 3,000 late of 12,000, (360,000 + 15,500) / 10,500 = 35.76 → 36 days to pay.
         #expect(try kept(f, 1, "2026-12-02")?.contains(" 5 3000 12000 6 1500 36") == true)
+        // A second change the same day is added to the kept sums: the rest of S-4 paid, so its day is one
+        // experience of 2,000 a day late and S-4 is settled: 4 experiences, 3,000 late of 12,000,
+        // ADBT (60,000 + 2,000 × 1) / 12,000 = 5.17 → 5, nothing overdue, (360,000 + 2,000 × 31) / 12,000 = 35.17 → 35.
+        try CreditScoreTests().pay(f, account: 1, invoice: 5, amount: 1_500, on: "2026-12-02")
+        #expect(try kept(f, 1, "2026-12-02") == computed(f, 1, "2026-12-02"))
+        #expect(try kept(f, 1, "2026-12-02")?.contains(" 4 3000 12000 5 0 35") == true)
         // Account 2 had no change today: still yesterday's row, not used today.
         #expect(try kept(f, 2, "2026-12-02") == nil && kept(f, 2, "2026-12-01") != nil)
     }

@@ -29,21 +29,11 @@ public enum ExperienceRows {
     ]
 
     /// Re-derives the invoice of an event (the record is the invoice, with
-    /// its id), then refreshes the kept score (`CreditScoreSummaries`) of
-    /// its account, and of the account its old rows belonged to if another.
+    /// its id) and keeps the scores of the accounts its rows belong to,
+    /// before and after (`CreditScoreSummaries.derive`).
     public static let observer = ChangeObserver(events) { store, _, record in
         guard case .integer(let id)? = record["id"] else { return }
-        let invoice = SQLValue.integer(id)
-        var accounts = try store.connection.rows(
-            """
-            SELECT account_id FROM credit_experiences WHERE invoice_id = ?
-            UNION SELECT account_id FROM credit_settlements WHERE invoice_id = ?
-            UNION SELECT account_id FROM credit_open_invoices WHERE invoice_id = ?
-            UNION SELECT account_id FROM invoices WHERE id = ? AND account_id IS NOT NULL
-            """, [invoice, invoice, invoice, invoice]) { $0.integer(0) }
-        try derive(store, .invoice(id))
-        accounts.sort()
-        for account in accounts { try CreditScoreSummaries.refresh(store, accountID: account) }
+        try CreditScoreSummaries.derive(store, invoiceID: id)
     }
 
     /// The whole days from `start` to `end` (two 'YYYY-MM-DD' texts) on this engine.

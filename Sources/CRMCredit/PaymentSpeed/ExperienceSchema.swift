@@ -56,6 +56,9 @@ public enum ExperienceSchema {
         // options, in the account's currency (`CreditScoreSummaries`), so a
         // score as of today is one lookup by the primary key. Kept in the
         // transaction of every change; a row for another day is not used.
+        // The sums the figures come from (window_keyed ... settled_minor) let
+        // a change of the same day be added to the row without reading the
+        // account's other rows.
         Migration("0402-credit-scores", [
             """
             CREATE TABLE credit_scores (
@@ -70,7 +73,17 @@ public enum ExperienceSchema {
                 total_minor BIGINT NOT NULL,
                 adbt BIGINT,
                 overdue_minor BIGINT NOT NULL,
-                days_to_pay BIGINT
+                days_to_pay BIGINT,
+                window_keyed BIGINT NOT NULL,
+                window_amounts BIGINT NOT NULL,
+                recent_keyed BIGINT NOT NULL,
+                recent_amounts BIGINT NOT NULL,
+                previous_keyed BIGINT NOT NULL,
+                previous_amounts BIGINT NOT NULL,
+                pay_days BIGINT NOT NULL,
+                paid_minor BIGINT NOT NULL,
+                beyond BIGINT NOT NULL,
+                settled_minor BIGINT NOT NULL
             )
             """,
         ]),
