@@ -543,6 +543,14 @@ typedef struct crm_credit_score_info {
 ** A read: it writes nothing and takes no write lock. The library keeps
 ** nothing of the caller's; `out` is the caller's.
 **
+** One lookup: the score of each account as of today is kept current in the
+** transaction of every change (docs/COMMANDS.md, "The kept score"), so a
+** call for today (NULL) on an account changed today, or rebuilt today by
+** credit.recompute, reads one row with one statement and no transaction of
+** its own. Any other call (another day, an account last changed before
+** today) computes the score from the experience rows in a read transaction
+** (a few indexed range reads); both give the same figures.
+**
 ** account_id  the account (> 0).
 ** as_of_date  YYYY-MM-DD, copied; NULL means today (UTC).
 ** out         [in/out] out->size set by the caller; on CRM_OK the members

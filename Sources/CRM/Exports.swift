@@ -469,9 +469,17 @@ public func crm_credit_score(_ db: OpaquePointer?, _ account_id: Int64, _ as_of_
             asOf = date
         }
         let figures = try handle.serialized {
-            try handle.store.read(context) {
-                try CreditScoring.score(handle.store, accountID: account_id, asOf: asOf ?? handle.store.clock.now().date,
-                                        currency: nil, collecting: false, context: context)
+            let day = asOf ?? handle.store.clock.now().date
+            // The kept score of that day is one row, read by one statement
+            // without a transaction of its own; anything else (another day,
+            // nothing kept, an unknown account) is the full computation.
+            if let kept = try handle.store.readStatement(context, {
+                try CreditScoreSummaries.kept(handle.store, accountID: account_id, asOf: day)
+            }) {
+                return kept
+            }
+            return try handle.store.read(context) {
+                try CreditScoring.computed(handle.store, accountID: account_id, asOf: day, currency: nil, collecting: false, context: context)
             }
         }
         var info = crm_credit_score_info()

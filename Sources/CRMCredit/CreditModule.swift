@@ -21,5 +21,6 @@ public enum CreditModule {
         ],
         personalData: [DunningResolution.personalData],
         // Experiences first: a hold's minimum-score rule reads the score they make.
-        observers: [ExperienceRows.observer, CreditHolds.observer, DunningResolution.observer])
+        // The kept scores follow the experiences (and an account's currency and merges).
+        observers: [ExperienceRows.observer, CreditScoreSummaries.accountObserver, CreditHolds.observer, DunningResolution.observer])
 }

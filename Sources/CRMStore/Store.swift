@@ -268,6 +268,27 @@ public final class Store {
         }
     }
 
+    /// Runs a read made of exactly one statement, without opening a
+    /// transaction for it when none is open: one statement is a consistent
+    /// snapshot on its own on both engines (SQLite and PostgreSQL in
+    /// autocommit), so BEGIN and COMMIT would only add their cost. Inside a
+    /// transaction it runs as `read` runs it.
+    ///
+    /// The body must run one statement at most: two statements outside a
+    /// transaction may see different commits. A read of several
+    /// statements belongs in `read`.
+    /// - Throws: what the body throws (`.busy` explained as `read` explains
+    ///   it); `.misuse` while a rolled-back host transaction waits to be ended.
+    public func readStatement<T>(_ context: String = "read", _ body: () throws -> T) throws -> T {
+        if connection.inTransaction { return try read(context, body) }
+        try refuseAfterAbort(context)
+        do {
+            return try body()
+        } catch {
+            throw busyExplained(error, call: context, outcome: "the call only reads, so retrying it is safe")
+        }
+    }
+
     /// Runs part of a write in a savepoint, for a command that cannot check
     /// all its input before it writes: when `body` throws, what it wrote and
     /// the events it recorded are undone, and the error goes on to the

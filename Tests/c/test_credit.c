@@ -70,6 +70,17 @@ void test_credit(void)
     /* NULL as_of_date is today. */
     CHECK_RC(db, crm_credit_score(db, account, NULL, &info), CRM_OK);
     CHECK(info.experiences >= 3);
+    /* Today's score is the kept row (one lookup); credit.score computes it
+    ** from the experience rows: the same figures. */
+    r = EXEC(db, "credit.score", S("{\"account_id\":%lld}", account), CRM_OK);
+    CHECKF(r && jintd(r, "score", 0) == info.score && jintd(r, "experiences", -1) == info.experiences
+           && jintd(r, "overdue_minor", -1) == info.overdue_minor && jintd(r, "adbt", 0) == info.adbt_days,
+           "kept score %d, %lld experiences; computed %s", (int)info.score, (long long)info.experiences, r ? r : "(null)");
+    crm_free(r);
+    /* A currency change keeps today's score again, in the new currency. */
+    crm_free(EXEC(db, "account.update", S("{\"id\":%lld,\"currency\":\"USD\"}", thin), CRM_OK));
+    CHECK_RC(db, crm_credit_score(db, thin, NULL, &info), CRM_OK);
+    CHECK(strcmp(info.currency, "USD") == 0 && info.experiences == 0 && (info.flags & CRM_CREDIT_UNRATED));
 
     /* Bad calls name the field and leave the struct as it was. */
     memset(&info, 0, sizeof info);

@@ -131,16 +131,24 @@ public enum CreditScoreCommands {
     }
 
     /// `credit.recompute {account_id?}`: rebuilds the experience and
-    /// settlement rows of the book or one account. Event `credit.recomputed`.
+    /// settlement rows of the book or one account, then their kept scores
+    /// as of today. Event `credit.recomputed`.
     static func recompute(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = arguments.context
         let accountID = try arguments.id("account_id").value
         try arguments.finish()
         if let accountID { _ = try CreditScoring.accountCurrency(store, accountID: accountID, context: context) }
         let counts = try ExperienceRows.derive(store, accountID.map { .account($0) } ?? .book)
+        // Then the kept scores as of today, one account at a time, from the rows just derived.
+        var scores = 1
+        if let accountID {
+            try CreditScoreSummaries.refresh(store, accountID: accountID)
+        } else {
+            scores = try CreditScoreSummaries.rebuild(store)
+        }
         let result = JSONValue.object([("account_id", optional(accountID)), ("experiences", .integer(Int64(counts.experiences))),
                                        ("settlements", .integer(Int64(counts.settlements))),
-                                       ("open_invoices", .integer(Int64(counts.open)))])
+                                       ("open_invoices", .integer(Int64(counts.open))), ("scores", .integer(Int64(scores)))])
         try store.record(event: "credit.recomputed", result)
         return result
     }

@@ -126,13 +126,33 @@ public enum CreditScoring {
         var score: Int64? { amounts > 0 ? CreditScoring.rounded(keyed, amounts * 100) : nil }
     }
 
+    /// The default window of a score, in months.
+    public static let defaultWindowMonths: Int64 = 24
+
     /// The score of `accountID` on `asOf` in `currency` over `windowMonths`.
     /// With `collecting` false the experiences are only summed, not kept
     /// (`experiences` stays empty and `experienceCount` counts them): the
-    /// path of `crm_credit_score`. Call inside a read.
+    /// path of `crm_credit_score`. Then, with the default window, unweighted,
+    /// in the account's currency (nil or the same code), the kept summary
+    /// of that day (`CreditScoreSummaries`) answers when there is one;
+    /// otherwise the figures are computed from the rows. Call inside a read.
     /// - Throws: `.notFound` for an unknown account.
     public static func score(_ store: Store, accountID: Int64, asOf: CalendarDate, currency: String?, windowMonths: Int64 = 24,
                              recencyWeighted: Bool = false, collecting: Bool = true, context: String) throws -> CreditScore {
+        if !collecting, windowMonths == defaultWindowMonths, !recencyWeighted,
+           let kept = try CreditScoreSummaries.kept(store, accountID: accountID, asOf: asOf),
+           currency == nil || currency == kept.currency {
+            return kept
+        }
+        return try computed(store, accountID: accountID, asOf: asOf, currency: currency, windowMonths: windowMonths,
+                            recencyWeighted: recencyWeighted, collecting: collecting, context: context)
+    }
+
+    /// The score computed from the experience, settlement and open-invoice
+    /// rows, never from the kept summary (`score` without the lookup).
+    /// - Throws: `.notFound` for an unknown account.
+    public static func computed(_ store: Store, accountID: Int64, asOf: CalendarDate, currency: String?, windowMonths: Int64 = 24,
+                                recencyWeighted: Bool = false, collecting: Bool = true, context: String) throws -> CreditScore {
         let accountCurrency = try self.accountCurrency(store, accountID: accountID, context: context)
         let currency = currency ?? accountCurrency
         let windowStart = date(asOf, minusMonths: windowMonths).description

@@ -28,10 +28,12 @@ public enum ExperienceRows {
         "invoice.updated", "invoice.deleted",
     ]
 
-    /// Re-derives the invoice of an event (the record is the invoice, with its id).
+    /// Re-derives the invoice of an event (the record is the invoice, with
+    /// its id) and keeps the scores of the accounts its rows belong to,
+    /// before and after (`CreditScoreSummaries.derive`).
     public static let observer = ChangeObserver(events) { store, _, record in
         guard case .integer(let id)? = record["id"] else { return }
-        try derive(store, .invoice(id))
+        try CreditScoreSummaries.derive(store, invoiceID: id)
     }
 
     /// The whole days from `start` to `end` (two 'YYYY-MM-DD' texts) on this engine.

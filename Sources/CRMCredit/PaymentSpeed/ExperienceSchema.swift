@@ -1,7 +1,8 @@
 import CRMStore
 
 /// The tables that keep every account's payment experiences current
-/// (migrations 0401-0409), so reading a score is one indexed range read.
+/// (migrations 0401-0409), so reading a score is a few indexed range reads,
+/// and the score as of today one lookup (`credit_scores`).
 public enum ExperienceSchema {
     public static let migrations: [Migration] = [
         // credit_experiences: one row per invoice per settled day (the live
@@ -50,6 +51,41 @@ public enum ExperienceSchema {
             ) WITHOUT ROWID
             """,
             "CREATE UNIQUE INDEX credit_open_invoices_invoice ON credit_open_invoices (invoice_id)",
+        ]),
+        // credit_scores: each account's score as of `as_of` with the default
+        // options, in the account's currency (`CreditScoreSummaries`), so a
+        // score as of today is one lookup by the primary key. Kept in the
+        // transaction of every change; a row for another day is not used.
+        // The sums the figures come from (window_keyed ... settled_minor) let
+        // a change of the same day be added to the row without reading the
+        // account's other rows.
+        Migration("0402-credit-scores", [
+            """
+            CREATE TABLE credit_scores (
+                account_id INTEGER PRIMARY KEY,
+                currency TEXT NOT NULL,
+                as_of TEXT NOT NULL,
+                score BIGINT,
+                recent BIGINT,
+                previous BIGINT,
+                experiences BIGINT NOT NULL,
+                late_minor BIGINT NOT NULL,
+                total_minor BIGINT NOT NULL,
+                adbt BIGINT,
+                overdue_minor BIGINT NOT NULL,
+                days_to_pay BIGINT,
+                window_keyed BIGINT NOT NULL,
+                window_amounts BIGINT NOT NULL,
+                recent_keyed BIGINT NOT NULL,
+                recent_amounts BIGINT NOT NULL,
+                previous_keyed BIGINT NOT NULL,
+                previous_amounts BIGINT NOT NULL,
+                pay_days BIGINT NOT NULL,
+                paid_minor BIGINT NOT NULL,
+                beyond BIGINT NOT NULL,
+                settled_minor BIGINT NOT NULL
+            )
+            """,
         ]),
     ]
 }
