@@ -14,12 +14,13 @@ enum MetricsQueries {
     /// The invoices (not drafts) in `currency` issued from `from` to `to`,
     /// of one account or of the book.
     static func sales(_ store: Store, accountID: Int64?, currency: String, from: CalendarDate, to: CalendarDate) throws -> [Sale] {
-        try store.connection.rows(
+        let scope = AccountScope(accountID: accountID)
+        return try store.connection.rows(
             """
             SELECT account_id, issued_on, total_minor FROM invoices
-            WHERE status <> ? AND currency = ? AND issued_on >= ? AND issued_on <= ? AND (? IS NULL OR account_id = ?)
+            WHERE status <> ? AND currency = ? AND issued_on >= ? AND issued_on <= ?\(scope.condition("account_id"))
             """,
-            [.text("draft"), .text(currency), .text(from.description), .text(to.description), .integer(accountID), .integer(accountID)]) { row in
+            [.text("draft"), .text(currency), .text(from.description), .text(to.description)] + scope.values) { row in
             guard let issuedOn = CalendarDate(row.text(1)) else { return nil }
             return Sale(accountID: row.integer(0), issuedOn: issuedOn, totalMinor: row.integer(2))
         }.compactMap { $0 }
@@ -39,16 +40,16 @@ enum MetricsQueries {
     /// after `to`.
     static func allocations(_ store: Store, accountID: Int64?, currency: String, from: CalendarDate, to: CalendarDate) throws -> [Allocation] {
         let end = SQLValue.text(to.description)
+        let scope = AccountScope(accountID: accountID)
         return try store.connection.rows(
             """
             SELECT a.amount_minor, a.allocated_on, i.issued_on FROM payment_allocations a
             JOIN invoices i ON i.id = a.invoice_id
             LEFT JOIN payments p ON p.id = a.payment_id
-            WHERE i.currency = ? AND i.status <> ? AND (? IS NULL OR i.account_id = ?)
-              AND a.allocated_on >= ? AND a.allocated_on <= ? AND (a.reversed = ? OR p.reversed_on > ?)
+            WHERE i.currency = ? AND i.status <> ?
+              AND a.allocated_on >= ? AND a.allocated_on <= ? AND (a.reversed = ? OR p.reversed_on > ?)\(scope.condition("i.account_id"))
             """,
-            [.text(currency), .text("draft"), .integer(accountID), .integer(accountID),
-             .text(from.description), end, .integer(0), end]) { row in
+            [.text(currency), .text("draft"), .text(from.description), end, .integer(0), end] + scope.values) { row in
             guard let allocatedOn = CalendarDate(row.text(1)), let issuedOn = CalendarDate(row.text(2)) else { return nil }
             return Allocation(amountMinor: row.integer(0), allocatedOn: allocatedOn, issuedOn: issuedOn)
         }.compactMap { $0 }
@@ -71,6 +72,7 @@ enum MetricsQueries {
     /// date is due on its issue day.
     static func settled(_ store: Store, accountID: Int64?, currency: String, from: CalendarDate, to: CalendarDate) throws -> [Settled] {
         let date = SQLValue.text(to.description)
+        let scope = AccountScope(accountID: accountID)
         let rows = try store.connection.rows(
             """
             SELECT total_minor, due_on, issued_on, last_allocated_on, last_note_on FROM (
@@ -91,12 +93,12 @@ enum MetricsQueries {
                               JOIN credit_notes n ON n.id = a.credit_note_id
                               WHERE n.invoice_id = i.id AND a.allocated_on <= ?), 0) AS applied_minor
                 FROM invoices i
-                WHERE i.status <> ? AND i.currency = ? AND i.issued_on <= ? AND i.total_minor > ? AND (? IS NULL OR i.account_id = ?)
+                WHERE i.status <> ? AND i.currency = ? AND i.issued_on <= ? AND i.total_minor > ?\(scope.condition("i.account_id"))
             ) t
             WHERE paid_minor + notes_minor - applied_minor >= total_minor
             """,
             [date, .integer(0), date, date, .integer(0), date, .text("issued"), date, .text("issued"), date, date,
-             .text("draft"), .text(currency), date, .integer(0), .integer(accountID), .integer(accountID)]) { row in
+             .text("draft"), .text(currency), date, .integer(0)] + scope.values) { row in
             (row.integer(0), row.optionalText(1), row.text(2), row.optionalText(3), row.optionalText(4))
         }
         var result: [Settled] = []

@@ -87,6 +87,7 @@ enum ReceivableQueries {
     /// allocation and credit-note indexes by invoice.
     static func invoices(_ store: Store, accountID: Int64?, currency: String, asOf: CalendarDate) throws -> [InvoiceAsOf] {
         let date = SQLValue.text(asOf.description)
+        let scope = AccountScope(accountID: accountID)
         return try store.connection.rows(
             """
             SELECT account_id, due_on, total_minor, paid_minor, notes_minor, applied_minor, id FROM (
@@ -101,12 +102,11 @@ enum ReceivableQueries {
                               JOIN credit_notes n ON n.id = a.credit_note_id
                               WHERE n.invoice_id = i.id AND a.allocated_on <= ?), 0) AS applied_minor
                 FROM invoices i
-                WHERE i.status <> ? AND i.currency = ? AND i.issued_on <= ? AND (? IS NULL OR i.account_id = ?)
+                WHERE i.status <> ? AND i.currency = ? AND i.issued_on <= ?\(scope.condition("i.account_id"))
             ) t
             WHERE paid_minor + notes_minor - applied_minor <> total_minor
             """,
-            [date, .integer(0), date, .text("issued"), date, date, .text("draft"), .text(currency), date,
-             .integer(accountID), .integer(accountID)]) { row in
+            [date, .integer(0), date, .text("issued"), date, date, .text("draft"), .text(currency), date] + scope.values) { row in
             let total = Int128(row.integer(2)), paid = Int128(row.integer(3))
             let credited = Int128(row.integer(4)) - Int128(row.integer(5))
             let open = total - paid - credited
@@ -119,6 +119,7 @@ enum ReceivableQueries {
     /// then) kept unallocated and unrefunded on that day, by account.
     static func unallocatedPayments(_ store: Store, accountID: Int64?, currency: String, asOf: CalendarDate) throws -> [Int64: Int128] {
         let date = SQLValue.text(asOf.description)
+        let scope = AccountScope(accountID: accountID)
         let rows = try store.connection.rows(
             """
             SELECT account_id, unallocated_minor FROM (
@@ -128,11 +129,10 @@ enum ReceivableQueries {
                     - COALESCE((SELECT CAST(SUM(r.amount_minor) AS BIGINT) FROM payment_refunds r
                                 WHERE r.payment_id = p.id AND r.refunded_on <= ?), 0) AS unallocated_minor
                 FROM payments p
-                WHERE p.currency = ? AND p.received_on <= ? AND (p.reversed_on IS NULL OR p.reversed_on > ?)
-                  AND (? IS NULL OR p.account_id = ?)
+                WHERE p.currency = ? AND p.received_on <= ? AND (p.reversed_on IS NULL OR p.reversed_on > ?)\(scope.condition("p.account_id"))
             ) t
             WHERE unallocated_minor > ?
-            """, [date, date, .text(currency), date, date, .integer(accountID), .integer(accountID), .integer(0)]) {
+            """, [date, date, .text(currency), date, date] + scope.values + [.integer(0)]) {
             ($0.integer(0), $0.integer(1))
         }
         var result: [Int64: Int128] = [:]
@@ -144,3 +144,21 @@ enum ReceivableQueries {
 /// The name this SQL had while only `ar.ageing` used it; kept so that code
 /// written against that name still compiles.
 typealias AgeingQueries = ReceivableQueries
+
+/// One account or the whole book, as the last condition of a query: one
+/// account is `AND <column> = ?` (its id bound), the book no condition at
+/// all. (A `? IS NULL OR account_id = ?` condition would keep SQLite from
+/// using the account's index, and one account's figures on a date would
+/// read every invoice of the book.) The column names come from the code,
+/// never from input.
+struct AccountScope {
+    let accountID: Int64?
+
+    /// The condition on `column`, with a leading " AND ", or "" for the book.
+    func condition(_ column: StaticString) -> String {
+        accountID == nil ? "" : " AND \(column) = ?"
+    }
+
+    /// The values the condition binds.
+    var values: [SQLValue] { accountID.map { [.integer($0)] } ?? [] }
+}
