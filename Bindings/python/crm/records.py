@@ -1086,3 +1086,24 @@ class Events:
     def ack(self, consumer: str, seq: int) -> None:
         """crm_events_ack: everything up to and including ``seq`` is done."""
         self._db._events_ack(consumer, seq)
+
+
+class Bridge:
+    """``db.bridge``: bridges to the books the host already keeps (the
+    bridge module's ``bridge.*`` commands).  docs/COMMANDS.md ("Plain-text
+    journals") defines the journal."""
+
+    def __init__(self, db: "Database") -> None:
+        self._db = db
+
+    def export_journal(self, format: str, after_seq: Optional[int] = None, consumer: Optional[str] = None,
+                       limit: Optional[int] = None) -> Dict[str, Any]:
+        """``bridge.export_journal``: the postings of the money-moving events
+        after ``after_seq`` (or after ``consumer``'s acknowledged position)
+        as a ``"ledger"``, ``"hledger"`` or ``"beancount"`` journal:
+        ``{"format", "text", "from_seq", "to_seq", "transactions",
+        "consumer"}``.  With ``consumer`` its position moves up to
+        ``to_seq`` in the same call."""
+        return self._db.exec("bridge.export_journal",
+                             _merge(None, {"format": format, "after_seq": after_seq, "consumer": consumer,
+                                           "limit": limit}, drop_none=True))
