@@ -132,8 +132,8 @@ struct JournalBook {
             }
         }
 
-        // Receivable movements of everything known, for the assertions.
-        let all = before + written
+        // Receivable balances of everything known, for the assertions.
+        let balances = assertionBalances(before + written)
         var asserted = Set<String>()
         for transaction in written {
             out += "\n" + entry(transaction)
@@ -141,8 +141,8 @@ struct JournalBook {
             for line in transaction.lines where line.isCustomerReceivable {
                 // The balance at the start of the next day: everything dated up to this day.
                 guard let next = transaction.date.adding(days: 1),
-                      asserted.insert("\(line.account) \(transaction.currency.code) \(next)").inserted else { continue }
-                let balance = receivableBalance(all, account: line.account, currency: transaction.currency) { $0.date <= transaction.date }
+                      asserted.insert("\(line.account) \(transaction.currency.code) \(next)").inserted,
+                      let balance = balances[AssertionKey(seq: transaction.seq, account: line.account)] else { continue }
                 out += "\(next) balance \(line.account)  \(transaction.currency.text(minor: balance))\n"
             }
         }
@@ -159,12 +159,8 @@ struct JournalBook {
             for line in transaction.lines {
                 let indent = format == .beancount ? "  " : "    "
                 text += "\(indent)\(line.account)  \(transaction.currency.text(minor: Int128(line.amountMinor)))"
-                if transaction.asserts && line.isCustomerReceivable && format != .beancount {
-                    // ledger checks assertions in the order of the file; hledger in date order.
-                    let balance = receivableBalance(all, account: line.account, currency: transaction.currency) {
-                        format == .ledger ? $0.seq <= transaction.seq
-                            : $0.date < transaction.date || ($0.date == transaction.date && $0.seq <= transaction.seq)
-                    }
+                if transaction.asserts && line.isCustomerReceivable && format != .beancount,
+                   let balance = balances[AssertionKey(seq: transaction.seq, account: line.account)] {
                     text += " = \(transaction.currency.text(minor: balance))"
                 }
                 text += "\n"
@@ -174,14 +170,65 @@ struct JournalBook {
         return out
     }
 
-    /// The sum of one account's lines in one currency over the transactions that count.
-    func receivableBalance(_ transactions: [JournalTransaction], account: String, currency: Currency,
-                           counts: (JournalTransaction) -> Bool) -> Int128 {
-        var sum: Int128 = 0
-        for transaction in transactions where transaction.currency.code == currency.code && counts(transaction) {
-            for line in transaction.lines where line.account == account { sum += Int128(line.amountMinor) }
+    /// Which receivable line of which event an assertion follows.
+    struct AssertionKey: Hashable {
+        var seq: Int64
+        var account: String
+    }
+
+    /// The balance each payment's receivable line asserts, as each format
+    /// checks it: ledger in the order of the file (seq), hledger in date
+    /// order (then seq), beancount at the end of the payment's day. One
+    /// pass over the customers' receivable lines, sorted once.
+    func assertionBalances(_ transactions: [JournalTransaction]) -> [AssertionKey: Int128] {
+        struct Movement {
+            var date: CalendarDate
+            var seq: Int64
+            var account: String
+            var amount: Int64
+            var asserts: Bool
         }
-        return sum
+        var movements: [Movement] = []
+        for transaction in transactions {
+            for line in transaction.lines where line.isCustomerReceivable {
+                // The currency is part of the account's key: an assertion is of one commodity.
+                movements.append(Movement(date: transaction.date, seq: transaction.seq,
+                                          account: line.account + "\u{0}" + transaction.currency.code,
+                                          amount: line.amountMinor, asserts: transaction.asserts))
+            }
+        }
+        if format != .ledger {
+            movements.sort { ($0.date, $0.seq) < ($1.date, $1.seq) }
+        } else {
+            movements.sort { $0.seq < $1.seq }
+        }
+        var running: [String: Int128] = [:]
+        var balances: [AssertionKey: Int128] = [:]
+        var pendingOfDay: [(key: AssertionKey, account: String)] = []
+        for movement in movements {
+            running[movement.account, default: 0] += Int128(movement.amount)
+            let key = AssertionKey(seq: movement.seq, account: String(movement.account.prefix { $0 != "\u{0}" }))
+            guard movement.asserts else { continue }
+            if format == .beancount {
+                pendingOfDay.append((key, movement.account))
+            } else {
+                balances[key] = running[movement.account]
+            }
+        }
+        guard format == .beancount else { return balances }
+        // Beancount: the balance at the end of each asserting day.
+        var endOfDay: [String: Int128] = [:]
+        running.removeAll()
+        var dayOfSeq: [Int64: CalendarDate] = [:]
+        for movement in movements {
+            running[movement.account, default: 0] += Int128(movement.amount)
+            endOfDay["\(movement.account)\u{0}\(movement.date)"] = running[movement.account]
+            dayOfSeq[movement.seq] = movement.date
+        }
+        for (key, account) in pendingOfDay {
+            if let date = dayOfSeq[key.seq] { balances[key] = endOfDay["\(account)\u{0}\(date)"] }
+        }
+        return balances
     }
 
     func power(_ digits: Int) -> Int128 {
