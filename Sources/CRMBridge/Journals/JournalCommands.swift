@@ -11,6 +11,11 @@ public enum JournalCommands {
     /// Events read from the outbox per page.
     static let page = 1_000
 
+    /// The consumer name a read without a consumer fetches as: longer than
+    /// the 100 characters crm_events_ack allows, so no consumer has a
+    /// position under it (the empty name is a valid consumer).
+    static let nobody = String(repeating: "~", count: 101)
+
     /// `bridge.export_journal {format, after_seq?, consumer?, limit?}` →
     /// `{format, text, from_seq, to_seq, transactions, consumer}`: the
     /// postings of the events after `after_seq` (or after the consumer's
@@ -23,7 +28,7 @@ public enum JournalCommands {
             throw CRMError.invalid("\(context): format is required (ledger, hledger or beancount)")
         }
         let afterSeq = try arguments.integer("after_seq", range: 0...Int64.max).value ?? 0
-        let consumer = try arguments.string("consumer", length: 1...200).value
+        let consumer = try arguments.string("consumer", length: 1...100).value
         if let consumer, consumer.trimmingWhitespace().isEmpty {
             throw CRMError.invalid("\(context): consumer must not be blank")
         }
@@ -37,7 +42,7 @@ public enum JournalCommands {
         var first = true
         while exported.count < limit {
             let wanted = min(page, limit - exported.count)
-            let (events, start) = try store.fetchEvents(consumer: consumer ?? "", afterSeq: cursor, limit: wanted)
+            let (events, start) = try store.fetchEvents(consumer: consumer ?? nobody, afterSeq: cursor, limit: wanted)
             if first { from = start; first = false }
             exported += events
             guard events.count == wanted, let last = events.last else { break }
@@ -50,7 +55,7 @@ public enum JournalCommands {
         var earlier: [Event] = []
         cursor = 0
         while cursor < from {
-            let (events, _) = try store.fetchEvents(consumer: "", afterSeq: cursor, limit: page)
+            let (events, _) = try store.fetchEvents(consumer: nobody, afterSeq: cursor, limit: page)
             earlier += events.filter { $0.seq <= from && $0.record["posting"] != nil }
             guard let last = events.last else { break }
             cursor = last.seq
