@@ -749,6 +749,7 @@ static const struct {
     {"payments", test_payments},
     {"credit", test_credit},
     {"creditpolicy", test_credit_policy},
+    {"journal", test_journal},
     {"persistence", test_persistence},
     {"events", test_events},
     {"hooks", test_hooks},

@@ -73,6 +73,8 @@ void test_payments(void);
 
 /* test_credit.c */
 void test_credit(void);
+/* test_journal.c */
+void test_journal(void);
 /* test_credit_policy.c */
 void test_credit_policy(void);
 
