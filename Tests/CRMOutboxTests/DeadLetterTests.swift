@@ -137,7 +137,7 @@ import Testing
         }
         expectCRMError(.invalid, "events.fail", "consumer") { try f.run("events.fail", #"{"consumer": "", "seq": 3, "error": "x"}"#) }
         expectCRMError(.range, "events.fail", "seq") { try f.run("events.fail", #"{"consumer": "ledger", "seq": 0, "error": "x"}"#) }
-        // An unknown field is found after the body ran: what it wrote is rolled back.
+        // An unknown field is refused before the first write (prune would have pruned seq 1 and 2).
         f.clock.advance(seconds: 1)
         expectCRMError(.invalid, "events.prune", "colour") {
             try f.run("events.prune", #"{"older_than_days": 0, "colour": "red"}"#)

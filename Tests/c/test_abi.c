@@ -751,6 +751,7 @@ static const struct {
     {"creditpolicy", test_credit_policy},
     {"persistence", test_persistence},
     {"events", test_events},
+    {"deadletters", test_dead_letters},
     {"hooks", test_hooks},
     {"hooks_reentrant", test_hooks_reentrant},
     {"transactions", test_transactions},

@@ -141,6 +141,7 @@ public enum OutboxCommands {
         let seq = try arguments.requiredInteger("seq", range: 1...Int64.max)
         let error = try arguments.requiredString("error", length: 1...2000)
         let maxAttempts = try arguments.integer("max_attempts", range: 1...100).nonNull("max_attempts", context: context) ?? defaultMaxAttempts
+        try arguments.finish()
         let connection = store.connection
         try Outbox.refuseRetired(connection, consumer: consumer, context: context)
         guard try connection.integer("SELECT seq FROM crm_events WHERE seq = ?", [.integer(seq)]) != nil else {
@@ -211,6 +212,7 @@ public enum OutboxCommands {
         let context = "events.replay"
         let consumer = try consumerName(&arguments)
         let seq = try arguments.requiredInteger("seq", range: 1...Int64.max)
+        try arguments.finish()
         let found = try existingLetter(store.connection, consumer, seq, context: context)
         switch found.state {
         case "failing":
@@ -230,6 +232,7 @@ public enum OutboxCommands {
         let context = "events.settle"
         let consumer = try consumerName(&arguments)
         let seq = try arguments.requiredInteger("seq", range: 1...Int64.max)
+        try arguments.finish()
         let found = try existingLetter(store.connection, consumer, seq, context: context)
         guard found.state != "failing" else {
             throw CRMError.constraint("\(context): seq \(seq) of consumer '\(consumer)' is failing but not parked; acknowledge it once delivered (crm_events_ack)")
@@ -243,6 +246,7 @@ public enum OutboxCommands {
     static func retire(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = "events.retire"
         let consumer = try consumerName(&arguments)
+        try arguments.finish()
         let connection = store.connection
         let before = try knownConsumer(connection, consumer, context: context)
         var dropped = 0
@@ -262,6 +266,7 @@ public enum OutboxCommands {
     static func prune(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = "events.prune"
         let days = try arguments.integer("older_than_days", range: 0...36_500).nonNull("older_than_days", context: context) ?? defaultRetentionDays
+        try arguments.finish()
         let connection = store.connection
         let now = store.clock.now()
         let cutoff = Timestamp(clamping: now.secondsSinceEpoch - days * 86_400)
