@@ -33,6 +33,23 @@ import Testing
         #expect(try f.run("events.prune", #"{"older_than_days": 30}"#)["pruned"]?.int == 0)
     }
 
+    @Test func aLimitPrunesTheOldestFirstInShortTransactions() throws {
+        let f = try OutboxFixture()
+        try f.record(7)
+        for _ in 0..<3 { _ = try f.fail("ledger", 2) }
+        try f.ack("ledger", 6)
+        f.clock.advance(seconds: 100 * Self.day)
+        let first = try f.run("events.prune", #"{"limit": 3}"#)
+        #expect(first["pruned"]?.int == 3)  // 1, 3, 4: seq 2 is a dead letter's
+        #expect(first["more"]?.flag == true)
+        #expect(try f.fetchAll("probe") == [2, 5, 6, 7])
+        let second = try f.run("events.prune", #"{"limit": 3}"#)
+        #expect(second["pruned"]?.int == 2)  // 5, 6: 7 is not acknowledged
+        #expect(second["more"]?.flag == false)
+        #expect(try f.run("events.prune")["more"]?.flag == false)
+        expectCRMError(.range, "events.prune", "limit") { try f.run("events.prune", #"{"limit": 0}"#) }
+    }
+
     @Test func nothingIsPrunedWithoutAKnownConsumer() throws {
         let f = try OutboxFixture()
         try f.record(3)

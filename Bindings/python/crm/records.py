@@ -1132,8 +1132,13 @@ class Events:
         no longer fetch or acknowledge."""
         return self._db.exec("events.retire", {"consumer": consumer})
 
-    def prune(self, older_than_days: int = 90) -> Dict[str, Any]:
+    def prune(self, older_than_days: int = 90,
+              limit: Optional[int] = None) -> Dict[str, Any]:
         """events.prune: deletes the events every known, not-retired consumer
         has acknowledged that are older than ``older_than_days``, except dead
-        letters' events; answers ``pruned``, ``kept`` and more."""
-        return self._db.exec("events.prune", {"older_than_days": older_than_days})
+        letters' events (at most ``limit``, the oldest first: ``"more"`` says
+        whether to call again); answers ``pruned``, ``more``, ``kept`` and more."""
+        args: Dict[str, Any] = {"older_than_days": older_than_days}
+        if limit is not None:
+            args["limit"] = limit
+        return self._db.exec("events.prune", args)

@@ -86,3 +86,14 @@ def test_bad_input_names_the_field_and_changes_nothing(db):
     assert "older_than_days" in days.value.message
     [ledger] = [c for c in db.events.consumers() if c["name"] == "ledger"]
     assert ledger["failing"] == 0 and ledger["dead_letters"] == 0 and ledger["retired_at"] is None
+
+
+def test_prune_with_a_limit_answers_whether_more_is_left(db):
+    seqs = _fill(db, 3)
+    db.events.ack("ledger", seqs[-1])
+    answer = db.events.prune(older_than_days=0, limit=1)
+    assert answer["pruned"] <= 1
+    assert answer["more"] is (answer["pruned"] == 1)
+    with pytest.raises(crm.OutOfRange) as limit:
+        db.events.prune(limit=0)
+    assert "limit" in limit.value.message

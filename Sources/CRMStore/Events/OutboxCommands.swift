@@ -259,13 +259,14 @@ public enum OutboxCommands {
 
     // MARK: Retention
 
-    /// `events.prune {older_than_days?}`: deletes the events every known,
+    /// `events.prune {older_than_days?, limit?}`: deletes the events every known,
     /// not-retired consumer has acknowledged that are older than the
     /// retention period, except those of dead letters; on an SQLite file in
     /// incremental auto-vacuum mode, gives the freed pages back.
     static func prune(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = "events.prune"
         let days = try arguments.integer("older_than_days", range: 0...36_500).nonNull("older_than_days", context: context) ?? defaultRetentionDays
+        let limit = try arguments.integer("limit", range: 1...100_000_000).nonNull("limit", context: context)
         try arguments.finish()
         let connection = store.connection
         let now = store.clock.now()
@@ -277,7 +278,19 @@ public enum OutboxCommands {
         var pruned = 0
         let isSQLite = connection.kind == .sqlite
         let pagesBefore = isSQLite ? try connection.integer("PRAGMA page_count") ?? 0 : 0
-        if let (_, upTo) = holder {
+        if let (_, position) = holder {
+            var upTo = position
+            if let limit {
+                // The seq of the limit-th oldest event that may go: a call deletes no more.
+                if let last = try connection.integer(
+                    """
+                    SELECT seq FROM crm_events WHERE seq <= ? AND occurred_at < ?
+                    AND NOT EXISTS (SELECT 1 FROM crm_dead_letters d WHERE d.seq = crm_events.seq)
+                    ORDER BY seq LIMIT 1 OFFSET ?
+                    """, [.integer(upTo), .text(cutoff.description), .integer(limit - 1)]) {
+                    upTo = last
+                }
+            }
             pruned = try connection.run(
                 """
                 DELETE FROM crm_events WHERE seq <= ? AND occurred_at < ?
@@ -286,6 +299,7 @@ public enum OutboxCommands {
         }
         let kept = try connection.integer("SELECT COUNT(*) FROM crm_events") ?? 0
         fields.append(("pruned", .integer(Int64(pruned))))
+        fields.append(("more", .bool(limit.map { Int64(pruned) >= $0 } ?? false)))
         fields.append(("kept", .integer(kept)))
         fields.append(("up_to_seq", .integer(holder?.1 ?? 0)))
         fields.append(("held_back_by", holder.map { .string($0.0) } ?? .null))
