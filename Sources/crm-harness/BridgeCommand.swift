@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import CCRM
 import Foundation
 
 extension CRMHarness {
@@ -35,7 +36,9 @@ extension CRMHarness.Bridge {
                 (events.settle) once delivered. The consumer is registered at its first \
                 run (crm_events_ack of 0), so events.prune keeps what it has not had.
 
-                --once drains what is there and exits; otherwise it polls every --poll-ms. \
+                --once drains what is there and exits; otherwise it polls every --poll-ms, \
+                and a CRM_BUSY (the host holding the write lock) is waited out rather than \
+                ending the run. \
                 Progress and a summary (delivered, failed attempts, parked, replayed) go to \
                 stderr; with --json the summary is printed as JSON on stdout.
                 """)
@@ -85,7 +88,16 @@ extension CRMHarness.Bridge {
                                           batch: batch, backoffMilliseconds: backoffMilliseconds)
                 try runner.start()
                 while true {
-                    let worked = try runner.deliverReplays() + runner.deliverBatch()
+                    let worked: Int
+                    do {
+                        worked = try runner.deliverReplays() + runner.deliverBatch()
+                    } catch let failure as CRMFailure where failure.code == CRM_BUSY && !once {
+                        // The host held the write lock past the busy timeout: wait and go on.
+                        // An event delivered but not yet acknowledged comes again (at least once).
+                        printError("bridge run: \(failure.description); retrying after \(max(pollMilliseconds, 100)) ms")
+                        OutboxRunner.sleep(milliseconds: max(pollMilliseconds, 100))
+                        continue
+                    }
                     if worked == 0 {
                         if once { break }
                         OutboxRunner.sleep(milliseconds: pollMilliseconds)

@@ -98,6 +98,23 @@ struct BridgeRunTests {
         #expect(mode == 0o600)
     }
 
+    @Test("a JSONL file that cannot be written parks every event after its attempts, in order, without blocking")
+    func unwritableFileParks() throws {
+        let db = try TemporaryDatabase()
+        defer { db.remove() }
+        #expect(try db.run(["exec", "account.create", #"{"name": "Highveld Roofing"}"#]).status == 0)
+        #expect(try db.run(["exec", "account.create", #"{"name": "Mthembu Hardware"}"#]).status == 0)
+        let run = try db.run(["bridge", "run", "--consumer", "archive", "--jsonl", db.directory.path, "--once",
+                              "--max-attempts", "2", "--backoff-ms", "0", "--json"])
+        #expect(run.status == 0, "\(run)")
+        let summary = try run.jsonObject()
+        #expect(summary["parked"] as? Int == 2 && summary["failed_attempts"] as? Int == 4 && summary["delivered"] as? Int == 0, "\(run)")
+        let letters = try db.run(["exec", "events.dead_letters", #"{"consumer": "archive"}"#, "--json"])
+        let parked = try #require(try letters.jsonObject()["dead_letters"] as? [[String: Any]], "\(letters)")
+        #expect(parked.compactMap { $0["seq"] as? Int } == [1, 2], "\(letters)")
+        #expect((parked.first?["last_error"] as? String)?.contains("Is a directory") == true, "\(letters)")
+    }
+
     @Test("a missing or doubled target is a usage error; a retired consumer is refused")
     func usageAndRetired() throws {
         let db = try TemporaryDatabase()
