@@ -47,6 +47,8 @@ let package = Package(
         // Helpers every Swift suite shares (CRMError checks, temporary directories, crm.h).
         .target(name: "CRMTestSupport", dependencies: ["CRMStore"], path: "Tests/CRMTestSupport"),
         .testTarget(name: "CRMStoreTests", dependencies: ["CRMStore", "CRMTestSupport"]),
+        // The outbox's commands: known consumers, dead letters, retention.
+        .testTarget(name: "CRMOutboxTests", dependencies: ["CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMAccountsTests", dependencies: ["CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMLeadsTests", dependencies: ["CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMActivitiesTests", dependencies: ["CRMActivities", "CRMPipeline", "CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),

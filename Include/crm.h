@@ -477,6 +477,19 @@ int crm_hook_unregister(crm_db *db, int hook_id);
 ** fetched but not acknowledged comes again. Inside crm_begin, fetch and ack
 ** belong to the transaction: fetch sees only events committed before it
 ** began, an ack of a later seq is CRM_RANGE, and crm_rollback undoes an ack.
+**
+** The file knows a consumer from its first crm_events_ack (an ack of 0
+** registers it). Everything else about consumers is a crm_exec command
+** (docs/COMMANDS.md, "Outbox consumers, dead letters and retention"):
+** "events.consumers" lists them with their positions and dead letters;
+** "events.fail" records a failed delivery and parks the event as a dead
+** letter after max_attempts, so the position may move past it;
+** "events.dead_letters", "events.replay" and "events.settle" list, replay
+** and settle dead letters; "events.retire" retires a consumer; and
+** "events.prune" deletes the events every known consumer has acknowledged
+** that are older than the retention period (90 days by default), never one
+** a consumer still lacks or a dead letter's. A retired consumer's fetch and
+** ack are CRM_CONSTRAINT.
 */
 
 /* Fetches up to `limit` (1..1000) committed events with a seq greater than
@@ -491,15 +504,19 @@ int crm_hook_unregister(crm_db *db, int hook_id);
 ** after_seq is 0 or more; one past the last event simply finds nothing.
 ** Returns CRM_OK, CRM_INVALID (NULL or empty consumer, NULL json_events),
 ** CRM_RANGE (a negative after_seq, limit outside 1..1000, a consumer over
-** 100 characters), CRM_MISUSE, CRM_BUSY, CRM_IO. */
+** 100 characters), CRM_CONSTRAINT (a retired consumer), CRM_MISUSE, CRM_BUSY,
+** CRM_IO. */
 int crm_events_fetch(crm_db *db, const char *consumer, int64_t after_seq,
                      int limit, char **json_events);
 
 /* Acknowledges every event up to and including `seq` for `consumer`. An ack
 ** at or below the current position changes nothing and returns CRM_OK.
+** Acknowledging an event whose delivery failed ("events.fail") says a retry
+** delivered it; a parked dead letter stays parked when the position passes it.
 ** Returns CRM_OK, CRM_INVALID (NULL or empty consumer), CRM_RANGE (a
 ** negative seq, a seq never written, a consumer over 100 characters),
-** CRM_MISUSE, CRM_READONLY, CRM_BUSY, CRM_IO. */
+** CRM_CONSTRAINT (a retired consumer), CRM_MISUSE, CRM_READONLY, CRM_BUSY,
+** CRM_IO. */
 int crm_events_ack(crm_db *db, const char *consumer, int64_t seq);
 
 /* ---------------------------------------------------------------------------

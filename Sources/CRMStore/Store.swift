@@ -133,7 +133,7 @@ public final class Store {
         pendingEvents.removeAll()
         sequenceValues.removeAll()
         do {
-            lastSeqBeforeTransaction = try connection.integer("SELECT COALESCE(MAX(seq), 0) FROM crm_events") ?? 0
+            lastSeqBeforeTransaction = try Outbox.lastCommittedSeq(connection)
         } catch {
             connection.rollback()
             inHostTransaction = false

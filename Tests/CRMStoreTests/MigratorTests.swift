@@ -119,12 +119,12 @@ struct MigratorTests {
             let path = file(directory, "crm.db")
             do {
                 let store = try makeStore(path)
-                #expect(try applied(store.connection) == ["0001-store-outbox", "9001-test-items", "9002-test-children"])
+                #expect(try applied(store.connection) == ["0001-store-outbox", "0002-store-dead-letters", "9001-test-items", "9002-test-children"])
                 store.close()
             }
             let store = try makeStore(path)
             defer { store.close() }
-            #expect(try store.connection.integer("SELECT count(*) FROM crm_migrations") == 3)
+            #expect(try store.connection.integer("SELECT count(*) FROM crm_migrations") == 4)
         }
     }
 
@@ -160,7 +160,7 @@ struct MigratorTests {
             expectCRMError(.internal) { try makeStore(path, migrations: [itemsMigration, failing]) }
             let store = try makeStore(path, migrations: [itemsMigration])
             defer { store.close() }
-            #expect(try applied(store.connection) == ["0001-store-outbox", "9001-test-items"])
+            #expect(try applied(store.connection) == ["0001-store-outbox", "0002-store-dead-letters", "9001-test-items"])
             #expect(try !store.connection.tableExists("half"))
             #expect(try store.itemNames() == ["kept"])
         }

@@ -542,7 +542,7 @@ struct StoreTests {
             #expect(Set(ids.items).count == 1)
             let store = try makeStore(path)
             defer { store.close() }
-            #expect(try store.connection.integer("SELECT count(*) FROM crm_migrations") == 3)
+            #expect(try store.connection.integer("SELECT count(*) FROM crm_migrations") == 4)
         }
     }
 

@@ -752,6 +752,7 @@ static const struct {
     {"journal", test_journal},
     {"persistence", test_persistence},
     {"events", test_events},
+    {"deadletters", test_dead_letters},
     {"hooks", test_hooks},
     {"hooks_reentrant", test_hooks_reentrant},
     {"transactions", test_transactions},

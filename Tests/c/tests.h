@@ -81,4 +81,7 @@ void test_credit_policy(void);
 /* test_render.c */
 void test_render(void);
 
+/* test_dead_letters.c */
+void test_dead_letters(void);
+
 #endif

@@ -1084,8 +1084,64 @@ class Events:
         return self.fetch_page(consumer, after_seq, limit).get("events", [])
 
     def ack(self, consumer: str, seq: int) -> None:
-        """crm_events_ack: everything up to and including ``seq`` is done."""
+        """crm_events_ack: everything up to and including ``seq`` is done.
+        The first ack (even of 0) makes the consumer known to the file."""
         self._db._events_ack(consumer, seq)
+
+    # -- consumers, dead letters, retention (docs/COMMANDS.md, "Outbox
+    #    consumers, dead letters and retention") ------------------------------
+
+    def consumers(self) -> List[Dict[str, Any]]:
+        """events.consumers: every known consumer with ``acked_seq``, ``lag``,
+        ``last_acked_at``, ``retired_at`` and its ``failing``,
+        ``dead_letters`` and ``replay`` counts."""
+        return self._db.exec("events.consumers")["consumers"]
+
+    def fail(self, consumer: str, seq: int, error: str,
+             max_attempts: Optional[int] = None) -> Dict[str, Any]:
+        """events.fail: records one failed delivery of event ``seq``; the
+        attempt that reaches ``max_attempts`` (default 5) parks it as a dead
+        letter (``"parked": True`` in the answer)."""
+        args: Dict[str, Any] = {"consumer": consumer, "seq": seq, "error": error}
+        if max_attempts is not None:
+            args["max_attempts"] = max_attempts
+        return self._db.exec("events.fail", args)
+
+    def dead_letters(self, consumer: str, state: Optional[str] = None,
+                     after_seq: int = 0, limit: int = 100) -> List[Dict[str, Any]]:
+        """events.dead_letters: the consumer's parked and replay-marked
+        events (``state`` "parked" or "replay" for one kind), each with
+        its ``event``."""
+        args: Dict[str, Any] = {"consumer": consumer, "after_seq": after_seq, "limit": limit}
+        if state is not None:
+            args["state"] = state
+        return self._db.exec("events.dead_letters", args)["dead_letters"]
+
+    def replay(self, consumer: str, seq: int) -> Dict[str, Any]:
+        """events.replay: takes a parked dead letter out of the parking to
+        be delivered again."""
+        return self._db.exec("events.replay", {"consumer": consumer, "seq": seq})
+
+    def settle(self, consumer: str, seq: int) -> Dict[str, Any]:
+        """events.settle: removes a dead letter delivered on replay or dealt
+        with by hand."""
+        return self._db.exec("events.settle", {"consumer": consumer, "seq": seq})
+
+    def retire(self, consumer: str) -> Dict[str, Any]:
+        """events.retire: the consumer no longer holds back pruning; it can
+        no longer fetch or acknowledge."""
+        return self._db.exec("events.retire", {"consumer": consumer})
+
+    def prune(self, older_than_days: int = 90,
+              limit: Optional[int] = None) -> Dict[str, Any]:
+        """events.prune: deletes the events every known, not-retired consumer
+        has acknowledged that are older than ``older_than_days``, except dead
+        letters' events (at most ``limit``, the oldest first: ``"more"`` says
+        whether to call again); answers ``pruned``, ``more``, ``kept`` and more."""
+        args: Dict[str, Any] = {"older_than_days": older_than_days}
+        if limit is not None:
+            args["limit"] = limit
+        return self._db.exec("events.prune", args)
 
 
 class Bridge:

@@ -59,8 +59,10 @@ public struct Module: Sendable {
     }
 
     /// The store's own module: the outbox, sequences, consumers and host
-    /// references every other module writes into. Always registered first.
-    public static let store = Module(name: "store", migrationIDs: 1...99, migrations: Outbox.migrations)
+    /// references every other module writes into, and the outbox's commands
+    /// (known consumers, dead letters, retention: `OutboxCommands`). Always
+    /// registered first.
+    public static let store = Module(name: "store", migrationIDs: 1...99, migrations: Outbox.migrations, commands: OutboxCommands.all)
 }
 
 /// What a module keeps current from the changes other modules make: when

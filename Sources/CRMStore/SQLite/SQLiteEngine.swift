@@ -89,7 +89,21 @@ final class SQLiteEngine: DatabaseEngine {
     /// Switches the file to write-ahead logging, so readers in other
     /// processes do not block the writer. Done only once the file is known to
     /// be libcrm's (or new): a foreign or newer file is left byte for byte.
+    ///
+    /// A new, empty file is made in incremental auto-vacuum mode first (the
+    /// mode is fixed when the first table is created), so `events.prune` can
+    /// give the pages of pruned events back to the file system. A file that
+    /// has pages is left as it is (the pragma would rewrite its header on
+    /// every open): a file made before keeps its pages for later rows until
+    /// one `VACUUM` with the host stopped converts it (docs/COMMANDS.md,
+    /// "Outbox consumers, dead letters and retention").
     func prepareForWriting() throws {
+        var pages: Int64 = -1
+        try query("PRAGMA page_count", []) { row in
+            pages = row.integer(0)
+            return false
+        }
+        if pages == 0 { try execute("PRAGMA auto_vacuum = INCREMENTAL") }
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA synchronous = NORMAL")
     }
