@@ -271,7 +271,7 @@ bench-pg-scale: linkdir
 # With CRM_TEST_POSTGRES_URL set, the command suites run a second time on
 # that PostgreSQL server (CRM_TEST_ENGINE=postgresql: a schema per test).
 # A new module adds its suite here.
-SWIFT_COMMAND_SUITES := CRMAccountsTests CRMLeadsTests CRMPipelineTests CRMActivitiesTests CRMDocumentsTests CRMCreditTests
+SWIFT_COMMAND_SUITES := CRMAccountsTests CRMLeadsTests CRMPipelineTests CRMActivitiesTests CRMDocumentsTests CRMCreditTests CRMBridgeTests
 test-swift:
 	$(SWIFT) test --scratch-path $(SWIFT_SCRATCH)
 	@if [ -n "$${CRM_TEST_POSTGRES_URL:-}" ]; then \

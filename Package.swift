@@ -28,9 +28,11 @@ let package = Package(
         // no Foundation, so libcrm.so stays small.
         .target(name: "CRMDocuments", dependencies: ["CRMStore"]),
         .target(name: "CRMCredit", dependencies: ["CRMStore"]),
+        // Bridges to the books a shop already keeps: CSV import and export.
+        .target(name: "CRMBridge", dependencies: ["CRMStore"]),
         .target(
             name: "CRM",
-            dependencies: ["CCRM", "CRMStore", "CRMAccounts", "CRMLeads", "CRMPipeline", "CRMActivities", "CRMDocuments", "CRMCredit"],
+            dependencies: ["CCRM", "CRMStore", "CRMAccounts", "CRMLeads", "CRMPipeline", "CRMActivities", "CRMDocuments", "CRMCredit", "CRMBridge"],
             exclude: ["exports.map"],
             swiftSettings: [.enableExperimentalFeature("CImplementation")]
         ),
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "CRMCreditTests", dependencies: ["CRMCredit", "CRMDocuments", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMDocumentsTests", dependencies: ["CRMDocuments", "CRMPipeline", "CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMPipelineTests", dependencies: ["CRMPipeline", "CRMLeads", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
+        .testTarget(name: "CRMBridgeTests", dependencies: ["CRMBridge", "CRMCredit", "CRMDocuments", "CRMAccounts", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMTests", dependencies: ["CCRM", "CRM", "CRMStore", "CRMTestSupport"]),
         .testTarget(name: "CRMHarnessTests", dependencies: ["crm-harness", "CRMTestSupport"]),
     ]

@@ -1,5 +1,6 @@
 import CCRM
 import CRMAccounts
+import CRMBridge
 import CRMCredit
 import CRMActivities
 import CRMDocuments
@@ -24,6 +25,7 @@ enum Library {
         ActivitiesModule.module,
         DocumentsModule.module,
         CreditModule.module,
+        BridgeModule.module,
     ])
 
     /// Every command of every module.
