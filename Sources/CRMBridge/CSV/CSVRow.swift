@@ -64,7 +64,9 @@ struct CSVRow {
     /// The mapped field a command's message names, as the mapping calls it.
     private func fieldNamed(in message: String) -> String? {
         var best: String?
-        for entry in mapping.entries {
+        // The reference itself is named by every replay's message: a field
+        // only when no other is.
+        for entry in mapping.entries where entry.field != "external_ref" {
             var names = [entry.field]
             if entry.field == "account_ref" { names.append("account_id") }
             if entry.field == "invoice_ref" { names.append("allocations") }
@@ -73,6 +75,7 @@ struct CSVRow {
                 if best == nil || entry.field.count > best!.count { best = entry.field }
             }
         }
+        if best == nil && Self.mentions(message, "external_ref") { return "external_ref" }
         return best
     }
 
