@@ -41,12 +41,21 @@ enum DecimalAmount {
         var fraction: [UInt8] = []
         var inFraction = false
         var sawDigit = false
-        for scalar in scalars {
+        for (index, scalar) in scalars.enumerated() {
             if scalar == decimalMark {
                 inFraction = true
                 continue
             }
-            if scalar == "." || scalar == "," { continue }  // grouping
+            if scalar == "." || scalar == "," {
+                // A grouping mark sits before exactly three digits of the whole part.
+                let group = scalars[(index + 1)...].prefix { $0.value >= 48 && $0.value <= 57 }.count
+                let after = index + 1 + group
+                guard !inFraction, index > 0, group == 3,
+                      after == scalars.count || scalars[after] == "." || scalars[after] == "," else {
+                    return .failure(.invalid("'\(text.prefix(40))' is not an amount"))
+                }
+                continue
+            }
             guard scalar.value >= 48 && scalar.value <= 57 else {
                 return .failure(.invalid("'\(text.prefix(40))' is not an amount"))
             }
