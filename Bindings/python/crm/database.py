@@ -15,7 +15,7 @@ from typing import (Any, Callable, Dict, Iterator, List, Mapping, Optional,
 from . import _lib
 from ._target import redacted
 from .errors import CRMError, HookError, InvalidArgument, Misuse, OutOfRange, error_for
-from .records import (Accounts, Activities, Contacts, Credit, CreditNotes, Documents, Dunning, Events, Interactions,
+from .records import (Accounts, Activities, Bridge, Contacts, Credit, CreditNotes, Documents, Dunning, Events, Interactions,
                       Invoices, JobCards, Leads, Ledger, Opportunities, Payments, Pipeline, Products,
                       Quotes, Reports, Territories)
 
@@ -310,6 +310,11 @@ class Database:
         """Receivables, payment speed and credit control: ageing, metrics,
         statements, rankings, scores and policies."""
         return Credit(self)
+
+    @property
+    def bridge(self) -> "Bridge":
+        """CSV import and export of accounts, contacts, invoices and payments."""
+        return Bridge(self)
 
     @property
     def dunning(self) -> "Dunning":
