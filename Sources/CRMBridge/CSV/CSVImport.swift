@@ -14,9 +14,7 @@ enum CSVImport {
     }
 
     /// Thrown inside a dry run's savepoint to undo a row that went through.
-    struct DryRunUndo: Error {
-        var result: JSONValue
-    }
+    struct DryRunUndo: Error {}
 
     /// What a batch did.
     struct Tally {
