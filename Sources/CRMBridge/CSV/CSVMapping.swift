@@ -81,9 +81,19 @@ enum CSVKind: String, CaseIterable {
 /// file's header: `{"field": "Column header"}` or
 /// `{"field": {"column": "...", "default": ..., "type": "..."}}`.
 struct CSVMapping {
+    /// What a mapped field is for, worked out once per file rather than per row.
+    enum Role {
+        case externalRef, currency, accountRef, accountID, invoiceRef
+        /// A cell of the address: the address field's name ("line1").
+        case address(String)
+        /// A field handed to the command as it is.
+        case plain
+    }
+
     /// One mapped field.
     struct Entry {
         var field: String
+        var role: Role
         /// The column's index in the header; nil when only a default is given.
         var column: Int?
         var columnName: String?
@@ -148,7 +158,17 @@ struct CSVMapping {
                 }
                 index = found
             }
-            return Entry(field: item.field, column: index, columnName: item.column, defaultValue: item.defaultValue, type: item.type)
+            let role: Role
+            switch item.field {
+            case "external_ref": role = .externalRef
+            case "currency": role = .currency
+            case "account_ref": role = .accountRef
+            case "account_id": role = .accountID
+            case "invoice_ref": role = .invoiceRef
+            case let name where name.hasPrefix("address_"): role = .address(String(name.dropFirst("address_".count)))
+            default: role = .plain
+            }
+            return Entry(field: item.field, role: role, column: index, columnName: item.column, defaultValue: item.defaultValue, type: item.type)
         }
     }
 

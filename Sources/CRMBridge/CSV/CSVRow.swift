@@ -120,7 +120,10 @@ struct CSVRow {
         for entry in mapping.entries {
             var cell: String?
             if let column = entry.column, column < record.fields.count {
-                let text = record.fields[column].trimmingWhitespace()
+                let raw = record.fields[column]
+                // Trimmed only when an end is not plainly printable ASCII (the usual cell is not).
+                let first = raw.utf8.first ?? 0, last = raw.utf8.last ?? 0
+                let text = first <= 0x20 || first >= 0x7F || last <= 0x20 || last >= 0x7F ? raw.trimmingWhitespace() : raw
                 if !text.isEmpty { cell = text }
             }
             var value: JSONValue
@@ -139,33 +142,33 @@ struct CSVRow {
                 continue
             }
             if case .null = value { continue }
-            switch entry.field {
-            case "external_ref":
+            switch entry.role {
+            case .externalRef:
                 guard case .string(let text) = value, (1...200).contains(text.unicodeScalars.count) else {
                     throw failure("external_ref", "must be text of 1..200 characters")
                 }
                 lastExternalRef = text
-            case "currency":
+            case .currency:
                 if case .string(let code) = value { currency = code }
                 fields.append(("currency", value))
-            case "account_ref":
+            case .accountRef:
                 guard case .string(let text) = value else { throw failure("account_ref", "must be text") }
                 guard let id = try ExternalReferences.recordID(store, recordType: "account", ExternalReference(source: source, externalRef: text)) else {
                     throw failure("account_ref", "no account has source '\(source)' and external_ref '\(text.prefix(200))'", code: .notFound)
                 }
                 accountID = id
-            case "account_id":
+            case .accountID:
                 guard case .integer(let id) = value else { throw failure("account_id", "must be a whole number") }
                 if accountID == nil { accountID = id }
-            case "invoice_ref":
+            case .invoiceRef:
                 guard case .string(let text) = value else { throw failure("invoice_ref", "must be text") }
                 guard let id = try ExternalReferences.recordID(store, recordType: "invoice", ExternalReference(source: source, externalRef: text)) else {
                     throw failure("invoice_ref", "no invoice has source '\(source)' and external_ref '\(text.prefix(200))'", code: .notFound)
                 }
                 invoiceID = id
-            case let name where name.hasPrefix("address_"):
-                address.append((String(name.dropFirst("address_".count)), value))
-            default:
+            case .address(let name):
+                address.append((name, value))
+            case .plain:
                 if entry.type == .minorUnits, case .string = value {
                     continue  // converted below, once the currency is known
                 }
