@@ -139,12 +139,17 @@ struct CSVImportTests {
     @Test func contactsInvoicesAndPaymentsFindTheirAccountsAndInvoicesByReference() throws {
         let f = try CSVFixture()
         try importAccounts(f, path: try f.file("accounts.csv", Self.accounts))
-        let contacts = try f.file("contacts.csv", "Ref,Customer,First,Last,Mail\nP1,C1,Ann,Smith,ann@example.com\nP2,C9,Bo,Jones,\n")
+        let contacts = try f.file("contacts.csv", "Ref,Customer,First,Last,Mail\nP1,C1,Ann,Smith,ann@example.com\nP2,C9,Bo,Jones,\nP3,C1,Anne,Smith,ANN@example.com\n")
         let c = try f.importCSV(#""kind": "contacts", "path": \#(f.quoted(contacts)), "source": "legacy", "mapping": {"external_ref": "Ref", "account_ref": "Customer", "first_name": "First", "last_name": "Last", "email": "Mail"}"#)
         #expect(c["created"]?.int == 1)
         #expect(c.errorLines.map(\.0) == [3])
         #expect(c.errorLines.map(\.1) == ["account_ref"])
         #expect(c["errors"]?.array?.first?["code"]?.text == "CRM_NOTFOUND")
+        // P3 is P1 again under another reference: the same account's contact with the same e-mail.
+        #expect(c["duplicates"]?.int == 1)
+        #expect(c["duplicate_rows"]?.array?.first?["line"]?.int == 4)
+        #expect(c["duplicate_rows"]?.array?.first?["reasons"]?.strings == ["email"])
+        #expect(try f.rows("contacts") == 1)
 
         // Invoice I1: 1 150.00 with 150.00 tax; I2 500.00; payment of 1 400.00 pays I1 whole, 250 of I2.
         let invoices = try f.file("invoices.csv", "Ref,Customer,No,Date,Due,Total,VAT\nI1,C1,A-1,2026-10-01,2026-10-31,\"1 150.00\",150\nI2,C1,A-2,2026-11-01,2026-11-30,500,\nI3,C1,A-3,01/11/2026,,5,\n")
@@ -257,5 +262,34 @@ struct CSVImportTests {
         let seven = try f.run("account.get", #"{"source": "legacy", "external_ref": "7"}"#)
         #expect(seven["payment_terms_days"]?.int == 60)
         #expect(seven["status"]?.text == "active")
+    }
+
+    @Test func aFieldLongerThanTheReadBufferAndRowsAcrossItsEdgeReadWhole() throws {
+        let f = try CSVFixture()
+        // An unmapped column of 150,000 bytes with quotes and line ends (more than two
+        // 64 KiB reads), and 9,000 characters of notes: row L1 spans 15,001 + 1,000 lines.
+        let extra = String(repeating: "ab\"\"c\r\nd,", count: 15_000)
+        let notes = String(repeating: "ab\"\"c\r\nd,", count: 1_000)
+        var text = "Code,Customer,Extra,Notes\n\"L1\",Long,\"\(extra)\",\"\(notes)\"\n"
+        for i in 0..<3000 { text += "R\(i),Row \(i) Traders,,\n" }
+        let path = try f.file("long.csv", text)
+        let mapping = #"{"external_ref": "Code", "name": "Customer", "notes": "Notes"}"#
+        let first = try f.importCSV(#""kind": "accounts", "path": \#(f.quoted(path)), "source": "legacy", "batch_size": 1500, "mapping": \#(mapping)"#)
+        #expect(first["created"]?.int == 1500)
+        #expect(first["error_count"]?.int == 0)
+        #expect(first["next_line"]?.int == Int64(17_502))  // 2 + 16,001 + 1,499
+        let rest = try f.importCSV(#""kind": "accounts", "path": \#(f.quoted(path)), "source": "legacy", "batch_size": 5000, "resume_from_line": \#(first["next_line"]?.int ?? 0), "mapping": \#(mapping)"#)
+        #expect(rest["created"]?.int == 1501)
+        #expect(rest["done"] == .bool(true))
+        let long = try f.run("account.get", #"{"source": "legacy", "external_ref": "L1"}"#)
+        #expect(long["notes"]?.text == String(repeating: "ab\"c\r\nd,", count: 1_000))
+        #expect(try f.run("account.get", #"{"source": "legacy", "external_ref": "R2999"}"#)["name"]?.text == "Row 2999 Traders")
+        // A line other than the recorded one is read forward to.
+        let scanned = try f.importCSV(#""kind": "accounts", "path": \#(f.quoted(path)), "source": "legacy", "batch_size": 5000, "resume_from_line": 18502, "dry_run": true, "mapping": \#(mapping)"#)
+        #expect(scanned["first_line"]?.int == Int64(18_502))
+        #expect(scanned["replayed"]?.int == 501)  // R2499 (line 18502) to R2999 (line 19002)
+        // Read again from the start: everything replays.
+        let again = try f.importAll(#""kind": "accounts", "path": \#(f.quoted(path)), "source": "legacy", "restart": true, "batch_size": 100000, "mapping": \#(mapping)"#)
+        #expect(again.last?["replayed"]?.int == 3001)
     }
 }

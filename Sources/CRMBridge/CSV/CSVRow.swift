@@ -7,8 +7,9 @@ struct CSVRow {
     enum Outcome {
         case created
         case replayed
-        /// An account that the duplicate rules say exists already: the open
-        /// account's id and why (`email`, `phone`, `tax_number`, `name`).
+        /// A record the duplicate rules say exists already: the open
+        /// account's (or the account's contact's) id and why (`email`,
+        /// `phone`, `tax_number`, `name`).
         case duplicate(Int64, [String])
     }
 
@@ -40,7 +41,7 @@ struct CSVRow {
             // A row whose reference is claimed already replays (or conflicts)
             // whatever the duplicate rules say: the reference is looked up
             // only when they find something, so the usual row costs one query less.
-            if kind == .accounts, let duplicate = try duplicateAccount(arguments),
+            if let duplicate = try kind == .accounts ? duplicateAccount(arguments) : kind == .contacts ? duplicateContact(arguments) : nil,
                try ExternalReferences.recordID(store, recordType: kind.recordType, reference) == nil {
                 return .duplicate(duplicate.0, duplicate.1)
             }
@@ -244,6 +245,31 @@ struct CSVRow {
         }
         accountCurrencies[accountID] = code
         return code
+    }
+
+    /// An open contact of the same account with the same normalized e-mail
+    /// or phone: the same person entered twice.
+    private func duplicateContact(_ arguments: JSONValue) throws -> (Int64, [String])? {
+        guard case .integer(let accountID)? = arguments["account_id"] else { return nil }
+        func text(_ key: String) -> String? {
+            if case .string(let value)? = arguments[key] { return value }
+            return nil
+        }
+        let email = text("email").map(Normalization.email).flatMap { $0.count >= 3 ? $0 : nil }
+        let phone = text("phone").map(Normalization.phone).flatMap { $0.count >= 7 ? $0 : nil }
+        guard email != nil || phone != nil else { return nil }
+        return try store.connection.row(
+            """
+            SELECT id, email_key, phone_key FROM contacts
+            WHERE account_id = ? AND archived_at IS NULL AND (email_key = ? OR phone_key = ?)
+            ORDER BY id LIMIT 1
+            """,
+            [.integer(accountID), .text(email), .text(phone)]) { row in
+            var reasons: [String] = []
+            if email != nil && row.optionalText(1) == email { reasons.append("email") }
+            if phone != nil && row.optionalText(2) == phone { reasons.append("phone") }
+            return (row.integer(0), reasons)
+        }
     }
 
     /// An open account the duplicate rules of `account.duplicates` match
