@@ -749,6 +749,7 @@ static const struct {
     {"payments", test_payments},
     {"credit", test_credit},
     {"creditpolicy", test_credit_policy},
+    {"bridgecsv", test_bridge_csv},
     {"persistence", test_persistence},
     {"events", test_events},
     {"hooks", test_hooks},
