@@ -10,73 +10,89 @@ enum DecimalAmount {
     /// them appearing once is the decimal mark; appearing more often, it groups.
     /// - Returns: the amount, or a message saying what is wrong.
     static func minorUnits(_ text: String, digits: Int) -> Result<Int64, CRMError> {
-        var scalars = Array(text.unicodeScalars.filter {
-            $0 != " " && $0 != "\u{00A0}" && $0 != "\u{202F}" && $0 != "'" && $0 != "\t"
-        })
+        func notAnAmount() -> Result<Int64, CRMError> { .failure(.invalid("'\(text.prefix(40))' is not an amount")) }
+        // The significant bytes: grouping spaces (also no-break U+00A0 and
+        // U+202F), tabs and apostrophes left out; anything else not ASCII is refused.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var points = 0, commas = 0
+        var source = Array(text.utf8)[...]
+        while let byte = source.first {
+            source = source.dropFirst()
+            switch byte {
+            case 0x20, 0x09, 0x27: continue
+            case 0xC2 where source.first == 0xA0:
+                source = source.dropFirst()
+                continue
+            case 0xE2 where source.starts(with: [0x80, 0xAF]):
+                source = source.dropFirst(2)
+                continue
+            case 0x2E: points += 1
+            case 0x2C: commas += 1
+            case 0x80...: return notAnAmount()
+            default: break
+            }
+            bytes.append(byte)
+        }
         var negative = false
-        if let first = scalars.first, first == "-" || first == "+" {
-            negative = first == "-"
-            scalars.removeFirst()
-        } else if scalars.first == "(" && scalars.last == ")" && scalars.count > 2 {
+        var body = bytes[...]
+        if let first = body.first, first == 0x2D || first == 0x2B {
+            negative = first == 0x2D
+            body = body.dropFirst()
+        } else if body.first == 0x28 && body.last == 0x29 && body.count > 2 {
             // The accountant's negative: (75.00).
             negative = true
-            scalars = Array(scalars.dropFirst().dropLast())
+            body = body.dropFirst().dropLast()
         }
-        guard !scalars.isEmpty else { return .failure(.invalid("'\(text.prefix(40))' is not an amount")) }
-        let points = scalars.filter { $0 == "." }.count
-        let commas = scalars.filter { $0 == "," }.count
-        var decimalMark: Unicode.Scalar?
+        guard !body.isEmpty else { return notAnAmount() }
+        var decimalMark: UInt8?
         if points > 0 && commas > 0 {
-            decimalMark = scalars.last { $0 == "." || $0 == "," }
-            let mark = decimalMark!
-            guard scalars.filter({ $0 == mark }).count == 1 else {
-                return .failure(.invalid("'\(text.prefix(40))' is not an amount"))
-            }
+            let mark = body.last { $0 == 0x2E || $0 == 0x2C }!
+            guard (mark == 0x2E ? points : commas) == 1 else { return notAnAmount() }
+            decimalMark = mark
         } else if points == 1 {
-            decimalMark = "."
+            decimalMark = 0x2E
         } else if commas == 1 {
-            decimalMark = ","
+            decimalMark = 0x2C
         }
         var whole: Int128 = 0
         var fraction: [UInt8] = []
         var inFraction = false
         var sawDigit = false
-        for (index, scalar) in scalars.enumerated() {
-            if scalar == decimalMark {
+        var index = body.startIndex
+        while index < body.endIndex {
+            let byte = body[index]
+            if byte == decimalMark {
                 inFraction = true
-                continue
-            }
-            if scalar == "." || scalar == "," {
+            } else if byte == 0x2E || byte == 0x2C {
                 // A grouping mark sits before exactly three digits of the whole part.
-                let group = scalars[(index + 1)...].prefix { $0.value >= 48 && $0.value <= 57 }.count
-                let after = index + 1 + group
-                guard !inFraction, index > 0, group == 3,
-                      after == scalars.count || scalars[after] == "." || scalars[after] == "," else {
-                    return .failure(.invalid("'\(text.prefix(40))' is not an amount"))
+                var after = index + 1
+                while after < body.endIndex && body[after] >= 0x30 && body[after] <= 0x39 { after += 1 }
+                guard !inFraction, index > body.startIndex, after - index - 1 == 3,
+                      after == body.endIndex || body[after] == 0x2E || body[after] == 0x2C else { return notAnAmount() }
+            } else if byte >= 0x30 && byte <= 0x39 {
+                sawDigit = true
+                let digit = byte - 0x30
+                if inFraction {
+                    fraction.append(digit)
+                } else {
+                    whole = whole * 10 + Int128(digit)
+                    if whole > Int128(Int64.max) { return .failure(.range("'\(text.prefix(40))' is too large")) }
                 }
-                continue
-            }
-            guard scalar.value >= 48 && scalar.value <= 57 else {
-                return .failure(.invalid("'\(text.prefix(40))' is not an amount"))
-            }
-            sawDigit = true
-            let digit = UInt8(scalar.value - 48)
-            if inFraction {
-                fraction.append(digit)
             } else {
-                whole = whole * 10 + Int128(digit)
-                if whole > Int128(Int64.max) { return .failure(.range("'\(text.prefix(40))' is too large")) }
+                return notAnAmount()
             }
+            index += 1
         }
-        guard sawDigit else { return .failure(.invalid("'\(text.prefix(40))' is not an amount")) }
+        guard sawDigit else { return notAnAmount() }
         // Trailing zeros beyond the currency's digits change nothing ("12.500" in ZAR).
         while fraction.count > digits && fraction.last == 0 { fraction.removeLast() }
         guard fraction.count <= digits else {
             return .failure(.invalid("'\(text.prefix(40))' has more decimals than the currency's \(digits)"))
         }
         var minor = whole
-        for index in 0..<digits {
-            minor = minor * 10 + Int128(index < fraction.count ? fraction[index] : 0)
+        for position in 0..<digits {
+            minor = minor * 10 + Int128(position < fraction.count ? fraction[position] : 0)
         }
         if negative { minor = -minor }
         guard minor >= Int128(Int64.min) && minor <= Int128(Int64.max) else {
