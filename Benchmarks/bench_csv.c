@@ -146,12 +146,12 @@ int main(int argc, char **argv)
 
     /* (c) bridge.import_csv, batch after batch */
     if (crm_open(csv_path, 0, &db) != CRM_OK) die("crm_open", crm_errmsg(NULL));
-    long long next = 0, created = 0, refused = 0, calls = 0;
+    long long next = 0, next_offset = 0, created = 0, refused = 0, calls = 0;
     double import0 = now();
     do {
         char args[2048];
-        char resume[48] = "";
-        if (next) snprintf(resume, sizeof resume, ",\"resume_from_line\":%lld", next);
+        char resume[96] = "";
+        if (next) snprintf(resume, sizeof resume, ",\"resume_from_line\":%lld,\"resume_from_offset\":%lld", next, next_offset);
         snprintf(args, sizeof args, "{\"kind\":\"accounts\",\"path\":\"%s\",\"mapping\":\"%s\",\"source\":\"legacy\","
                  "\"batch_size\":%d%s}", csv, mapping, batch, resume);
         char *answer = NULL;
@@ -159,6 +159,7 @@ int main(int argc, char **argv)
         created += count_of(answer, "created");
         refused += count_of(answer, "error_count") + count_of(answer, "duplicates");
         next = next_line_of(answer);
+        next_offset = count_of(answer, "next_offset");
         calls++;
         crm_free(answer);
     } while (next);

@@ -60,12 +60,15 @@ extension CRMHarness {
                 var errors: [JSON] = []
                 var duplicates: [JSON] = []
                 var next: Int64?
+                var nextOffset: Int64?
                 var first = true
                 var batches = 0
                 repeat {
                     var arguments = base
                     if first && restart { arguments = arguments.setting("restart", true) }
-                    if let next { arguments = arguments.setting("resume_from_line", .int(next)) }
+                    if let next {
+                        arguments = arguments.setting("resume_from_line", .int(next)).setting("resume_from_offset", .int(nextOffset ?? 0))
+                    }
                     let answer = try database.exec("bridge.import_csv", arguments)
                     first = false
                     batches += 1
@@ -75,6 +78,7 @@ extension CRMHarness {
                     errors += answer["errors"]?.array ?? []
                     duplicates += answer["duplicate_rows"]?.array ?? []
                     next = answer["next_line"]?.int
+                    nextOffset = answer["next_offset"]?.int
                     if !global.json {
                         printError("batch \(batches): \(totals["lines_read"] ?? 0) rows read, \(totals["created"] ?? 0) created, "
                             + "\(totals["replayed"] ?? 0) replayed, \(totals["error_count"] ?? 0) refused"

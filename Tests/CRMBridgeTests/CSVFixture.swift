@@ -42,7 +42,7 @@ final class CSVFixture: CommandFixture {
     func importAll(_ fields: String) throws -> [JSONValue] {
         var answers = [try importCSV(fields)]
         while let next = answers.last?["next_line"]?.int {
-            answers.append(try importCSV(fields + #", "resume_from_line": \#(next)"#))
+            answers.append(try importCSV(fields + #", "resume_from_line": \#(next), "resume_from_offset": \#(answers.last?["next_offset"]?.int ?? 0)"#))
         }
         return answers
     }

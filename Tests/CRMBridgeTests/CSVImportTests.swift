@@ -119,6 +119,18 @@ struct CSVImportTests {
         #expect(try f.rows("accounts") == 0)
         #expect(try f.rows("crm_events") == 0)
         #expect(try f.rows("bridge_csv_imports") == 0)
+        // Batch by batch: nothing recorded, the answer's next_line and next_offset lead on.
+        let batches = try f.importAll(#""kind": "accounts", "path": \#(f.quoted(path)), "mapping": \#(Self.accountMapping), "source": "legacy", "dry_run": true, "batch_size": 2"#)
+        #expect(batches.map { $0["first_line"]?.int ?? 0 } == [2, 4, 6])
+        #expect(batches.map { $0["created"]?.int ?? 0 } == [2, 0, 2])
+        #expect(batches.last?["next_offset"] == .null)
+        #expect(try f.rows("accounts") == 0)
+        expectCRMError(.invalid, "resume_from_offset") {
+            try importAccounts(f, path: path, extra: #", "resume_from_offset": 40"#)
+        }
+        expectCRMError(.range, "resume_from_offset") {
+            try importAccounts(f, path: path, extra: #", "resume_from_line": 4, "resume_from_offset": 3"#)
+        }
     }
 
     @Test func anAccountTheDuplicateRulesMatchIsCountedNotCreated() throws {

@@ -1130,7 +1130,7 @@ class Bridge:
                 progress(answer)
             if answer["next_line"] is None:
                 return total
-            call = dict(args, resume_from_line=answer["next_line"])
+            call = dict(args, resume_from_line=answer["next_line"], resume_from_offset=answer["next_offset"])
 
     def export_csv(self, kind: str, path: Any, columns: Optional[List[str]] = None) -> Dict[str, Any]:
         """``bridge.export_csv``: the records of ``kind`` written to a new

@@ -56,10 +56,14 @@ enum CSVImport {
         let dryRun = try arguments.bool("dry_run").value ?? false
         let batchSize = Int(try arguments.integer("batch_size", range: 1...maximumBatch).value ?? 1000)
         let resumeFrom = try arguments.integer("resume_from_line", range: 2...Int64(Int32.max)).value
+        let resumeOffset = try arguments.integer("resume_from_offset", range: 0...Int64.max).value
         let restart = try arguments.bool("restart").value ?? false
         try arguments.finish()
         if restart && resumeFrom != nil {
             throw CRMError.invalid("\(context): restart and resume_from_line exclude each other")
+        }
+        if resumeOffset != nil && resumeFrom == nil {
+            throw CRMError.invalid("\(context): resume_from_offset goes with resume_from_line (both as the last answer gave them)")
         }
 
         let mapped = try CSVMapping.read(mappingValue, kind: kind, context: context)
@@ -83,7 +87,12 @@ enum CSVImport {
         let progress = try store.connection.row(
             "SELECT kind, next_line, next_offset, done FROM bridge_csv_imports WHERE source = ? AND path = ?",
             [.text(source), .text(path)]) { (kind: $0.text(0), line: Int($0.integer(1)), offset: $0.integer(2), done: $0.bool(3)) }
-        if let resumeFrom {
+        if let resumeFrom, let resumeOffset {
+            guard resumeOffset >= reader.offset else {
+                throw CRMError.range("\(context): resume_from_offset \(resumeOffset) is inside the header of '\(path)'")
+            }
+            reader.seek(offset: resumeOffset, line: Int(resumeFrom))
+        } else if let resumeFrom {
             if let progress, progress.line == Int(resumeFrom), progress.kind == kind.rawValue {
                 reader.seek(offset: progress.offset, line: progress.line)
             } else {
@@ -147,6 +156,7 @@ enum CSVImport {
             ("errors", .array(tally.errors)),
             ("duplicate_rows", .array(tally.duplicateRows)),
             ("next_line", done ? .null : .integer(Int64(reader.line))),
+            ("next_offset", done ? .null : .integer(reader.offset)),
             ("done", .bool(done)),
         ])
     }
