@@ -11,6 +11,7 @@
 #   make bench            C benchmark against raw SQLite (not part of the tests;
 #                         BENCH_ARGS="-n 20000 -g 20000 --refs --strict")
 #   make bench-documents  invoices issued from completed job cards and paid, beside raw sqlite3
+#   make bench-csv        100,000 accounts imported from CSV (bridge.import_csv) beside the account.create loop
 #   make bench-credit     crm_credit_score reads, credit.recompute of 1,000,000 invoices, a payment's observer cost
 #   make bench-pipeline   report.forecast, report.funnel and report.cycle over 100,000
 #                         opportunities against SQL aggregates over the same rows
@@ -93,7 +94,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR    ?=
 
-.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench bench-leads bench-pipeline bench-documents bench-credit bench-pg bench-pg-scale \
+.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench bench-leads bench-pipeline bench-documents bench-credit bench-csv bench-pg bench-pg-scale \
         test-swift test-python test demo clean linkdir
 
 all: lib
@@ -241,6 +242,10 @@ bench-documents: linkdir
 # The payment-speed score: crm_credit_score reads, credit.recompute of a bulk
 # book and the cost the credit observer adds to a payment, each beside raw
 # sqlite3 (BENCH_CREDIT_ARGS="-a 50000 -i 1000000 -r 20000 -p 2000").
+bench-csv: linkdir
+	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_csv Benchmarks/bench_csv.c Benchmarks/benchkit.c $(LINK_CRM)
+	$(BUILD)/bench_csv $(BENCH_CSV_ARGS)
+
 bench-credit: linkdir
 	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_credit Benchmarks/bench_credit.c Benchmarks/benchkit.c Benchmarks/bulkload.c $(LINK_CRM) -lsqlite3
 	$(BUILD)/bench_credit $(BENCH_CREDIT_ARGS)

@@ -28,7 +28,7 @@ let package = Package(
         // no Foundation, so libcrm.so stays small.
         .target(name: "CRMDocuments", dependencies: ["CRMStore"]),
         .target(name: "CRMCredit", dependencies: ["CRMStore"]),
-        // Bridges to the host's books: plain-text journals (ledger, hledger, beancount).
+        // Bridges to the books a shop already keeps: CSV import and export, plain-text journals.
         .target(name: "CRMBridge", dependencies: ["CRMStore"]),
         .target(
             name: "CRM",

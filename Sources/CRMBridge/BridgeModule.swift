@@ -1,14 +1,16 @@
 import CRMStore
 
-/// Bridges to the books a shop already keeps: plain-text journals of
+/// Bridges to the books a shop already keeps: CSV import and export of
+/// accounts, contacts, invoices and payments (history brought in on day one,
+/// replay-safe by `source` + `external_ref`), and plain-text journals of
 /// libcrm's postings for the host's ledger (ledger, hledger, beancount).
-/// It reads other modules' records through the outbox and their commands,
-/// never by importing them.
+/// It reaches other modules through their commands and the outbox, never by
+/// importing them.
 public enum BridgeModule {
     /// The module: its migrations (0500-0599) and commands.
     public static let module = Module(
         name: "bridge",
         migrationIDs: 500...599,
         migrations: BridgeSchema.migrations,
-        commands: JournalCommands.all)
+        commands: CSVCommands.all + JournalCommands.all)
 }

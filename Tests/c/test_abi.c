@@ -750,6 +750,7 @@ static const struct {
     {"credit", test_credit},
     {"creditpolicy", test_credit_policy},
     {"journal", test_journal},
+    {"bridgecsv", test_bridge_csv},
     {"persistence", test_persistence},
     {"events", test_events},
     {"deadletters", test_dead_letters},

@@ -42,6 +42,9 @@ void test_killed_client(void);
 int outbox_child_main(const char *path, int n);                   /* test_abi --outbox-child PATH N */
 int killed_child_main(const char *path, int wfd, int rfd);        /* test_abi --killed-child PATH WFD RFD */
 
+/* test_bridge_csv.c */
+void test_bridge_csv(void);
+
 /* test_leads.c */
 void test_leads(void);
 void test_lead_capture(void);

@@ -313,7 +313,7 @@ class Database:
 
     @property
     def bridge(self) -> "Bridge":
-        """Bridges to the host's books: plain-text journals of the postings."""
+        """Bridges to the host's books: CSV import and export, and plain-text journals of the postings."""
         return Bridge(self)
 
     @property

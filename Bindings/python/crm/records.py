@@ -10,12 +10,13 @@ unchanged.
 from __future__ import annotations
 
 import keyword
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+import os
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from .database import Database
 
-__all__ = ["Accounts", "Contacts", "Interactions", "Leads", "Activities", "Quotes", "JobCards", "Invoices", "CreditNotes", "Payments", "Documents", "Events"]
+__all__ = ["Bridge", "Accounts", "Contacts", "Interactions", "Leads", "Activities", "Quotes", "JobCards", "Invoices", "CreditNotes", "Payments", "Documents", "Events"]
 
 
 def _merge(positional: Optional[Mapping[str, Any]], keywords: Dict[str, Any],
@@ -1145,9 +1146,9 @@ class Events:
 
 
 class Bridge:
-    """``db.bridge``: bridges to the books the host already keeps (the
-    bridge module's ``bridge.*`` commands).  docs/COMMANDS.md ("Plain-text
-    journals") defines the journal."""
+    """``db.bridge``: the books a shop already keeps brought in and taken
+    out again (the bridge module's ``bridge.*`` commands).  docs/COMMANDS.md
+    ("CSV import and export", "Plain-text journals") defines them."""
 
     def __init__(self, db: "Database") -> None:
         self._db = db
@@ -1163,3 +1164,47 @@ class Bridge:
         return self._db.exec("bridge.export_journal",
                              _merge(None, {"format": format, "after_seq": after_seq, "consumer": consumer,
                                            "limit": limit}, drop_none=True))
+
+    def import_csv(self, kind: str, path: Any, mapping: Any, source: str, *,
+                   dry_run: bool = False, batch_size: Optional[int] = None,
+                   restart: bool = False,
+                   progress: Optional[Callable[[Dict[str, Any]], Any]] = None) -> Dict[str, Any]:
+        """``bridge.import_csv`` called batch after batch until the file is
+        done (each batch committed on its own); returns the summed summary:
+        ``{"kind", "path", "source", "dry_run", "batches", "lines_read",
+        "created", "replayed", "duplicates", "conflicts", "error_count",
+        "errors": [{"line", "field"?, "code", "message"}], "duplicate_rows"}``.
+        ``mapping`` is a dict ``{"field": "Column"}`` or the path of a JSON
+        file holding one; ``progress`` is called with each batch's answer."""
+        args: Dict[str, Any] = {"kind": kind, "path": os.fspath(path),
+                                "mapping": mapping if isinstance(mapping, Mapping) else os.fspath(mapping),
+                                "source": source}
+        if dry_run:
+            args["dry_run"] = True
+        if batch_size is not None:
+            args["batch_size"] = batch_size
+        total: Dict[str, Any] = {"kind": kind, "path": args["path"], "source": source, "dry_run": dry_run,
+                                 "batches": 0, "lines_read": 0, "created": 0, "replayed": 0, "duplicates": 0,
+                                 "conflicts": 0, "error_count": 0, "errors": [], "duplicate_rows": []}
+        call = dict(args, restart=True) if restart else args
+        while True:
+            answer = self._db.exec("bridge.import_csv", call)
+            total["batches"] += 1
+            for key in ("lines_read", "created", "replayed", "duplicates", "conflicts", "error_count"):
+                total[key] += answer[key]
+            total["errors"].extend(answer["errors"])
+            total["duplicate_rows"].extend(answer["duplicate_rows"])
+            if progress is not None:
+                progress(answer)
+            if answer["next_line"] is None:
+                return total
+            call = dict(args, resume_from_line=answer["next_line"], resume_from_offset=answer["next_offset"])
+
+    def export_csv(self, kind: str, path: Any, columns: Optional[List[str]] = None) -> Dict[str, Any]:
+        """``bridge.export_csv``: the records of ``kind`` written to a new
+        CSV file (an existing one is ``Conflict``); returns ``{"kind",
+        "path", "rows_written", "columns"}``."""
+        args: Dict[str, Any] = {"kind": kind, "path": os.fspath(path)}
+        if columns is not None:
+            args["columns"] = list(columns)
+        return self._db.exec("bridge.export_csv", args)

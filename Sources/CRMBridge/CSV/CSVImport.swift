@@ -1,0 +1,182 @@
+import CRMStore
+
+/// `bridge.import_csv`: one batch of a CSV file's rows made into records
+/// through the commands that make them (`account.create`, `contact.create`,
+/// `invoice.record`, `payment.record`), each row in its own savepoint, the
+/// batch and the position after it in one transaction. The caller repeats
+/// the call with `resume_from_line` = the answer's `next_line` until `done`.
+enum CSVImport {
+    /// A row refused before or by its command.
+    struct RowFailure: Error {
+        var field: String?
+        var code: ResultCode
+        var message: String
+    }
+
+    /// Thrown inside a dry run's savepoint to undo a row that went through.
+    struct DryRunUndo: Error {}
+
+    /// What a batch did.
+    struct Tally {
+        var linesRead = 0
+        var created = 0
+        var replayed = 0
+        var duplicates = 0
+        var conflicts = 0
+        var errorCount = 0
+        var errors: [JSONValue] = []
+        var duplicateRows: [JSONValue] = []
+        static let shownErrors = 100
+
+        mutating func fail(line: Int, _ failure: RowFailure) {
+            errorCount += 1
+            if failure.code == .conflict { conflicts += 1 }
+            guard errors.count < Self.shownErrors else { return }
+            var item: [(String, JSONValue)] = [("line", .integer(Int64(line)))]
+            if let field = failure.field { item.append(("field", .string(field))) }
+            item.append(("code", .string(CSVImport.codeName(failure.code))))
+            item.append(("message", .string(failure.message)))
+            errors.append(.object(item))
+        }
+    }
+
+    /// The largest batch one call takes.
+    static let maximumBatch: Int64 = 100_000
+
+    static func run(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
+        let context = arguments.context
+        guard let kind = try arguments.choice("kind", CSVKind.self).value else {
+            throw CRMError.invalid("\(context): kind is required (\(CSVKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let path = try arguments.requiredString("path", length: 1...4096)
+        guard let mappingValue = arguments.raw("mapping"), mappingValue != .null else {
+            throw CRMError.invalid("\(context): mapping is required")
+        }
+        let source = try arguments.requiredString("source", length: 1...100)
+        let dryRun = try arguments.bool("dry_run").value ?? false
+        let batchSize = Int(try arguments.integer("batch_size", range: 1...maximumBatch).value ?? 1000)
+        let resumeFrom = try arguments.integer("resume_from_line", range: 2...Int64(Int32.max)).value
+        let resumeOffset = try arguments.integer("resume_from_offset", range: 0...Int64.max).value
+        let restart = try arguments.bool("restart").value ?? false
+        try arguments.finish()
+        if restart && resumeFrom != nil {
+            throw CRMError.invalid("\(context): restart and resume_from_line exclude each other")
+        }
+        if resumeOffset != nil && resumeFrom == nil {
+            throw CRMError.invalid("\(context): resume_from_offset goes with resume_from_line (both as the last answer gave them)")
+        }
+
+        let mapped = try CSVMapping.read(mappingValue, kind: kind, context: context)
+        let reader = try CSVReader(path: path, context: context)
+        guard let header = reader.next() else {
+            throw CRMError.invalid("\(context): path: '\(path)' is empty: a header row is required")
+        }
+        if let problem = header.problem {
+            throw CRMError.invalid("\(context): path: the header of '\(path)' cannot be read: \(problem)")
+        }
+        let mapping = try CSVMapping(mapped, header: header.fields, path: path, context: context)
+        for field in kind.requiredFields where !mapping.entries.contains(where: { $0.field == field }) {
+            throw CRMError.invalid("\(context): mapping: field '\(field)' is required for kind \(kind.rawValue)")
+        }
+        if kind != .accounts && !mapping.entries.contains(where: { $0.field == "account_ref" || $0.field == "account_id" }) {
+            throw CRMError.invalid("\(context): mapping: field 'account_ref' (or 'account_id') is required for kind \(kind.rawValue)")
+        }
+
+        // Where this call starts.
+        let firstLine = reader.line
+        let progress = try store.connection.row(
+            "SELECT kind, next_line, next_offset, done FROM bridge_csv_imports WHERE source = ? AND path = ?",
+            [.text(source), .text(path)]) { (kind: $0.text(0), line: Int($0.integer(1)), offset: $0.integer(2), done: $0.bool(3)) }
+        if let resumeFrom, let resumeOffset {
+            guard resumeOffset >= reader.offset else {
+                throw CRMError.range("\(context): resume_from_offset \(resumeOffset) is inside the header of '\(path)'")
+            }
+            reader.seek(offset: resumeOffset, line: Int(resumeFrom))
+        } else if let resumeFrom {
+            if let progress, progress.line == Int(resumeFrom), progress.kind == kind.rawValue {
+                reader.seek(offset: progress.offset, line: progress.line)
+            } else {
+                while reader.line < Int(resumeFrom) && !reader.atEnd() { _ = reader.next() }
+            }
+        } else if !restart, let progress, !progress.done, progress.kind == kind.rawValue, progress.line > firstLine {
+            reader.seek(offset: progress.offset, line: progress.line)
+        }
+        let startLine = reader.line
+
+        var tally = Tally()
+        var row = CSVRow(store: store, kind: kind, mapping: mapping, source: source, context: context)
+        while tally.linesRead < batchSize, let record = reader.next() {
+            tally.linesRead += 1
+            if let problem = record.problem {
+                tally.fail(line: record.line, RowFailure(field: nil, code: .invalid, message: "\(context): line \(record.line): \(problem)"))
+                continue
+            }
+            do {
+                let outcome = try row.importRow(record, dryRun: dryRun)
+                switch outcome {
+                case .created: tally.created += 1
+                case .replayed: tally.replayed += 1
+                case .duplicate(let id, let reasons):
+                    tally.duplicates += 1
+                    if tally.duplicateRows.count < Tally.shownErrors {
+                        tally.duplicateRows.append(.object([
+                            ("line", .integer(Int64(record.line))), ("external_ref", .string(row.lastExternalRef)),
+                            ("duplicate_of", .integer(id)), ("reasons", .array(reasons.map { .string($0) })),
+                        ]))
+                    }
+                }
+            } catch let failure as RowFailure {
+                tally.fail(line: record.line, failure)
+            }
+        }
+        let done = reader.atEnd()
+        if !dryRun {
+            try store.connection.run(
+                """
+                INSERT INTO bridge_csv_imports (source, path, kind, next_line, next_offset, done, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (source, path) DO UPDATE SET kind = excluded.kind, next_line = excluded.next_line,
+                    next_offset = excluded.next_offset, done = excluded.done, updated_at = excluded.updated_at
+                """,
+                [.text(source), .text(path), .text(kind.rawValue), .integer(Int64(reader.line)), .integer(reader.offset),
+                 .bool(done), .text(store.clock.now().description)])
+        }
+        return .object([
+            ("kind", .string(kind.rawValue)),
+            ("path", .string(path)),
+            ("source", .string(source)),
+            ("dry_run", .bool(dryRun)),
+            ("first_line", .integer(Int64(startLine))),
+            ("lines_read", .integer(Int64(tally.linesRead))),
+            ("created", .integer(Int64(tally.created))),
+            ("replayed", .integer(Int64(tally.replayed))),
+            ("duplicates", .integer(Int64(tally.duplicates))),
+            ("conflicts", .integer(Int64(tally.conflicts))),
+            ("error_count", .integer(Int64(tally.errorCount))),
+            ("errors", .array(tally.errors)),
+            ("duplicate_rows", .array(tally.duplicateRows)),
+            ("next_line", done ? .null : .integer(Int64(reader.line))),
+            ("next_offset", done ? .null : .integer(reader.offset)),
+            ("done", .bool(done)),
+        ])
+    }
+
+    /// "CRM_INVALID" for `.invalid`.
+    static func codeName(_ code: ResultCode) -> String {
+        switch code {
+        case .invalid: return "CRM_INVALID"
+        case .notFound: return "CRM_NOTFOUND"
+        case .conflict: return "CRM_CONFLICT"
+        case .constraint: return "CRM_CONSTRAINT"
+        case .busy: return "CRM_BUSY"
+        case .io: return "CRM_IO"
+        case .corrupt: return "CRM_CORRUPT"
+        case .range: return "CRM_RANGE"
+        case .misuse: return "CRM_MISUSE"
+        case .version: return "CRM_VERSION_ERR"
+        case .readOnly: return "CRM_READONLY"
+        case .creditHold: return "CRM_CREDIT_HOLD"
+        case .internal: return "CRM_INTERNAL"
+        }
+    }
+}
