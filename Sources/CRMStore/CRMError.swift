@@ -16,6 +16,27 @@ public enum ResultCode: Int32, Sendable, CaseIterable {
     case readOnly = 11
     case creditHold = 12
     case `internal` = 13
+
+    /// The name of its macro in `Include/crm.h` ("CRM_INVALID"), as answers
+    /// that report a code by name write it (a CSV import's refused rows).
+    /// The switch is exhaustive: a new case does not compile until it is named.
+    public var headerName: String {
+        switch self {
+        case .invalid: return "CRM_INVALID"
+        case .notFound: return "CRM_NOTFOUND"
+        case .conflict: return "CRM_CONFLICT"
+        case .constraint: return "CRM_CONSTRAINT"
+        case .busy: return "CRM_BUSY"
+        case .io: return "CRM_IO"
+        case .corrupt: return "CRM_CORRUPT"
+        case .range: return "CRM_RANGE"
+        case .misuse: return "CRM_MISUSE"
+        case .version: return "CRM_VERSION_ERR"
+        case .readOnly: return "CRM_READONLY"
+        case .creditHold: return "CRM_CREDIT_HOLD"
+        case .internal: return "CRM_INTERNAL"
+        }
+    }
 }
 
 /// A failure reported to the host: a code and a message naming the record

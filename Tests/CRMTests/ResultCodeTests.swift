@@ -6,26 +6,6 @@ import Testing
 
 @Suite("Result codes against Include/crm.h")
 struct ResultCodeTests {
-    /// The header macro each Swift case stands for. The switch is exhaustive:
-    /// a new case does not compile until it is named here.
-    static func headerName(_ code: ResultCode) -> String {
-        switch code {
-        case .invalid: return "CRM_INVALID"
-        case .notFound: return "CRM_NOTFOUND"
-        case .conflict: return "CRM_CONFLICT"
-        case .constraint: return "CRM_CONSTRAINT"
-        case .busy: return "CRM_BUSY"
-        case .io: return "CRM_IO"
-        case .corrupt: return "CRM_CORRUPT"
-        case .range: return "CRM_RANGE"
-        case .misuse: return "CRM_MISUSE"
-        case .version: return "CRM_VERSION_ERR"
-        case .readOnly: return "CRM_READONLY"
-        case .creditHold: return "CRM_CREDIT_HOLD"
-        case .internal: return "CRM_INTERNAL"
-        }
-    }
-
     @Test("ResultCode and cCode know every header code with its value, and nothing else")
     func resultCodesMatchHeader() throws {
         let header = try Header.resultCodes()
@@ -35,7 +15,7 @@ struct ResultCodeTests {
 
         var swift: [String: Int32] = ["CRM_OK": CRM_OK]
         for code in ResultCode.allCases {
-            let name = ResultCodeTests.headerName(code)
+            let name = code.headerName
             #expect(swift[name] == nil, "\(name) named twice")
             swift[name] = code.rawValue
             #expect(cCode(code) == code.rawValue, "cCode(.\(code)) is \(cCode(code)), its rawValue \(code.rawValue)")

@@ -34,7 +34,7 @@ enum CSVImport {
             guard errors.count < Self.shownErrors else { return }
             var item: [(String, JSONValue)] = [("line", .integer(Int64(line)))]
             if let field = failure.field { item.append(("field", .string(field))) }
-            item.append(("code", .string(CSVImport.codeName(failure.code))))
+            item.append(("code", .string(failure.code.headerName)))
             item.append(("message", .string(failure.message)))
             errors.append(.object(item))
         }
@@ -159,24 +159,5 @@ enum CSVImport {
             ("next_offset", done ? .null : .integer(reader.offset)),
             ("done", .bool(done)),
         ])
-    }
-
-    /// "CRM_INVALID" for `.invalid`.
-    static func codeName(_ code: ResultCode) -> String {
-        switch code {
-        case .invalid: return "CRM_INVALID"
-        case .notFound: return "CRM_NOTFOUND"
-        case .conflict: return "CRM_CONFLICT"
-        case .constraint: return "CRM_CONSTRAINT"
-        case .busy: return "CRM_BUSY"
-        case .io: return "CRM_IO"
-        case .corrupt: return "CRM_CORRUPT"
-        case .range: return "CRM_RANGE"
-        case .misuse: return "CRM_MISUSE"
-        case .version: return "CRM_VERSION_ERR"
-        case .readOnly: return "CRM_READONLY"
-        case .creditHold: return "CRM_CREDIT_HOLD"
-        case .internal: return "CRM_INTERNAL"
-        }
     }
 }

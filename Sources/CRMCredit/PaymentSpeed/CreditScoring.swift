@@ -94,7 +94,7 @@ public enum CreditScoring {
     /// then, days past due), as `ar.ageing` rebuilds them on that day. (On
     /// or after today `score` reads what they owe now from `credit_open_invoices`.)
     static func overdue(_ store: Store, accountID: Int64, currency: String, asOf: CalendarDate) throws -> [CreditScore.Experience] {
-        return try AgeingQueries.invoices(store, accountID: accountID, currency: currency, asOf: asOf).compactMap { item in
+        return try ReceivableQueries.invoices(store, accountID: accountID, currency: currency, asOf: asOf).compactMap { item in
             guard let due = item.dueOn, due < asOf, item.openMinor > 0 else { return nil }
             return CreditScore.Experience(invoiceID: item.id, settledOn: nil, amountMinor: Int64(clamping: item.openMinor),
                                           daysBeyondTerms: asOf.daysSinceEpoch - due.daysSinceEpoch, daysToPay: nil)

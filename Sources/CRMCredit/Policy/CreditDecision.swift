@@ -66,13 +66,15 @@ enum CreditEvaluation {
         var name: String
         var currency: String?
         var segment: String?
+        /// The limit kept on the account record (`account.credit_limit_minor`).
+        var creditLimitMinor: Int64?
         var label: String { "account \(id) (\(name))" }
     }
 
     /// - Throws: `.notFound` naming `account_id`.
     static func account(_ store: Store, _ id: Int64, context: String) throws -> Account {
-        guard let found = try store.connection.row("SELECT name, currency, segment FROM accounts WHERE id = ?", [.integer(id)], {
-            Account(id: id, name: $0.text(0), currency: $0.optionalText(1), segment: $0.optionalText(2))
+        guard let found = try store.connection.row("SELECT name, currency, segment, credit_limit_minor FROM accounts WHERE id = ?", [.integer(id)], {
+            Account(id: id, name: $0.text(0), currency: $0.optionalText(1), segment: $0.optionalText(2), creditLimitMinor: $0.optionalInteger(3))
         }) else { throw CRMError.notFound("\(context): account_id \(id) is not an account") }
         return found
     }
@@ -89,7 +91,7 @@ enum CreditEvaluation {
                          document: CreditExposure.Document?) throws -> CreditDecision {
         var result = CreditDecision()
         result.stage = stage
-        result.policy = try PolicyQueries.effective(store, accountID: account.id, segment: account.segment)
+        result.policy = try PolicyQueries.effective(store, account: account)
         let policy = result.policy
         result.currency = policy.currency ?? account.currency.flatMap { Currency(code: $0)?.code } ?? "ZAR"
         result.exposure = try CreditExposure.read(store, accountID: account.id, currency: result.currency, asOf: asOf,
@@ -136,7 +138,7 @@ enum CreditEvaluation {
         }
         if result.decision == .requirePrepayment {
             let currency = result.currency
-            result.unallocatedPayments = try AgeingQueries.unallocatedPayments(store, accountID: account.id, currency: currency, asOf: asOf)[account.id] ?? 0
+            result.unallocatedPayments = try ReceivableQueries.unallocatedPayments(store, accountID: account.id, currency: currency, asOf: asOf)[account.id] ?? 0
             result.prepaid = result.unallocatedPayments >= exposure.document
         }
         return result

@@ -127,18 +127,15 @@ enum PolicyQueries {
     /// `credit_limit_minor` (the limit kept on the account record) when it
     /// has one: the limit the debtors clerk set on the customer is not
     /// overruled by a segment's; `limit_from` says "account_record".
-    static func effective(_ store: Store, accountID: Int64, segment: String?) throws -> CreditPolicy {
-        if let own = try load(store, level: "account", scope: String(accountID)) { return own }
+    static func effective(_ store: Store, account: CreditEvaluation.Account) throws -> CreditPolicy {
+        if let own = try load(store, level: "account", scope: String(account.id)) { return own }
         var inherited: CreditPolicy
-        if let segment, let bySegment = try load(store, level: "segment", scope: segment) {
+        if let segment = account.segment, let bySegment = try load(store, level: "segment", scope: segment) {
             inherited = bySegment
         } else {
             inherited = try load(store, level: "default", scope: "") ?? CreditPolicy()
         }
-        let recorded = try store.connection.row("SELECT credit_limit_minor FROM accounts WHERE id = ?", [.integer(accountID)]) {
-            $0.optionalInteger(0)
-        }
-        if let limit = recorded ?? nil {
+        if let limit = account.creditLimitMinor {
             inherited.creditLimitMinor = limit
             inherited.limitFromAccountRecord = true
         }

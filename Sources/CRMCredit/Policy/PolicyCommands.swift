@@ -100,7 +100,7 @@ enum PolicyCommands {
         switch level {
         case "account":
             let account = try CreditEvaluation.account(store, accountID ?? 0, context: arguments.context)
-            return try PolicyQueries.effective(store, accountID: account.id, segment: account.segment).json
+            return try PolicyQueries.effective(store, account: account).json
                 .adding("for_account_id", .integer(account.id))
         case "segment":
             if let segment, let found = try PolicyQueries.load(store, level: "segment", scope: segment) { return found.json }

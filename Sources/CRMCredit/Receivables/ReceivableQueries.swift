@@ -141,9 +141,6 @@ enum ReceivableQueries {
     }
 }
 
-/// The name this SQL had while only `ar.ageing` used it; kept so that code
-/// written against that name still compiles.
-typealias AgeingQueries = ReceivableQueries
 
 /// One account or the whole book, as the last condition of a query: one
 /// account is `AND <column> = ?` (its id bound), the book no condition at
