@@ -47,7 +47,12 @@ def test_ageing_score_and_explanation(db):
     assert explained[0]["number"] == "K-3" and explained[0]["open"] is True
     assert db.credit.recompute()["experiences"] == 3
     assert db.credit.score(account, as_of="2026-11-30")["score"] == 38
-    assert db.credit.suggest_limit(account, as_of="2026-11-30")["limit_minor"] >= 0
+    # 500.00 billed over 6 months of history: 83.33 a month; band high: x 0.5 =
+    # 41.66, rounded down to a multiple of 100.00: 0.
+    suggested = db.credit.suggest_limit(account, as_of="2026-11-30")
+    assert suggested["history_months"] == 6 and suggested["average_monthly_billing_minor"] == 8_333
+    assert suggested["band"] == "high" and suggested["limit_minor"] == 0
+    assert suggested["reasons"][-1] == "Rounded down to ZAR 0.00."
 
 
 def test_metrics_statement_and_ranking(db):
