@@ -313,7 +313,7 @@ DEMO_DB ?= $(BUILD)/demo.sqlite
 demo:
 	$(SWIFT) build --scratch-path $(SWIFT_SCRATCH) --product crm-harness
 	@case '$(DEMO_DB)' in postgresql://*|postgres://*|*=*) ;; \
-	    *) mkdir -p $(dir $(DEMO_DB)); rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm ;; esac
+	    *) mkdir -p $(dir $(DEMO_DB)); rm -rf $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).bridge ;; esac
 	@echo "crm-harness demo --db ..."
 	@$(SWIFT_SCRATCH)/debug/crm-harness demo --db '$(DEMO_DB)'
 

@@ -147,6 +147,7 @@ final class DemoRun {
         try activities()
         try documents()
         try credit()
+        try bridges()
         showHookEvents(hookID: hookID)
         try consumeEvents()
         try personalData()
@@ -638,7 +639,7 @@ final class DemoRun {
     // MARK: 11. Hook
 
     private func showHookEvents(hookID: Int32) {
-        heading(15, "Events the hook heard")
+        heading(16, "Events the hook heard")
         let counts = hook.countsByType
         var table = TextTable(["event type", "count"], rightAligned: [1])
         for entry in counts { table.add([entry.type, String(entry.count)]) }
@@ -661,7 +662,7 @@ final class DemoRun {
     // MARK: 12. Consumer
 
     private func consumeEvents() throws {
-        heading(16, "Events a consumer fetches and acks")
+        heading(17, "Events a consumer fetches and acks")
         let consumer = "demo-ledger-sync"
         say("A ledger bridge polls the outbox as consumer \"\(consumer)\" (crm_events_fetch), pages of 200:")
         var events: [JSON] = []
@@ -716,7 +717,7 @@ extension DemoRun {
     /// A data subject's request (POPIA, GDPR): what the CRM holds about one
     /// person. Read only, so a second run of the demo still writes nothing.
     fileprivate func personalData() throws {
-        heading(17, "What the CRM holds about one person")
+        heading(18, "What the CRM holds about one person")
         let account = try accountID(DemoData.focusCode)
         guard let contact = try database.exec("contact.list", ["account_id": .int(account)])["items"]?.array?.first,
               let id = contact["id"]?.int else {

@@ -18,8 +18,9 @@ struct DemoTests {
         "== 12. Activities, follow-ups and a call list ==",
         "== 13. The document chain: a quote from the catalogue, accepted, the job done, invoiced and paid ==",
         "== 14. Credit control: who pays late, who is slipping, and the step where it matters ==",
-        "== 15. Events the hook heard ==",
-        "== 16. Events a consumer fetches and acks ==",
+        "== 15. Bridges to the books: a till's CSV export, the ledger's journal, the outbox runner ==",
+        "== 16. Events the hook heard ==",
+        "== 17. Events a consumer fetches and acks ==",
     ]
 
     /// The text between one section heading and the next.
@@ -134,12 +135,22 @@ struct DemoTests {
         #expect(credit.contains("released, back inside policy (automatic)"), "\(credit)")
         #expect(credit.contains("STATEMENT") && credit.contains("Closing balance"), "\(credit)")
 
-        let hook = DemoTests.section(15, of: run.stdout)
+        let bridges = DemoTests.section(15, of: run.stdout)
+        // The till's 7 rows: 4 created, the Highveld row held as a duplicate, 2 refused by line and field.
+        #expect(bridges.firstMatch(#"^\s*(7\s+4\s+0\s+1\s+2)$"#) != nil, "\(bridges)")
+        #expect(bridges.firstMatch(#"4\s+duplicate\s+the same email and phone as (Highveld Roofing & Timber \(Pty\) Ltd)"#) != nil, "\(bridges)")
+        #expect(bridges.firstMatch(#"6\s+name\s+(CRM_INVALID)"#) != nil && bridges.firstMatch(#"7\s+credit_limit_minor\s+(CRM_INVALID)"#) != nil, "\(bridges)")
+        #expect(bridges.contains("acknowledged for \"demo-books\" in the same call"), "\(bridges)")
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/hledger") {
+            #expect(bridges.contains("`hledger check --strict` on it: passes"), "\(bridges)")
+        }
+
+        let hook = DemoTests.section(16, of: run.stdout)
         let heard = try #require(hook.firstMatch(#"^\s*total\s+(\d+)$"#).flatMap { Int($0) }, "\(hook)")
         #expect(heard > 13 + 27 + 31, "the hook heard every create and more: \(hook)")
         #expect(hook.contains("account.created") && hook.contains("consent.changed") && hook.contains("interaction.logged"), "\(hook)")
 
-        let consumer = DemoTests.section(16, of: run.stdout)
+        let consumer = DemoTests.section(17, of: run.stdout)
         #expect(consumer.contains("Fetched \(heard) events not yet acknowledged"), "the consumer fetches what the hook heard: \(consumer)")
         #expect(consumer.contains("resumes after the ack: 0 events"), "\(consumer)")
 
@@ -160,6 +171,9 @@ struct DemoTests {
         #expect(DemoTests.section(13, of: again.stdout).contains("the job was done on an earlier run"), "\(again)")
         #expect(DemoTests.section(13, of: again.stdout).contains("the invoice was issued on an earlier run: INV-000001"), "\(again)")
         #expect(DemoTests.section(13, of: again.stdout).contains("the overpayment was refunded on an earlier run"), "\(again)")
+        let againBridges = DemoTests.section(15, of: again.stdout)
+        #expect(againBridges.firstMatch(#"^\s*(7\s+0\s+4\s+1\s+2)$"#) != nil, "the till's rows replay: \(againBridges)")
+        #expect(againBridges.contains("This export: nothing new since the last one"), "\(againBridges)")
         let againActivities = DemoTests.section(12, of: again.stdout)
         #expect(againActivities.contains("nothing new: every quiet lead and deal has its follow-up"), "\(againActivities)")
         #expect(againActivities.contains("(the list built on an earlier run)"), "\(againActivities)")
@@ -214,8 +228,10 @@ struct DemoTests {
         #expect(consumer["acked_seq"] as? Int == hook["last_seq"] as? Int)
         #expect(consumer["after_ack"] as? Int == 0)
         let byType = try #require(hook["by_type"] as? [String: Int])
-        // 13 imported and 2 made by converting leads; 27 imported and 2 converted.
-        #expect(byType["account.created"] == 15)
+        // 13 imported, 2 made by converting leads and 4 from the till's CSV; 27 imported and 2 converted.
+        #expect(byType["account.created"] == 19)
+        let till = try #require(summary["csv_import"] as? [String: Int], "\(run)")
+        #expect(till["created"] == 4 && till["duplicates"] == 1 && till["error_count"] == 2 && till["lines_read"] == 7)
         #expect(byType["contact.created"] == 29)
         #expect(byType["lead.converted"] == 2)
         #expect(byType["opportunity.created"] == 5)
