@@ -215,6 +215,8 @@ struct OutboxRunner {
     let maxAttempts: Int
     let batch: Int32
     let backoffMilliseconds: Int
+    /// No progress lines and no parking notes on stderr (the demo's own walk-through says what happened).
+    var quiet = false
     private(set) var tally = Tally()
     /// Events waiting when the run began (the progress bar's whole).
     private var backlog: Int64 = 0
@@ -285,7 +287,7 @@ struct OutboxRunner {
             if answer["parked"]?.bool == true {
                 tally.parked += 1
                 finishProgress()
-                printError("bridge run: event \(seq) parked as a dead letter after \(answer["attempts"]?.int ?? Int64(maxAttempts)) attempts: \(OutboxRunner.clipped(failure, 200))")
+                if !quiet { printError("bridge run: event \(seq) parked as a dead letter after \(answer["attempts"]?.int ?? Int64(maxAttempts)) attempts: \(OutboxRunner.clipped(failure, 200))") }
                 return false
             }
             OutboxRunner.sleep(milliseconds: delay)
@@ -368,6 +370,7 @@ struct OutboxRunner {
 
     /// The progress line on stderr: a bar on a terminal, else a line now and then.
     private mutating func showProgress(seq: Int64) {
+        guard !quiet else { return }
         let now = Date()
         guard now.timeIntervalSince(lastProgress) >= (interactive ? 0.1 : 5) else { return }
         lastProgress = now

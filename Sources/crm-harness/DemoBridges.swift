@@ -29,6 +29,7 @@ extension DemoRun {
         try FileManager.default.createDirectory(at: bridgeFolder, withIntermediateDirectories: true)
         try tillImport()
         try ledgerJournal()
+        try outboxRunner()
     }
 
     // MARK: CSV
@@ -149,6 +150,73 @@ extension DemoRun {
         say("hledger's receivables add up to \(DemoRun.money(receivable, "ZAR")); ar.ageing's net for the postings libcrm made is \(DemoRun.money(owed ?? 0, "ZAR")).")
         remember("journal", ["consumer": .string(consumer), "exported": .int(count), "transactions": .int(transactions),
                              "hledger_check": .int(Int64(check.status)), "hledger_receivable_minor": .int(receivable)])
+    }
+
+    // MARK: The outbox runner
+
+    /// The webhook as first deployed: it turns away credit holds (exit 1),
+    /// and takes every other event.
+    static let strictWebhook = #"if grep -q '"type":"credit\.held"'; then echo "webhook: 422 unknown event type credit.held" >&2; exit 1; fi"#
+    /// The webhook after its fix: it takes every event.
+    static let fixedWebhook = "cat > /dev/null"
+
+    private func outboxRunner() throws {
+        say()
+        say("crm-harness bridge run is the outbox runner: it hands each event of a consumer to a command (JSON on its")
+        say("standard input) or appends it to a JSONL file, and acknowledges it only after it was delivered.")
+        let archiveFile = bridgeFolder.appendingPathComponent("outbox.jsonl")
+        var archive = OutboxRunner(database: database, consumer: "demo-archive", target: .file(archiveFile.path),
+                                   maxAttempts: 3, batch: 200, backoffMilliseconds: 0)
+        archive.quiet = true
+        try archive.start()
+        while try archive.deliverBatch() > 0 {}
+        say("\"demo-archive\" appended \(archive.tally.delivered) event\(archive.tally.delivered == 1 ? "" : "s") to \(archiveFile.path) (only events it had not had).")
+
+        // A webhook that turns some events away: they become dead letters, the rest go through.
+        var webhook = OutboxRunner(database: database, consumer: "demo-webhook", target: .command(DemoRun.strictWebhook),
+                                   maxAttempts: 2, batch: 200, backoffMilliseconds: 0)
+        webhook.quiet = true
+        try webhook.start()
+        while try webhook.deliverBatch() > 0 {}
+        say("\"demo-webhook\" ran the CRM's webhook for \(webhook.tally.delivered + webhook.tally.parked) event\(webhook.tally.delivered + webhook.tally.parked == 1 ? "" : "s"): \(webhook.tally.delivered) delivered, \(webhook.tally.failedAttempts) failed attempts, \(webhook.tally.parked) parked as dead letters.")
+        let letters = try database.exec("events.dead_letters", ["consumer": "demo-webhook", "state": "parked"])
+        let parked = letters["dead_letters"]?.array ?? []
+        if !parked.isEmpty {
+            say("The webhook turned away the credit holds; the runner parked them after 2 attempts instead of blocking the rest:")
+            var table = TextTable(["seq", "type", "attempts", "last error"], rightAligned: [0, 2])
+            for letter in parked {
+                table.add([EventSummary.text(letter["seq"]), letter["event"]?["type"]?.string ?? "", EventSummary.text(letter["attempts"]),
+                           EventSummary.clip(letter["last_error"]?.string ?? "", 60)])
+            }
+            show(table)
+            // Fixed: events.replay marks them, and the runner delivers them first and settles them.
+            for letter in parked {
+                _ = try database.exec("events.replay", ["consumer": "demo-webhook", "seq": letter["seq"] ?? .null])
+            }
+            var fixed = OutboxRunner(database: database, consumer: "demo-webhook", target: .command(DemoRun.fixedWebhook),
+                                     maxAttempts: 2, batch: 200, backoffMilliseconds: 0)
+            fixed.quiet = true
+            try fixed.start()
+            _ = try fixed.deliverReplays()
+            say("The webhook was fixed; events.replay marked the \(parked.count) dead letters, and the runner delivered them first: \(fixed.tally.replayed) settled.")
+        } else {
+            say("No dead letters wait: the credit holds the webhook turned away were replayed and settled on an earlier run.")
+        }
+
+        say()
+        say("events.consumers: every consumer the file knows, how far it has got, and what it has parked:")
+        let consumers = try database.exec("events.consumers")
+        var table = TextTable(["consumer", "acked seq", "behind", "dead letters", "last acked"], rightAligned: [1, 2, 3])
+        for consumer in consumers["consumers"]?.array ?? [] where (consumer["name"]?.string ?? "").hasPrefix("demo-") {
+            table.add([consumer["name"]?.string ?? "", EventSummary.text(consumer["acked_seq"]), EventSummary.text(consumer["lag"]),
+                       EventSummary.text(consumer["dead_letters"]), consumer["last_acked_at"]?.string ?? ""])
+        }
+        show(table)
+        say()
+        say("events.prune {older_than_days: 90}, run nightly, deletes what every known consumer has had and is older than")
+        say("the retention, never what one still lacks; this outbox is younger than 90 days, so it keeps all \(EventSummary.text(consumers["last_seq"])).")
+        remember("runner", ["archive_delivered": .int(Int64(archive.tally.delivered)), "webhook_delivered": .int(Int64(webhook.tally.delivered)),
+                            "webhook_parked": .int(Int64(webhook.tally.parked))])
     }
 
     /// The first invoice's transaction and the first payment after it.

@@ -145,6 +145,12 @@ struct DemoTests {
             #expect(bridges.contains("`hledger check --strict` on it: passes"), "\(bridges)")
         }
 
+        // The runner: the webhook turns away the two credit holds, which are parked, replayed after the fix and settled.
+        #expect(bridges.contains("2 parked as dead letters"), "\(bridges)")
+        #expect(bridges.firstMatch(#"\d+\s+credit.held\s+2\s+(exit status 1): webhook: 422"#) != nil, "\(bridges)")
+        #expect(bridges.contains("delivered them first: 2 settled"), "\(bridges)")
+        #expect(bridges.firstMatch(#"demo-webhook\s+\d+\s+(0)\s+0"#) == "0", "nothing behind, nothing parked: \(bridges)")
+
         let hook = DemoTests.section(16, of: run.stdout)
         let heard = try #require(hook.firstMatch(#"^\s*total\s+(\d+)$"#).flatMap { Int($0) }, "\(hook)")
         #expect(heard > 13 + 27 + 31, "the hook heard every create and more: \(hook)")
@@ -174,6 +180,8 @@ struct DemoTests {
         let againBridges = DemoTests.section(15, of: again.stdout)
         #expect(againBridges.firstMatch(#"^\s*(7\s+0\s+4\s+1\s+2)$"#) != nil, "the till's rows replay: \(againBridges)")
         #expect(againBridges.contains("This export: nothing new since the last one"), "\(againBridges)")
+        #expect(againBridges.contains("\"demo-archive\" appended 0 events"), "\(againBridges)")
+        #expect(againBridges.contains("No dead letters wait"), "\(againBridges)")
         let againActivities = DemoTests.section(12, of: again.stdout)
         #expect(againActivities.contains("nothing new: every quiet lead and deal has its follow-up"), "\(againActivities)")
         #expect(againActivities.contains("(the list built on an earlier run)"), "\(againActivities)")
