@@ -87,7 +87,7 @@ public enum JournalCommands {
                 var earlier: [Event] = []
                 cursor = base.lastSeq
                 while cursor < from {
-                    let (events, _) = try store.fetchEvents(consumer: nobody, afterSeq: cursor, limit: page)
+                    let (events, _) = try store.fetchEvents(consumer: nobody, afterSeq: cursor, limit: Int(min(Int64(page), from - cursor)))
                     eventsRead += events.count
                     earlier += events.filter { $0.seq <= from && ($0.record["posting"] != nil || $0.type == "ledger.configured") }
                     guard let last = events.last else { break }
@@ -109,6 +109,12 @@ public enum JournalCommands {
                 standing = "unknown"
             }
         }
+        // Events missing inside the range (pruned before an unknown
+        // consumer or a read without one saw them): the balances are not known.
+        if Int64(exported.count) != toSeq - from {
+            state.balancesKnown = false
+        }
+
         // The roles: the state's, then every mapping the range configured, then the one in force.
         book.roles = state.roles
         try learnRoles(exported, into: &book.roles)
