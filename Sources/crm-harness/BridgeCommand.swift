@@ -30,7 +30,11 @@ extension CRMHarness {
                 discussion: """
                     Without --consumer every event after --after-seq (default all); with it, only what \
                     that consumer has not acknowledged, and the consumer's position moves past what \
-                    was written. --out appends to the file (so a consumer's journal grows one export \
+                    was written (--after-seq is then refused). A consumer's journal stands on the \
+                    state the bridge keeps for it (declarations, receivable balances): only new events \
+                    are read, and events.prune does not upset it. Where balances cannot be known \
+                    (events pruned before any state was kept) no balance assertion is written and \
+                    the summary says so. --out appends to the file (so a consumer's journal grows one export \
                     at a time) and prints a summary; without it the journal goes to standard output.
                     """)
 
@@ -64,6 +68,15 @@ extension CRMHarness {
                     if out != nil {
                         let count = answer["transactions"]?.int ?? 0
                         print("\(count) transaction\(count == 1 ? "" : "s") (events \((answer["from_seq"]?.int ?? 0) + 1) to \(answer["to_seq"]?.int ?? 0)) appended to \(out ?? "")")
+                    }
+                    // What could not be asserted, and earlier assertions a backdated movement upsets.
+                    let omitted = answer["assertions_omitted"]?.int ?? 0
+                    if omitted > 0 {
+                        printError("bridge journal: \(omitted) balance assertion\(omitted == 1 ? "" : "s") left out: the balance is not known "
+                            + (answer["state"]?.string == "unknown" ? "(earlier events were pruned before a journal state was kept)" : "(payments dated before movements already exported)"))
+                    }
+                    for warning in answer["warnings"]?.array ?? [] {
+                        if let text = warning.string { printError("bridge journal: warning: \(text)") }
                     }
                 }
             }
