@@ -229,4 +229,67 @@ struct JournalStateTests {
         #expect(next["text"]?.text == "; libcrm journal (hledger): events 14 to 14\n")
         #expect(try f.store.connection.integer("SELECT last_seq FROM bridge_journal_states WHERE consumer = 'books'") == 14)
     }
+
+    @Test("a payment backdated before what was exported: hledger leaves its assertion out and warns of the earlier one; ledger, in file order, asserts it")
+    func aBackdatedPaymentIsNotAssertedWhereItCannotBeKnown() throws {
+        let f = try JournalFixture()
+        try f.smallBook()
+        let hledgerFirst = try f.run("bridge.export_journal", #"{"format": "hledger", "consumer": "books"}"#)
+        let ledgerFirst = try f.run("bridge.export_journal", #"{"format": "ledger", "consumer": "ledger-books"}"#)
+        #expect(hledgerFirst["assertions"]?.int == 3 && ledgerFirst["assertions"]?.int == 3)
+        // 12-03, recorded after the 12-06 reversal was exported: 100.00 of the invoice.
+        try f.make("payment.record", #""account_id": 1, "amount_minor": 10000, "method": "eft", "received_on": "2026-12-03", "allocations": [{"invoice_id": 1, "amount_minor": 10000}]"#)
+        let hledger = try f.run("bridge.export_journal", #"{"format": "hledger", "consumer": "books"}"#)
+        #expect(hledger["assertions"]?.int == 0 && hledger["assertions_omitted"]?.int == 1 && hledger["state"]?.text == "kept", "\(hledger)")
+        #expect(hledger["text"]?.text?.contains(" = ") == false)
+        let warnings = hledger["warnings"]?.strings ?? []
+        #expect(warnings.count == 1 && warnings.first?.contains("event 14 is dated 2026-12-03") == true
+                && warnings.first?.contains("2026-12-06") == true, "\(warnings)")
+        // Ledger checks in file order: 500.00 - 100.00 after the reversal.
+        let ledger = try f.run("bridge.export_journal", #"{"format": "ledger", "consumer": "ledger-books"}"#)
+        #expect(ledger["assertions"]?.int == 1 && ledger["warnings"]?.strings == [], "\(ledger)")
+        #expect(ledger["text"]?.text?.contains("  -100.00 ZAR = 400.00 ZAR\n") == true, "\(ledger)")
+        if AccountingTool.installed("ledger") {
+            try withTemporaryDirectory { directory in
+                let file = directory.appendingPathComponent("books.ledger").path
+                try Data(((ledgerFirst["text"]?.text ?? "") + (ledger["text"]?.text ?? "")).utf8).write(to: URL(fileURLWithPath: file))
+                let balance = try AccountingTool.run("ledger", ["-f", file, "--strict", "balance", "^Assets:Receivable:1100:"])
+                #expect(balance.status == 0 && balance.stderr.isEmpty && balance.stdout.contains("400.00 ZAR"), "\(balance.stdout)\(balance.stderr)")
+            }
+        }
+        // A payment dated after everything exported is asserted again.
+        try f.make("payment.record", #""account_id": 1, "amount_minor": 10000, "method": "eft", "received_on": "2026-12-09", "allocations": [{"invoice_id": 1, "amount_minor": 10000}]"#)
+        let after = try f.run("bridge.export_journal", #"{"format": "hledger", "consumer": "books"}"#)
+        #expect(after["assertions"]?.int == 1 && after["text"]?.text?.contains("  -100.00 ZAR = 300.00 ZAR\n") == true, "\(after)")
+    }
+
+    @Test("a consumer that acknowledged by other means gets its state rebuilt from the events still there")
+    func aConsumerWithoutAStateIsRebuilt() throws {
+        let f = try JournalFixture()
+        try f.smallBook()
+        let whole = try f.run("bridge.export_journal", #"{"format": "beancount"}"#)
+        try f.store.acknowledgeEvents(consumer: "erp", seq: 5)
+        let rest = try f.run("bridge.export_journal", #"{"format": "beancount", "consumer": "erp"}"#)
+        #expect(rest["state"]?.text == "rebuilt" && rest["from_seq"]?.int == 5 && rest["events_read"]?.int == 13, "\(rest)")
+        // Its transactions and assertions are the whole export's after seq 5, its declarations only what is new.
+        let wholeEntries = Self.parts(whole["text"]?.text ?? "").entries
+        #expect(Self.parts(rest["text"]?.text ?? "").entries == Array(wholeEntries.dropFirst(2)))
+        #expect(Self.parts(rest["text"]?.text ?? "").declarations == ["1970-01-01 open Liabilities:CustomerCredit:2150"])
+        #expect(try f.store.connection.integer("SELECT last_seq FROM bridge_journal_states WHERE consumer = 'erp'") == 13)
+    }
+
+    @Test("a balance that would leave 64 bits is refused with CRM_RANGE naming the account; nothing is kept or acknowledged")
+    func aBalanceBeyondInt64IsRefused() throws {
+        let f = try JournalFixture()
+        try f.smallBook()
+        try f.run("bridge.export_journal", #"{"format": "hledger", "consumer": "books"}"#)
+        try f.store.connection.run("UPDATE bridge_journal_balances SET balance_minor = ? WHERE consumer = 'books'", [.integer(Int64.max - 10)])
+        try f.make("invoice.record", #""source": "old", "external_ref": "K-9", "account_id": 1, "number": "K-9", "issued_on": "2026-12-08", "total_minor": 100, "posting": true"#)
+        expectCRMError(.range, "bridge.export_journal", "Karoo Irrigation 1") {
+            try f.run("bridge.export_journal", #"{"format": "hledger", "consumer": "books"}"#)
+        }
+        #expect(try f.store.connection.integer("SELECT acked_seq FROM crm_consumers WHERE name = 'books'") == 13)
+        #expect(try f.store.connection.integer("SELECT last_seq FROM bridge_journal_states WHERE consumer = 'books'") == 13)
+        #expect(try f.store.connection.integer("SELECT count(*) FROM bridge_journal_declarations WHERE name LIKE '%K-9%'") == 0)
+    }
 }
