@@ -93,7 +93,7 @@ public enum JournalCommands {
                     guard let last = events.last else { break }
                     cursor = last.seq
                 }
-                try learnRoles(earlier, into: &roller.roles)
+                learnRoles(earlier, into: &roller.roles)
                 let before = try earlier.compactMap { try roller.transaction($0) }
                 _ = try roller.write(before, state: &state, fromSeq: base.lastSeq, toSeq: from)
                 state.roles = roller.roles
@@ -117,7 +117,7 @@ public enum JournalCommands {
 
         // The roles: the state's, then every mapping the range configured, then the one in force.
         book.roles = state.roles
-        try learnRoles(exported, into: &book.roles)
+        learnRoles(exported, into: &book.roles)
         if store.hasCommand("ledger.mapping") { book.roles.apply(try store.invoke("ledger.mapping", .object([]))) }
         state.roles = book.roles
 
@@ -144,7 +144,7 @@ public enum JournalCommands {
     }
 
     /// Applies the mappings of the `ledger.configured` events among `events`, in order.
-    static func learnRoles(_ events: [Event], into roles: inout AccountRoles) throws {
+    static func learnRoles(_ events: [Event], into roles: inout AccountRoles) {
         for event in events where event.type == "ledger.configured" {
             roles.apply(event.record)
         }
