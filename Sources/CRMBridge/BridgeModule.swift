@@ -12,5 +12,6 @@ public enum BridgeModule {
         name: "bridge",
         migrationIDs: 500...599,
         migrations: BridgeSchema.migrations,
-        commands: CSVCommands.all + JournalCommands.all)
+        commands: CSVCommands.all + JournalCommands.all,
+        consumerStates: [ConsumerState("journal_states", drop: { store, consumer in try JournalSchema.drop(store, consumer: consumer) })])
 }

@@ -30,7 +30,11 @@ extension CRMHarness {
                 discussion: """
                     Without --consumer every event after --after-seq (default all); with it, only what \
                     that consumer has not acknowledged, and the consumer's position moves past what \
-                    was written. --out appends to the file (so a consumer's journal grows one export \
+                    was written (--after-seq is then refused). A consumer's journal stands on the \
+                    state the bridge keeps for it (declarations, receivable balances): only new events \
+                    are read, and events.prune does not upset it. Where balances cannot be known \
+                    (events pruned before any state was kept) no balance assertion is written and \
+                    the summary says so. --out appends to the file (so a consumer's journal grows one export \
                     at a time) and prints a summary; without it the journal goes to standard output.
                     """)
 
@@ -64,6 +68,15 @@ extension CRMHarness {
                     if out != nil {
                         let count = answer["transactions"]?.int ?? 0
                         print("\(count) transaction\(count == 1 ? "" : "s") (events \((answer["from_seq"]?.int ?? 0) + 1) to \(answer["to_seq"]?.int ?? 0)) appended to \(out ?? "")")
+                    }
+                    // What could not be asserted, and earlier assertions a backdated movement upsets.
+                    let omitted = answer["assertions_omitted"]?.int ?? 0
+                    if omitted > 0 {
+                        printError("bridge journal: \(omitted) balance assertion\(omitted == 1 ? "" : "s") left out: the balance is not known "
+                            + (answer["state"]?.string == "unknown" ? "(earlier events were pruned before a journal state was kept)" : "(payments dated before movements already exported)"))
+                    }
+                    for warning in answer["warnings"]?.array ?? [] {
+                        if let text = warning.string { printError("bridge journal: warning: \(text)") }
                     }
                 }
             }
@@ -103,6 +116,9 @@ extension CRMHarness.Bridge {
                 --max-attempts parks the event as a dead letter: the runner acknowledges it \
                 and goes on, so one bad event never blocks the rest and is never skipped \
                 silently (events.dead_letters lists it; events.replay sends it again). \
+                A command still running after --timeout seconds (default 30) is killed with \
+                its whole process group (SIGKILL) and the attempt counts as failed, with the \
+                reason "timed out after N s". \
                 Dead letters marked for replay are delivered first and settled \
                 (events.settle) once delivered. The consumer is registered at its first \
                 run (crm_events_ack of 0), so events.prune keeps what it has not had.
@@ -140,6 +156,9 @@ extension CRMHarness.Bridge {
         @Option(name: .customLong("backoff-ms"), help: ArgumentHelp("The first retry's delay; it doubles per failure, at most 5000 ms.", valueName: "ms"))
         var backoffMilliseconds: Int = 100
 
+        @Option(help: ArgumentHelp("Kill a delivery command (its whole process group) after this many seconds: a failed attempt (1..86400).", valueName: "seconds"))
+        var timeout: Int = 30
+
         func validate() throws {
             guard !consumer.isEmpty else { throw ValidationError("--consumer must not be empty.") }
             guard (command == nil) != (jsonl == nil) else { throw ValidationError("Give exactly one of --exec CMD and --jsonl FILE.") }
@@ -148,12 +167,13 @@ extension CRMHarness.Bridge {
             guard (1...100).contains(maxAttempts) else { throw ValidationError("--max-attempts must be 1...100, got \(maxAttempts).") }
             guard (1...1000).contains(batch) else { throw ValidationError("--batch must be 1...1000, got \(batch).") }
             guard pollMilliseconds >= 0 else { throw ValidationError("--poll-ms must be 0 or more, got \(pollMilliseconds).") }
+            guard (1...86_400).contains(timeout) else { throw ValidationError("--timeout must be 1...86400 seconds, got \(timeout).") }
             guard (0...60_000).contains(backoffMilliseconds) else { throw ValidationError("--backoff-ms must be 0...60000, got \(backoffMilliseconds).") }
         }
 
         func run() throws {
             signal(SIGPIPE, SIG_IGN)  // a command that exits without reading its input must not end the runner
-            let target: DeliveryTarget = command.map { .command($0) } ?? .file(jsonl ?? "")
+            let target: DeliveryTarget = command.map { .command($0, timeoutSeconds: timeout) } ?? .file(jsonl ?? "")
             try global.withDatabase { database in
                 var runner = OutboxRunner(database: database, consumer: consumer, target: target, maxAttempts: maxAttempts,
                                           batch: batch, backoffMilliseconds: backoffMilliseconds)
@@ -192,8 +212,9 @@ extension CRMHarness.Bridge {
 
 /// Where the runner delivers events.
 enum DeliveryTarget {
-    /// A shell command, one run per event, the event's JSON on standard input.
-    case command(String)
+    /// A shell command, one run per event, the event's JSON on standard
+    /// input, killed (its process group) when it runs past the timeout.
+    case command(String, timeoutSeconds: Int)
     /// A JSONL file, one line per event, fsync'd.
     case file(String)
 }
@@ -298,14 +319,17 @@ struct OutboxRunner {
     /// One delivery; nil on success, else what went wrong.
     private func deliver(_ line: String) -> String? {
         switch target {
-        case .command(let command): return OutboxRunner.runCommand(command, input: line + "\n")
+        case .command(let command, let timeout): return OutboxRunner.runCommand(command, input: line + "\n", timeoutSeconds: timeout)
         case .file(let path): return OutboxRunner.append(line + "\n", to: path)
         }
     }
 
     /// Runs `/bin/sh -c command` with `input` on its standard input; nil
-    /// when it exits 0, else its status and the end of its output.
-    static func runCommand(_ command: String, input: String) -> String? {
+    /// when it exits 0, else its status and the end of its output. A command
+    /// still running after `timeoutSeconds` is killed with its whole process
+    /// group (Foundation starts it as the leader of a group of its own), and
+    /// the answer is "timed out after N s".
+    static func runCommand(_ command: String, input: String, timeoutSeconds: Int) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
@@ -314,26 +338,43 @@ struct OutboxRunner {
         process.standardInput = stdin
         process.standardOutput = output
         process.standardError = output
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
         do {
             try process.run()
         } catch {
             return "could not start /bin/sh: \(error)"
         }
+        let pid = process.processIdentifier
         // The output is read on its own thread, so a command that writes
-        // much before it reads its input cannot block on a full pipe.
+        // much before it reads its input cannot block on a full pipe; the
+        // input is written on another, so a command that never reads it
+        // cannot block the runner past the timeout.
         let collected = OutputCollector()
         let reader = Thread {
             collected.data = output.fileHandleForReading.readDataToEndOfFile()
             collected.finished()
         }
         reader.start()
-        try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
-        try? stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
-        collected.wait()
+        let writer = Thread {
+            try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
+            try? stdin.fileHandleForWriting.close()
+        }
+        writer.start()
+        var timedOut = false
+        let deadline = DispatchTime.now() + .seconds(timeoutSeconds)
+        if exited.wait(timeout: deadline) == .timedOut {
+            timedOut = true
+            // The shell and everything it started: the group is the shell's pid.
+            if getpgid(pid) == pid { kill(-pid, SIGKILL) } else { kill(pid, SIGKILL) }
+            exited.wait()
+        }
+        // A child that left the group may still hold the output open: wait a little, not forever.
+        let gotOutput = collected.wait(until: timedOut ? .now() + .seconds(1) : max(deadline, .now() + .seconds(1)))
+        if timedOut { return "timed out after \(timeoutSeconds) s" }
         if process.terminationReason == .exit && process.terminationStatus == 0 { return nil }
         let how = process.terminationReason == .exit ? "exit status \(process.terminationStatus)" : "killed by signal \(process.terminationStatus)"
-        let text = String(decoding: collected.data.suffix(1500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = gotOutput ? String(decoding: collected.data.suffix(1500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
         return text.isEmpty ? how : "\(how): \(text)"
     }
 
@@ -396,5 +437,6 @@ private final class OutputCollector: @unchecked Sendable {
     var data = Data()
     private let done = DispatchSemaphore(value: 0)
     func finished() { done.signal() }
-    func wait() { done.wait() }
+    /// Whether the output was read to its end by `deadline`.
+    func wait(until deadline: DispatchTime) -> Bool { done.wait(timeout: deadline) == .success }
 }

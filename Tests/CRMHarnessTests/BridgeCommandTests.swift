@@ -35,4 +35,43 @@ struct BridgeCommandTests {
         let bad = try db.run(["bridge", "journal", "--format", "gnucash"])
         #expect(bad.status == CRMCode.invalid && bad.stderr.contains("format"), "\(bad)")
     }
+
+    @Test("bridge journal after events.prune: a consumer with a kept state asserts on; one without says its assertions were left out")
+    func journalAfterPrune() throws {
+        let db = try TemporaryDatabase()
+        defer { db.remove() }
+        for (command, arguments) in [
+            ("account.create", #"{"name": "Karoo Irrigation", "currency": "ZAR"}"#),
+            ("invoice.record", #"{"source": "old", "external_ref": "K-1", "account_id": 1, "number": "K-1", "issued_on": "2026-11-01", "total_minor": 100000, "posting": true}"#),
+        ] {
+            let made = try db.run(["exec", command, arguments])
+            #expect(made.status == CRMCode.ok, "\(made)")
+        }
+        let books = db.directory.appendingPathComponent("books.journal").path
+        #expect(try db.run(["bridge", "journal", "--format", "hledger", "--consumer", "books", "--out", books]).status == CRMCode.ok)
+        usleep(1_100_000)  // the events must be older than the cut-off of 0 days
+        let pruned = try db.run(["exec", "events.prune", #"{"older_than_days": 0}"#, "--json"])
+        #expect(try pruned.jsonObject()["pruned"] as? Int == 2, "\(pruned)")
+        let paid = try db.run(["exec", "payment.record", #"{"account_id": 1, "amount_minor": 40000, "method": "eft", "received_on": "2026-11-20", "allocations": [{"invoice_id": 1, "amount_minor": 40000}]}"#])
+        #expect(paid.status == CRMCode.ok, "\(paid)")
+
+        let kept = try db.run(["bridge", "journal", "--format", "hledger", "--consumer", "books", "--out", books])
+        #expect(kept.status == CRMCode.ok && !kept.stderr.contains("left out"), "\(kept)")
+        let text = try String(contentsOfFile: books, encoding: .utf8)
+        #expect(text.contains("  -400.00 ZAR = 600.00 ZAR\n"), "\(text)")
+        if let hledger = ["/usr/bin/hledger", "/usr/local/bin/hledger"].first(where: FileManager.default.isExecutableFile) {
+            let check = Process()
+            check.executableURL = URL(fileURLWithPath: hledger)
+            check.arguments = ["-f", books, "check", "--strict"]
+            try check.run()
+            check.waitUntilExit()
+            #expect(check.terminationStatus == 0)
+        }
+
+        let late = try db.run(["bridge", "journal", "--format", "hledger", "--consumer", "late", "--out", db.directory.appendingPathComponent("late.journal").path])
+        #expect(late.status == CRMCode.ok, "\(late)")
+        #expect(late.stderr.contains("1 balance assertion left out") && late.stderr.contains("pruned"), "\(late)")
+        let both = try db.run(["bridge", "journal", "--format", "hledger", "--consumer", "books", "--after-seq", "1"])
+        #expect(both.status == CRMCode.invalid && both.stderr.contains("after_seq"), "\(both)")
+    }
 }

@@ -131,3 +131,68 @@ struct BridgeRunTests {
         #expect(retired.status == 4 && retired.stderr.contains("retired"), "\(retired)")
     }
 }
+
+@Suite("crm-harness bridge run --timeout")
+struct BridgeRunTimeoutTests {
+    @Test("a command that hangs past --timeout is killed with its process group and parked as 'timed out after 1 s'; the next events still go through")
+    func hangingCommandTimesOut() throws {
+        let db = try TemporaryDatabase()
+        defer { db.remove() }
+        #expect(try db.run(["exec", "account.create", #"{"name": "Highveld Roofing"}"#]).status == 0)
+        #expect(try db.run(["exec", "account.create", #"{"name": "Mthembu Hardware"}"#]).status == 0)
+        #expect(try db.run(["exec", "account.create", #"{"name": "Karoo Irrigation"}"#]).status == 0)
+        let directory = db.directory.path
+        let script = db.directory.appendingPathComponent("slow-ledger.sh").path
+        // Event 2 hangs in a child of the shell (a grandchild of the runner):
+        // only a kill of the whole group ends it; its pid is kept to check.
+        try """
+            input=$(cat)
+            case "$input" in
+              *Mthembu*) sleep 30 & echo $! >> '\(directory)/sleepers'; wait ;;
+            esac
+            printf '%s\\n' "$input" >> '\(directory)/delivered.jsonl'
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let started = Date()
+        let run = try db.run(["bridge", "run", "--consumer", "ledger", "--exec", "sh '\(script)'", "--once",
+                              "--timeout", "1", "--max-attempts", "2", "--backoff-ms", "1", "--json"])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(run.status == 0, "\(run)")
+        let summary = try run.jsonObject()
+        #expect(summary["delivered"] as? Int == 2 && summary["failed_attempts"] as? Int == 2 && summary["parked"] as? Int == 1, "\(run)")
+        #expect(summary["last_acked_seq"] as? Int == 3, "\(run)")
+        #expect(elapsed < 20, "two 1 s timeouts took \(elapsed) s")
+        #expect(try BridgeRunTests.seqs(directory + "/delivered.jsonl") == [1, 3])
+
+        let letters = try db.run(["exec", "events.dead_letters", #"{"consumer": "ledger"}"#, "--json"])
+        let parked = try #require(try letters.jsonObject()["dead_letters"] as? [[String: Any]], "\(letters)")
+        #expect(parked.count == 1 && parked.first?["seq"] as? Int == 2 && parked.first?["attempts"] as? Int == 2, "\(letters)")
+        #expect(parked.first?["last_error"] as? String == "timed out after 1 s", "\(letters)")
+
+        // The sleepers were killed with their group, not left behind.
+        let pids = try String(contentsOfFile: directory + "/sleepers", encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
+        #expect(pids.count == 2)
+        for pid in pids {
+            // Gone, or a zombie waiting for init to reap it.
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            #expect(status.isEmpty || status.contains("State:\tZ") || !status.contains("Name:\tsleep"), "sleep \(pid) still runs: \(status.prefix(80))")
+        }
+    }
+
+    @Test("a command that finishes within --timeout is delivered")
+    func commandWithinTimeout() throws {
+        let db = try TemporaryDatabase()
+        defer { db.remove() }
+        #expect(try db.run(["exec", "account.create", #"{"name": "Highveld Roofing"}"#]).status == 0)
+        let delivered = db.directory.appendingPathComponent("delivered.jsonl").path
+        let run = try db.run(["bridge", "run", "--consumer", "ledger", "--exec", "sleep 0.2; cat >> '\(delivered)'", "--once",
+                              "--timeout", "5", "--json"])
+        #expect(run.status == 0, "\(run)")
+        let summary = try run.jsonObject()
+        #expect(summary["delivered"] as? Int == 1 && summary["failed_attempts"] as? Int == 0, "\(run)")
+        #expect(try BridgeRunTests.seqs(delivered) == [1])
+        let bad = try db.run(["bridge", "run", "--consumer", "ledger", "--exec", "true", "--timeout", "0"])
+        #expect(bad.status == 64 && bad.stderr.contains("--timeout"), "\(bad)")
+        let help = try db.run(["bridge", "run", "--help"])
+        #expect(help.stdout.contains("--timeout") && help.stdout.contains("(default: 30)") && help.stdout.contains("timed out"), "\(help)")
+    }
+}

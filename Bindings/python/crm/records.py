@@ -1159,8 +1159,13 @@ class Bridge:
         after ``after_seq`` (or after ``consumer``'s acknowledged position)
         as a ``"ledger"``, ``"hledger"`` or ``"beancount"`` journal:
         ``{"format", "text", "from_seq", "to_seq", "transactions",
-        "consumer"}``.  With ``consumer`` its position moves up to
-        ``to_seq`` in the same call."""
+        "consumer", "state", "assertions", "assertions_omitted",
+        "events_read", "warnings"}``.  With ``consumer`` the export stands
+        on the journal state kept for (consumer, format), reads only the
+        events after its position, and moves the state and the position up
+        to ``to_seq`` in the same call (``after_seq`` is then refused).
+        ``state`` is ``"unknown"`` when earlier events were pruned and no
+        state was kept: no balance assertion is written then."""
         return self._db.exec("bridge.export_journal",
                              _merge(None, {"format": format, "after_seq": after_seq, "consumer": consumer,
                                            "limit": limit}, drop_none=True))

@@ -46,9 +46,28 @@ def test_hledger_journal_and_consumer(db, tmp_path):
 def test_beancount_journal(db):
     _book(db)
     text = db.bridge.export_journal("beancount")["text"]
-    assert "2026-12-01 commodity ZAR\n" in text
-    assert "2026-12-01 open Assets:Receivable:1100:Karoo-Irrigation-1\n" in text
+    assert "1970-01-01 commodity ZAR\n" in text
+    assert "1970-01-01 open Assets:Receivable:1100:Karoo-Irrigation-1\n" in text
     assert "2026-12-03 balance Assets:Receivable:1100:Karoo-Irrigation-1  750.00 ZAR\n" in text
+
+
+def test_journal_state_per_consumer(db):
+    account = _book(db)
+    first = db.bridge.export_journal("ledger", consumer="books")
+    assert first["state"] == "new" and first["assertions"] == 1 and first["assertions_omitted"] == 0
+    db.payments.record(account_id=account, amount_minor=50_000, method="eft", received_on="2026-12-04",
+                       allocations=[{"invoice_id": 1, "amount_minor": 50_000}])
+    # Only the new events are read; the assertion builds on the state kept: 750.00 - 500.00.
+    second = db.bridge.export_journal("ledger", consumer="books")
+    assert second["state"] == "kept" and second["events_read"] == second["to_seq"] - second["from_seq"]
+    assert f"Karoo Irrigation {account}  -500.00 ZAR = 250.00 ZAR\n" in second["text"]
+    assert second["warnings"] == []
+    # A consumer given with after_seq is refused, naming after_seq.
+    with pytest.raises(crm.InvalidArgument) as caught:
+        db.bridge.export_journal("ledger", consumer="books", after_seq=1)
+    assert "after_seq" in str(caught.value)
+    # Retiring the consumer drops its journal state.
+    assert db.exec("events.retire", consumer="books")["journal_states_dropped"] == 1
 
 
 def test_bad_format_is_refused(db):

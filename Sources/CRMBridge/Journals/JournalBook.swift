@@ -26,7 +26,7 @@ struct JournalTransaction {
 /// Turns events into transactions and writes them in one format.
 struct JournalBook {
     let format: JournalFormat
-    let roles: AccountRoles
+    var roles: AccountRoles
     let customerName: (Int64) -> String?
 
     /// The event's posting as a transaction; nil for an event without one.
@@ -89,51 +89,55 @@ struct JournalBook {
         }
     }
 
-    /// The journal text: declarations of what the range uses first, then
-    /// one transaction per event, with balance assertions after payments.
-    func text(before: [JournalTransaction], written: [JournalTransaction], fromSeq: Int64, toSeq: Int64) -> String {
+    /// The date beancount's `open` and `commodity` directives carry: before
+    /// any posting, so a later export's earlier-dated history (an import)
+    /// still finds its accounts open when the parts are read as one file.
+    static let openingDate = CalendarDate("1970-01-01")!
+
+    /// What one export wrote.
+    struct Output {
+        var text: String
+        /// Balance assertions written.
+        var assertions = 0
+        /// Assertions left out because the balance could not be known right.
+        var assertionsOmitted = 0
+        /// Earlier assertions a backdated movement upsets in date order.
+        var warnings: [String] = []
+    }
+
+    /// The journal text of `written`, standing on `state` (what the
+    /// journal declared and the balances before it), and the state moved
+    /// past it: declarations of what is new first, then one transaction per
+    /// event, with balance assertions after payments where the balance is known.
+    func write(_ written: [JournalTransaction], state: inout JournalState, fromSeq: Int64, toSeq: Int64) throws -> Output {
         var out = "; libcrm journal (\(format.rawValue)): events \(fromSeq + 1) to \(toSeq)\n"
         // First use: what earlier exports declared is not declared again.
-        var knownAccounts = Set(before.flatMap { $0.lines.map(\.account) })
-        var knownCommodities = Set(before.map { $0.currency.code })
-        var commodities: [(Currency, CalendarDate)] = []
-        var accounts: [(String, CalendarDate)] = []
+        var commodities: [Currency] = []
+        var accounts: [String] = []
         for transaction in written {
-            if !knownCommodities.contains(transaction.currency.code) {
-                knownCommodities.insert(transaction.currency.code)
-                commodities.append((transaction.currency, transaction.date))
-            } else if let index = commodities.firstIndex(where: { $0.0.code == transaction.currency.code }), transaction.date < commodities[index].1 {
-                commodities[index].1 = transaction.date
-            }
-            for line in transaction.lines {
-                if !knownAccounts.contains(line.account) {
-                    knownAccounts.insert(line.account)
-                    accounts.append((line.account, transaction.date))
-                } else if let index = accounts.firstIndex(where: { $0.0 == line.account }), transaction.date < accounts[index].1 {
-                    accounts[index].1 = transaction.date
-                }
-            }
+            if state.declare(commodity: transaction.currency.code) { commodities.append(transaction.currency) }
+            for line in transaction.lines where state.declare(account: line.account) { accounts.append(line.account) }
         }
         if !commodities.isEmpty || !accounts.isEmpty || format == .ledger { out += "\n" }
         // ledger --strict wants the metadata tags declared (declaring again is harmless).
         if format == .ledger { out += "tag type\ntag event\ntag seq\n" }
-        for (currency, date) in commodities {
+        for currency in commodities {
             let example = currency.text(minor: Int128(1_000) * power(currency.minorUnitDigits))
             switch format {
             case .ledger: out += "commodity \(currency.code)\n    format \(example)\n"
             case .hledger: out += "commodity \(example)\n"
-            case .beancount: out += "\(date) commodity \(currency.code)\n"
+            case .beancount: out += "\(Self.openingDate) commodity \(currency.code)\n"
             }
         }
-        for (account, date) in accounts {
+        for account in accounts {
             switch format {
             case .ledger, .hledger: out += "account \(account)\n"
-            case .beancount: out += "\(date) open \(account)\n"
+            case .beancount: out += "\(Self.openingDate) open \(account)\n"
             }
         }
 
-        // Receivable balances of everything known, for the assertions.
-        let balances = assertionBalances(before + written)
+        let plan = try assertionBalances(written, state: &state)
+        var output = Output(text: "", assertionsOmitted: plan.omitted, warnings: plan.warnings)
         var asserted = Set<String>()
         for transaction in written {
             out += "\n" + entry(transaction)
@@ -141,9 +145,11 @@ struct JournalBook {
             for line in transaction.lines where line.isCustomerReceivable {
                 // The balance at the start of the next day: everything dated up to this day.
                 guard let next = transaction.date.adding(days: 1),
-                      asserted.insert("\(line.account) \(transaction.currency.code) \(next)").inserted,
-                      let balance = balances[AssertionKey(seq: transaction.seq, account: line.account)] else { continue }
+                      let balance = plan.balances[AssertionKey(seq: transaction.seq, account: line.account)],
+                      asserted.insert("\(line.account) \(transaction.currency.code) \(next)").inserted else { continue }
                 out += "\(next) balance \(line.account)  \(transaction.currency.text(minor: balance))\n"
+                output.assertions += 1
+                state.asserted(JournalState.Key(account: line.account, commodity: transaction.currency.code), through: next)
             }
         }
         func entry(_ transaction: JournalTransaction) -> String {
@@ -160,14 +166,18 @@ struct JournalBook {
                 let indent = format == .beancount ? "  " : "    "
                 text += "\(indent)\(line.account)  \(transaction.currency.text(minor: Int128(line.amountMinor)))"
                 if transaction.asserts && line.isCustomerReceivable && format != .beancount,
-                   let balance = balances[AssertionKey(seq: transaction.seq, account: line.account)] {
+                   let balance = plan.balances[AssertionKey(seq: transaction.seq, account: line.account)] {
                     text += " = \(transaction.currency.text(minor: balance))"
+                    output.assertions += 1
+                    state.asserted(JournalState.Key(account: line.account, commodity: transaction.currency.code), through: transaction.date)
                 }
                 text += "\n"
             }
             return text
         }
-        return out
+        output.text = out
+        state.lastSeq = toSeq
+        return output
     }
 
     /// Which receivable line of which event an assertion follows.
@@ -178,57 +188,82 @@ struct JournalBook {
 
     /// The balance each payment's receivable line asserts, as each format
     /// checks it: ledger in the order of the file (seq), hledger in date
-    /// order (then seq), beancount at the end of the payment's day. One
-    /// pass over the customers' receivable lines, sorted once.
-    func assertionBalances(_ transactions: [JournalTransaction]) -> [AssertionKey: Int128] {
+    /// order (then seq), beancount at the end of the payment's day; each
+    /// built on the state's balance. An assertion is left out (counted in
+    /// `omitted`) when the state's balances are not known, or, in a
+    /// date-ordered format, when a movement already written is dated after
+    /// the payment (the state's sum then holds what the tool counts later).
+    /// Moves the state's balances past `transactions`.
+    func assertionBalances(_ transactions: [JournalTransaction], state: inout JournalState)
+        throws -> (balances: [AssertionKey: Int128], omitted: Int, warnings: [String]) {
         struct Movement {
             var date: CalendarDate
             var seq: Int64
-            var account: String
+            var key: JournalState.Key
             var amount: Int64
             var asserts: Bool
         }
         var movements: [Movement] = []
         for transaction in transactions {
             for line in transaction.lines where line.isCustomerReceivable {
-                // The currency is part of the account's key: an assertion is of one commodity.
+                // The currency is part of the key: an assertion is of one commodity.
                 movements.append(Movement(date: transaction.date, seq: transaction.seq,
-                                          account: line.account + "\u{0}" + transaction.currency.code,
+                                          key: JournalState.Key(account: line.account, commodity: transaction.currency.code),
                                           amount: line.amountMinor, asserts: transaction.asserts))
             }
+        }
+        let opening = state.balances
+        var warnings: [String] = []
+        var warned = Set<JournalState.Key>()
+        for movement in movements where format != .ledger {
+            // An assertion already written checks a day this movement falls before.
+            if let through = opening[movement.key]?.assertedThrough, movement.date < through, warned.insert(movement.key).inserted {
+                warnings.append("event \(movement.seq) is dated \(movement.date), before an assertion of \(movement.key.account) "
+                    + "(\(movement.key.commodity)) an earlier export wrote for \(through): read in date order that assertion no longer holds")
+            }
+        }
+        /// Whether the balance at the movement is known from the state.
+        func known(_ movement: Movement) -> Bool {
+            guard state.balancesKnown else { return false }
+            guard format != .ledger, let before = opening[movement.key] else { return true }
+            return before.lastDate <= movement.date
         }
         if format != .ledger {
             movements.sort { ($0.date, $0.seq) < ($1.date, $1.seq) }
         } else {
             movements.sort { $0.seq < $1.seq }
         }
-        var running: [String: Int128] = [:]
+        var running: [JournalState.Key: Int128] = [:]
+        for (key, balance) in opening { running[key] = Int128(balance.minor) }
         var balances: [AssertionKey: Int128] = [:]
-        var pendingOfDay: [(key: AssertionKey, account: String)] = []
+        var omitted = Set<String>()
+        var endOfDay: [String: Int128] = [:]
         for movement in movements {
-            running[movement.account, default: 0] += Int128(movement.amount)
-            let key = AssertionKey(seq: movement.seq, account: String(movement.account.prefix { $0 != "\u{0}" }))
-            guard movement.asserts else { continue }
-            if format == .beancount {
-                pendingOfDay.append((key, movement.account))
+            running[movement.key, default: 0] += Int128(movement.amount)
+            endOfDay["\(movement.key.account)\u{0}\(movement.key.commodity)\u{0}\(movement.date)"] = running[movement.key]
+            guard movement.asserts, format != .beancount else { continue }
+            if known(movement) {
+                balances[AssertionKey(seq: movement.seq, account: movement.key.account)] = running[movement.key]
             } else {
-                balances[key] = running[movement.account]
+                omitted.insert("\(movement.seq)\u{0}\(movement.key.account)")
             }
         }
-        guard format == .beancount else { return balances }
-        // Beancount: the balance at the end of each asserting day.
-        var endOfDay: [String: Int128] = [:]
-        running.removeAll()
-        var dayOfSeq: [Int64: CalendarDate] = [:]
-        for movement in movements {
-            running[movement.account, default: 0] += Int128(movement.amount)
-            endOfDay["\(movement.account)\u{0}\(movement.date)"] = running[movement.account]
-            dayOfSeq[movement.seq] = movement.date
+        if format == .beancount {
+            // The balance at the end of each asserting day.
+            for movement in movements where movement.asserts {
+                let day = "\(movement.key.account)\u{0}\(movement.key.commodity)\u{0}\(movement.date)"
+                if known(movement) {
+                    balances[AssertionKey(seq: movement.seq, account: movement.key.account)] = endOfDay[day]
+                } else {
+                    omitted.insert(day)
+                }
+            }
         }
-        for (key, account) in pendingOfDay {
-            if let date = dayOfSeq[key.seq] { balances[key] = endOfDay["\(account)\u{0}\(date)"] }
+        // Move the state: every movement in seq order, sums checked.
+        for movement in movements.sorted(by: { $0.seq < $1.seq }) {
+            try state.move(movement.key, by: movement.amount, on: movement.date)
         }
-        return balances
+        return (balances, omitted.count, warnings)
     }
 
     func power(_ digits: Int) -> Int128 {

@@ -242,7 +242,8 @@ public enum OutboxCommands {
     }
 
     /// `events.retire {consumer}`: the consumer no longer holds back pruning;
-    /// its dead letters are dropped; it can no longer fetch or acknowledge.
+    /// its dead letters and what modules keep for it (`ConsumerState`, e.g.
+    /// `journal_states_dropped`) are dropped; it can no longer fetch or acknowledge.
     static func retire(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = "events.retire"
         let consumer = try consumerName(&arguments)
@@ -250,11 +251,17 @@ public enum OutboxCommands {
         let connection = store.connection
         let before = try knownConsumer(connection, consumer, context: context)
         var dropped = 0
+        var statesDropped: [(String, JSONValue)] = []
         if before["retired_at"] == .null {
             dropped = try connection.run("DELETE FROM crm_dead_letters WHERE consumer = ?", [.text(consumer)])
             try connection.run("UPDATE crm_consumers SET retired_at = ? WHERE name = ?", [.text(store.clock.now().description), .text(consumer)])
+            // What modules keep per consumer goes with it (ConsumerState).
+            for state in store.modules.consumerStates {
+                statesDropped.append(("\(state.name)_dropped", .integer(Int64(try state.drop(store, consumer)))))
+            }
         }
-        return try knownConsumer(connection, consumer, context: context).merging([("dead_letters_dropped", .integer(Int64(dropped)))])
+        return try knownConsumer(connection, consumer, context: context)
+            .merging([("dead_letters_dropped", .integer(Int64(dropped)))] + statesDropped)
     }
 
     // MARK: Retention

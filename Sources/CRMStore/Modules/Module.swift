@@ -44,10 +44,12 @@ public struct Module: Sendable {
     public let personalData: [PersonalData]
     /// What it keeps current from other modules' changes, in their transaction.
     public let observers: [ChangeObserver]
+    /// What it keeps per outbox consumer, dropped when `events.retire` retires one.
+    public let consumerStates: [ConsumerState]
 
     public init(name: String, migrationIDs: ClosedRange<Int>, migrations: [Migration], commands: [Command] = [],
                 recordTypes: [String] = [], accountLinks: [AccountLink] = [], personalData: [PersonalData] = [],
-                observers: [ChangeObserver] = []) {
+                observers: [ChangeObserver] = [], consumerStates: [ConsumerState] = []) {
         self.name = name
         self.migrationIDs = migrationIDs
         self.migrations = migrations
@@ -56,6 +58,7 @@ public struct Module: Sendable {
         self.accountLinks = accountLinks
         self.personalData = personalData
         self.observers = observers
+        self.consumerStates = consumerStates
     }
 
     /// The store's own module: the outbox, sequences, consumers and host
@@ -89,6 +92,22 @@ public struct ChangeObserver: Sendable {
 
     /// Whether it hears events of `type`.
     public func hears(_ type: String) -> Bool { types.contains { $0.matches(type) } }
+}
+
+/// Rows a module keeps per outbox consumer (the bridge's journal state:
+/// what each consumer's journal has declared and the balances its
+/// assertions build on). `events.retire` drops them in its transaction: a
+/// retired consumer never fetches again, so its state could only go stale.
+public struct ConsumerState: Sendable {
+    /// The key under which `events.retire` counts the dropped rows ("journal_states").
+    public let name: String
+    /// Deletes every row kept for the consumer; returns how many went.
+    public let drop: @Sendable (Store, _ consumer: String) throws -> Int
+
+    public init(_ name: String, drop: @escaping @Sendable (Store, _ consumer: String) throws -> Int) {
+        self.name = name
+        self.drop = drop
+    }
 }
 
 /// Rows a module keeps per account, re-pointed at the surviving account

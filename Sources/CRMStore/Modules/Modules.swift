@@ -23,6 +23,8 @@ public struct Modules: Sendable {
     public var personalData: [PersonalData] { all.flatMap(\.personalData) }
     /// What every module keeps current from others' changes.
     public var observers: [ChangeObserver] { all.flatMap(\.observers) }
+    /// What every module keeps per outbox consumer.
+    public var consumerStates: [ConsumerState] { all.flatMap(\.consumerStates) }
 
     /// What is wrong with the list, one sentence each; empty when nothing:
     /// a migration id without a number, outside its module's range or used
