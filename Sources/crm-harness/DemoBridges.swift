@@ -173,7 +173,7 @@ extension DemoRun {
         say("\"demo-archive\" appended \(archive.tally.delivered) event\(archive.tally.delivered == 1 ? "" : "s") to \(archiveFile.path) (only events it had not had).")
 
         // A webhook that turns some events away: they become dead letters, the rest go through.
-        var webhook = OutboxRunner(database: database, consumer: "demo-webhook", target: .command(DemoRun.strictWebhook),
+        var webhook = OutboxRunner(database: database, consumer: "demo-webhook", target: .command(DemoRun.strictWebhook, timeoutSeconds: 10),
                                    maxAttempts: 2, batch: 200, backoffMilliseconds: 0)
         webhook.quiet = true
         try webhook.start()
@@ -193,7 +193,7 @@ extension DemoRun {
             for letter in parked {
                 _ = try database.exec("events.replay", ["consumer": "demo-webhook", "seq": letter["seq"] ?? .null])
             }
-            var fixed = OutboxRunner(database: database, consumer: "demo-webhook", target: .command(DemoRun.fixedWebhook),
+            var fixed = OutboxRunner(database: database, consumer: "demo-webhook", target: .command(DemoRun.fixedWebhook, timeoutSeconds: 10),
                                      maxAttempts: 2, batch: 200, backoffMilliseconds: 0)
             fixed.quiet = true
             try fixed.start()
