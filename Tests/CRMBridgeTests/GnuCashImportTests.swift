@@ -314,4 +314,51 @@ struct GnuCashImportTests {
         #expect(note?["total_minor"]?.int == -(book.lotSplits[book.invoices.first { $0.isCreditNote }!.lot]?.first { $0.kind == "I" }?.cents ?? 0))
         #expect(note?["number"]?.text == book.invoices.first { $0.isCreditNote }?.number)
     }
+
+    @Test func aCustomerChangedInGnuCashIsUpdatedAndAnAmountNotWholeInCentsIsReportedWhileTheRestLands() throws {
+        try withTemporaryDirectory { directory in
+            let copy = directory.appendingPathComponent("shop.gnucash").path
+            try FileManager.default.copyItem(atPath: GnuCashFixture.book, toPath: copy)
+            let fixture = try GnuCashFixture()
+            try fixture.importBook(#""path": \#(fixture.quoted(copy))"#)
+            // GnuCash renames a customer and makes it inactive.
+            try GnuCashLedger.write(copy, ["UPDATE customers SET name = 'Hartman Joinery (Pty) Ltd', active = 0 WHERE id = 'C001'"])
+            let (again, events) = try fixture.runWithEvents("bridge.import_gnucash", #"{"path": \#(fixture.quoted(copy))}"#)
+            #expect(again["counts"]?["customers"]?["updated"]?.int == 1 && again["counts"]?["customers"]?["replayed"]?.int == 5)
+            #expect(events.map(\.type) == ["account.updated"])
+            let hartman = try fixture.run("account.get", #"{"source": "gnucash", "external_ref": "C001"}"#)
+            #expect(hartman["name"]?.text == "Hartman Joinery (Pty) Ltd" && hartman["status"]?.text == "dormant")
+        }
+        try withTemporaryDirectory { directory in
+            // Invoice 000005's posted amount in thousandths of a rand, one of them odd: not whole in cents.
+            let copy = directory.appendingPathComponent("odd.gnucash").path
+            try FileManager.default.copyItem(atPath: GnuCashFixture.book, toPath: copy)
+            try GnuCashLedger.write(copy, [
+                """
+                UPDATE splits SET value_num = value_num * 10 + 1, value_denom = 1000
+                WHERE guid = (SELECT s.guid FROM splits s JOIN invoices i ON i.post_txn = s.tx_guid AND i.post_lot = s.lot_guid
+                              WHERE i.id = '000005')
+                """,
+            ])
+            let book = try Book(copy)
+            let settling = book.ledger.query(
+                """
+                SELECT DISTINCT s.tx_guid FROM splits s JOIN invoices i ON i.post_lot = s.lot_guid
+                WHERE i.id = '000005' AND s.tx_guid <> i.post_txn
+                """).count
+            #expect(settling == 1)
+            let fixture = try GnuCashFixture()
+            let result = try fixture.importBook(#""path": \#(fixture.quoted(copy))"#)
+            let errors = result["errors"]?.array ?? []
+            #expect(errors.first?["gnucash"]?.text == "invoice 000005")
+            #expect(errors.first?["code"]?.text == "CRM_INVALID")
+            #expect(errors.first?["message"]?.text?.contains("not whole in minor units") == true)
+            // The payments that settled it are refused naming it; everything else lands.
+            #expect(errors.dropFirst().allSatisfy { $0["message"]?.text?.contains("settles invoice 000005") == true })
+            #expect(result["error_count"]?.int == Int64(1 + settling))
+            #expect(result["counts"]?["invoices"]?["created"]?.int == 60)
+            #expect(result["counts"]?["payments"]?["created"]?.int == Int64(57 - settling))
+            #expect(thrownCRMError { try fixture.run("invoice.get", #"{"source": "gnucash", "external_ref": "\#(book.invoices.first { $0.number == "000005" }!.guid)"}"#) }?.code == .notFound)
+        }
+    }
 }

@@ -135,6 +135,8 @@ struct GnuCashRun {
     var leftOutLots: Set<String> = []
     /// payment lot guid -> the payment transaction guid that opened it.
     var paymentLots: [String: String] = [:]
+    /// Every posted document's lot -> its name ("invoice 000012"), imported or not.
+    var documentLots: [String: String] = [:]
 
     init(store: Store, book: GnuCashBook, source: String, asOf: CalendarDate?, context: String) {
         self.store = store
@@ -170,6 +172,9 @@ struct GnuCashRun {
     mutating func importBook() throws {
         try importCustomers()
         let documents = try book.invoices()
+        for document in documents {
+            if let lot = document.postLot { documentLots[lot] = "\(document.isCreditNote ? "credit note" : "invoice") \(document.id)" }
+        }
         for invoice in documents where !invoice.isCreditNote { try importInvoice(invoice) }
         let settlements = try book.settlements()
         for note in documents where note.isCreditNote { try importCreditNote(note, settlements: settlements) }
@@ -477,6 +482,8 @@ struct GnuCashRun {
                     throw Refusal(code: .constraint, message: "\(run.context): \(ref): it settles a document left out of this import")
                 } else if run.creditNoteLots[lot] != nil {
                     throw Refusal(code: .constraint, message: "\(run.context): \(ref): it pays out a credit note, which libcrm records as a refund; not imported")
+                } else if let document = run.documentLots[lot] {
+                    throw Refusal(code: .constraint, message: "\(run.context): \(ref): it settles \(document), which is not imported")
                 } else if let owner = try run.book.lotOwner(lot) {
                     customer = customer ?? owner
                     ownLot = lot
