@@ -37,7 +37,7 @@ final class GnuCashBook {
             throw CRMError(.io, "\(context): path: '\(path)' cannot be opened: no such file")
         } catch {
             if "\(error)".contains("not a database") {
-                throw CRMError.invalid("\(context): path: '\(path)' is not a GnuCash SQLite book: \(error)")
+                throw CRMError.invalid("\(context): path: '\(path)' is not a GnuCash SQLite book (a book kept as XML is saved as SQLite first, File > Save As): \(error)")
             }
             throw CRMError(.io, "\(context): path: '\(path)' cannot be opened: \(error)")
         }
@@ -48,7 +48,7 @@ final class GnuCashBook {
         } catch let error as CRMError where error.code == .invalid {
             throw error
         } catch {
-            throw CRMError.invalid("\(context): path: '\(path)' is not a GnuCash SQLite book: \(error)")
+            throw CRMError.invalid("\(context): path: '\(path)' is not a GnuCash SQLite book (a book kept as XML is saved as SQLite first, File > Save As): \(error)")
         }
         try load()
     }

@@ -125,8 +125,6 @@ struct GnuCashRun {
     var report = GnuCashImport.Report()
     /// customer guid -> account id.
     var accounts: [String: Int64] = [:]
-    /// customer guid -> GnuCash customer id (for messages).
-    var customerIDs: [String: String] = [:]
     /// invoice lot guid -> (libcrm invoice id, GnuCash document).
     var invoiceLots: [String: (id: Int64, invoice: GnuCashBook.Invoice)] = [:]
     /// credit note lot guid -> (libcrm credit note id or nil when not recorded, GnuCash document).
@@ -188,7 +186,6 @@ struct GnuCashRun {
     mutating func importCustomers() throws {
         for customer in try book.customers() {
             let ref = "customer \(customer.id)"
-            customerIDs[customer.guid] = customer.id
             try attempt(.customers, ref) { run in
                 var fields: [(String, JSONValue)] = [
                     ("name", .string(String(customer.name.prefix(200)))),
