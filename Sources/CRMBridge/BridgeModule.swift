@@ -1,6 +1,7 @@
 import CRMStore
 
-/// Bridges to the books a shop already keeps: CSV import and export of
+/// Bridges to the books a shop already keeps: a GnuCash book's customers,
+/// invoices, credit notes and payments imported (`bridge.import_gnucash`), CSV import and export of
 /// accounts, contacts, invoices and payments (history brought in on day one,
 /// replay-safe by `source` + `external_ref`), and plain-text journals of
 /// libcrm's postings for the host's ledger (ledger, hledger, beancount).
@@ -12,6 +13,6 @@ public enum BridgeModule {
         name: "bridge",
         migrationIDs: 500...599,
         migrations: BridgeSchema.migrations,
-        commands: CSVCommands.all + JournalCommands.all,
+        commands: CSVCommands.all + JournalCommands.all + GnuCashCommands.all,
         consumerStates: [ConsumerState("journal_states", drop: { store, consumer in try JournalSchema.drop(store, consumer: consumer) })])
 }

@@ -330,5 +330,11 @@ public enum DocumentsSchema {
             WHERE status = 'issued' OR status = 'partially_paid'
             """,
         ]),
+        // Whether a payment's money moves write postings: false for history
+        // the host's ledger holds already (payment.record {posting: false});
+        // its later allocations, refunds and reversal then post nothing either.
+        Migration("0311-payment-posted", [
+            "ALTER TABLE payments ADD COLUMN posted INTEGER NOT NULL DEFAULT 1",
+        ]),
     ]
 }

@@ -48,7 +48,7 @@ struct CRMHarness: ParsableCommand {
             On a library failure (1..13) the status is the CRM_* result code itself and \
             stderr has one line: error: <crm_errstr>: <crm_errmsg>
             """,
-        subcommands: [Demo.self, Exec.self, Events.self, Leads.self, Pipeline.self, Funnel.self, Forecast.self, Report.self, Reminders.self, Quote.self, JobCard.self, Invoice.self, Pay.self, Ageing.self, Credit.self, ImportCSV.self, ExportCSV.self, Bridge.self, Backup.self, Version.self]
+        subcommands: [Demo.self, Exec.self, Events.self, Leads.self, Pipeline.self, Funnel.self, Forecast.self, Report.self, Reminders.self, Quote.self, JobCard.self, Invoice.self, Pay.self, Ageing.self, Credit.self, ImportCSV.self, ExportCSV.self, ImportGnuCash.self, Bridge.self, Backup.self, Version.self]
     )
 
     /// Refuses a command-line argument that is not valid UTF-8 (CRM_INVALID)

@@ -233,6 +233,8 @@ extension DemoRun {
                                                  ref: "EFT-\(invoice.number)", arguments: [
                     "account_id": .int(accountID), "amount_minor": .int(invoice.totalMinor), "method": "eft",
                     "received_on": .string(paidOn), "reference": .string(invoice.number),
+                    // The old ledger has these receipts (and the invoices) already: no posting for the host's books.
+                    "posting": false,
                     "allocations": [["invoice_id": .int(invoiceID), "amount_minor": .int(invoice.totalMinor)]],
                 ])
                 if paid == .created { created += 1 } else { replayed += 1 }

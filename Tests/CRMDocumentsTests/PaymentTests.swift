@@ -250,4 +250,44 @@ struct PaymentTests {
         #expect(moved?["payments"]?.int == 2)
         #expect(try f.run("payment.list", #"{"account_id": 2}"#).items.count == 2)
     }
+
+    @Test func aPaymentRecordedWithoutPostingPostsNothingLaterEither() throws {
+        let f = try fixture()
+        // History the host's ledger holds already: R 160.00, R 100.00 to invoice 1, the rest credit.
+        let (made, events) = try f.runWithEvents("payment.record", #"{"account_id": 1, "amount_minor": 16000, "method": "eft", "received_on": "2026-11-20", "allocations": [{"invoice_id": 1, "amount_minor": 10000}], "posting": false, "source": "books", "external_ref": "P-1"}"#)
+        #expect(events.map(\.type) == ["payment.recorded", "invoice.paid"])
+        #expect(events[0].record["posting"] == nil && made["posting"] == nil)
+        #expect(made["posted"]?.flag == false && made["unallocated_minor"]?.int == 6_000)
+        #expect(try invoice(f, 1) == ("paid", 10_000, 0))
+        #expect(try f.run("payment.get", #"{"id": 1}"#)["posted"]?.flag == false)
+
+        // Its allocation, refund and reversal post nothing either.
+        let (_, allocated) = try f.runWithEvents("payment.allocate", #"{"payment_id": 1, "allocations": [{"invoice_id": 2, "amount_minor": 4000}], "allocated_on": "2026-11-21"}"#)
+        #expect(allocated.map(\.type) == ["payment.allocated", "invoice.paid"] && allocated[0].record["posting"] == nil)
+        let (_, refunded) = try f.runWithEvents("payment.refund", #"{"payment_id": 1, "amount_minor": 1000, "refunded_on": "2026-11-22"}"#)
+        #expect(refunded.map(\.type) == ["payment.refunded"] && refunded[0].record["posting"] == nil)
+        let (_, reversedEvents) = try f.runWithEvents("payment.record", #"{"account_id": 1, "amount_minor": 500, "method": "cash", "allocate": "none", "posting": false}"#)
+        #expect(reversedEvents[0].record["posting"] == nil)
+        let (_, reversal) = try f.runWithEvents("payment.reverse", #"{"payment_id": 2, "reason": "bounced", "reversed_on": "2026-12-01"}"#)
+        #expect(reversal.map(\.type) == ["payment.reversed"] && reversal[0].record["posting"] == nil)
+
+        // Sent again: a replay; the same reference with posting true is another content.
+        let (again, none) = try f.runWithEvents("payment.record", #"{"account_id": 1, "amount_minor": 16000, "method": "eft", "received_on": "2026-11-20", "allocations": [{"invoice_id": 1, "amount_minor": 10000}], "posting": false, "source": "books", "external_ref": "P-1"}"#)
+        #expect(again["replayed"]?.flag == true && none.isEmpty)
+        let conflict = thrownCRMError {
+            try f.run("payment.record", #"{"account_id": 1, "amount_minor": 16000, "method": "eft", "received_on": "2026-11-20", "allocations": [{"invoice_id": 1, "amount_minor": 10000}], "source": "books", "external_ref": "P-1"}"#)
+        }
+        #expect(conflict?.code == .conflict && conflict?.message.contains("posted") == true)
+
+        // By default a payment posts, as before, and says so.
+        let (posted, postedEvents) = try f.runWithEvents("payment.record", #"{"account_id": 2, "amount_minor": 1000, "method": "eft", "received_on": "2026-11-20"}"#)
+        #expect(posted["posted"]?.flag == true)
+        #expect(try lines(postedEvents[0].record["posting"]) == ["1000": 1_000, "1100": -1_000])
+        // posting must be a boolean; nothing written.
+        let before = try f.rows("payments")
+        expectCRMError(.invalid, "posting") {
+            try f.run("payment.record", #"{"account_id": 2, "amount_minor": 1000, "method": "eft", "posting": "no"}"#)
+        }
+        #expect(try f.rows("payments") == before)
+    }
 }

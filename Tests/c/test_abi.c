@@ -751,6 +751,7 @@ static const struct {
     {"creditpolicy", test_credit_policy},
     {"journal", test_journal},
     {"bridgecsv", test_bridge_csv},
+    {"gnucash", test_gnucash},
     {"persistence", test_persistence},
     {"events", test_events},
     {"deadletters", test_dead_letters},

@@ -45,6 +45,9 @@ int killed_child_main(const char *path, int wfd, int rfd);        /* test_abi --
 /* test_bridge_csv.c */
 void test_bridge_csv(void);
 
+/* test_gnucash.c */
+void test_gnucash(void);
+
 /* test_leads.c */
 void test_leads(void);
 void test_lead_capture(void);

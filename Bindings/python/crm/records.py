@@ -1148,7 +1148,8 @@ class Events:
 class Bridge:
     """``db.bridge``: the books a shop already keeps brought in and taken
     out again (the bridge module's ``bridge.*`` commands).  docs/COMMANDS.md
-    ("CSV import and export", "Plain-text journals") defines them."""
+    ("GnuCash import", "CSV import and export", "Plain-text journals")
+    defines them."""
 
     def __init__(self, db: "Database") -> None:
         self._db = db
@@ -1204,6 +1205,24 @@ class Bridge:
             if answer["next_line"] is None:
                 return total
             call = dict(args, resume_from_line=answer["next_line"], resume_from_offset=answer["next_offset"])
+
+    def import_gnucash(self, path: Any, as_of: Optional[str] = None, dry_run: bool = False,
+                       source: Optional[str] = None) -> Dict[str, Any]:
+        """``bridge.import_gnucash``: a GnuCash SQLite book (read-only) brought
+        in as history in one transaction: customers as accounts, posted
+        invoices and credit notes, payments allocated to the invoices whose
+        lots they settled, offsets.  Returns ``{"path", "source", "as_of",
+        "dry_run", "counts": {kind: {"created", "replayed", "updated",
+        "skipped", "errors"}}, "skipped", "warnings", "error_count",
+        "errors"}``; a second call replays everything."""
+        args: Dict[str, Any] = {"path": os.fspath(path)}
+        if as_of is not None:
+            args["as_of"] = str(as_of)
+        if dry_run:
+            args["dry_run"] = True
+        if source is not None:
+            args["source"] = source
+        return self._db.exec("bridge.import_gnucash", args)
 
     def export_csv(self, kind: str, path: Any, columns: Optional[List[str]] = None) -> Dict[str, Any]:
         """``bridge.export_csv``: the records of ``kind`` written to a new

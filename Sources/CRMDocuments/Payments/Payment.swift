@@ -67,6 +67,9 @@ public struct Payment: Sendable {
     public var status = Status.recorded
     public var reversedOn: CalendarDate?
     public var reversalReason: String?
+    /// Whether its money moves write postings (false: recorded as history
+    /// the host's ledger holds already).
+    public var posted = true
     public var allocations: [Allocation] = []
     public var refunds: [Refund] = []
     public var externalRefs: [ExternalReference] = []
@@ -99,6 +102,7 @@ public struct Payment: Sendable {
             ("status", .string(status.rawValue)),
             ("reversed_on", .string(reversedOn?.description)),
             ("reversal_reason", .string(reversalReason)),
+            ("posted", .bool(posted)),
             ("allocations", .array(allocations.map(\.json))),
             ("refunds", .array(refunds.map(\.json))),
             ("external_refs", .array(externalRefs.map(\.json))),

@@ -171,8 +171,9 @@ public enum PaymentCommands {
     // MARK: payment.record
 
     /// `payment.record {account_id, amount_minor, currency?, received_on?, method,
-    /// reference?, allocations? | allocate?, source?, external_ref?}`. Events
-    /// `payment.recorded` (with `posting`), then `invoice.paid` per invoice.
+    /// reference?, allocations? | allocate?, posting?, source?, external_ref?}`. Events
+    /// `payment.recorded` (with `posting` unless `posting` is false: history
+    /// the host's ledger holds already), then `invoice.paid` per invoice.
     static func record(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = arguments.context
         let reference = try ExternalReference.read(&arguments)
@@ -183,6 +184,7 @@ public enum PaymentCommands {
         let method = try arguments.choice("method", Payment.Method.self).value
         let paymentReference = try arguments.string("reference", length: 1...200).value
         let mode = try Mode.read(&arguments)
+        let posted = try arguments.bool("posting").value ?? true
         try arguments.finish()
         guard let accountID else { throw CRMError.invalid("\(context): account_id is required") }
         guard let amount else { throw CRMError.invalid("\(context): amount_minor is required") }
@@ -195,11 +197,13 @@ public enum PaymentCommands {
         // The currency sent or the account's: the same content either way.
         let currency = try InvoiceCommands.currency(store, code: currencyCode, accountID: accountID, context: context)
         // What was asked is the content a replay compares.
+        // `posted` joins the content only when false, so a payment recorded
+        // before it existed replays as it did.
         let request = JSONValue.object([
             ("account_id", .integer(accountID)), ("amount_minor", .integer(amount)), ("currency", .string(currency.code)),
             ("received_on", .string(received.description)), ("method", .string(method.rawValue)),
             ("reference", .string(paymentReference?.trimmingWhitespace())), ("allocations", mode.json),
-        ])
+        ] + (posted ? [] : [("posted", .bool(false))]))
         var payment = Payment()
         var made: [Payment.Allocation] = []
         var posting: Posting?
@@ -215,9 +219,10 @@ public enum PaymentCommands {
             payment.method = method
             payment.reference = paymentReference?.trimmingWhitespace()
             payment.allocatedMinor = try sum(planned.map(\.amount), "the allocations", context: context)
+            payment.posted = posted
             payment.createdAt = now
             payment.updatedAt = now
-            posting = try Postings.payment(amountMinor: amount, allocatedMinor: payment.allocatedMinor,
+            posting = !posted ? nil : try Postings.payment(amountMinor: amount, allocatedMinor: payment.allocatedMinor,
                                            mapping: LedgerMapping.current(store), date: received,
                                            memo: "Payment \(payment.id)\(payment.reference.map { " (\($0))" } ?? "")",
                                            currency: currency)
@@ -294,8 +299,8 @@ public enum PaymentCommands {
             throw CRMError.constraint("\(context): account \(payment.accountID) has no open invoice in \(payment.currency.code) to allocate to")
         }
         let amount = try sum(planned.map(\.amount), "the allocations", context: context)
-        let posting = try Postings.allocation(amountMinor: amount, mapping: LedgerMapping.current(store), date: date,
-                                              memo: "Payment \(payment.id) allocated", currency: payment.currency)
+        let posting = !payment.posted ? nil : try Postings.allocation(amountMinor: amount, mapping: LedgerMapping.current(store), date: date,
+                                                                      memo: "Payment \(payment.id) allocated", currency: payment.currency)
         return try store.savepoint {
             let made = try writeAllocations(store, paymentID: payment.id, planned, on: date, at: now)
             payment.allocatedMinor = try sum([payment.allocatedMinor, amount], "allocated_minor", context: context)
@@ -303,7 +308,8 @@ public enum PaymentCommands {
             payment.version = try VersionCheck.next(payment.version, record: payment.label)
             payment.updatedAt = now
             try PaymentQueries.update(store, payment)
-            let result = payment.json.adding("allocated", .array(made.map(\.json))).adding("posting", posting.json)
+            let allocated = payment.json.adding("allocated", .array(made.map(\.json)))
+            let result = posting.map { allocated.adding("posting", $0.json) } ?? allocated
             try store.record(event: "payment.allocated", result)
             try settleInvoices(store, made, reversing: false, at: now, context: context)
             return result
@@ -334,8 +340,8 @@ public enum PaymentCommands {
         guard amount <= payment.unallocatedMinor else {
             throw CRMError.constraint("\(context): amount_minor is \(amount); \(payment.label) has only \(payment.unallocatedMinor) unallocated to refund")
         }
-        let posting = try Postings.refund(amountMinor: amount, mapping: LedgerMapping.current(store), date: date,
-                                          memo: "Refund of payment \(payment.id)", currency: payment.currency)
+        let posting = !payment.posted ? nil : try Postings.refund(amountMinor: amount, mapping: LedgerMapping.current(store), date: date,
+                                                                  memo: "Refund of payment \(payment.id)", currency: payment.currency)
         var made = Payment.Refund(amountMinor: amount, refundedOn: date, reason: reason?.trimmingWhitespace())
         made.id = try store.nextID("payment_refunds")
         try PaymentQueries.insertRefund(store, paymentID: payment.id, made, at: now)
@@ -344,7 +350,8 @@ public enum PaymentCommands {
         payment.version = try VersionCheck.next(payment.version, record: payment.label)
         payment.updatedAt = now
         try PaymentQueries.update(store, payment)
-        let result = payment.json.adding("refund", made.json).adding("posting", posting.json)
+        let refunded = payment.json.adding("refund", made.json)
+        let result = posting.map { refunded.adding("posting", $0.json) } ?? refunded
         try store.record(event: "payment.refunded", result)
         return result
     }
@@ -375,8 +382,9 @@ public enum PaymentCommands {
             throw CRMError.invalid("\(context): reversed_on \(date) is before \(payment.label) was received (\(payment.receivedOn))")
         }
         let memo = "Payment \(payment.id) reversed"
-        let posting = try Postings.payment(amountMinor: payment.amountMinor, allocatedMinor: payment.allocatedMinor,
-                                           mapping: LedgerMapping.current(store), date: date, memo: memo, currency: payment.currency)
+        let posting = !payment.posted ? nil : try Postings.payment(amountMinor: payment.amountMinor, allocatedMinor: payment.allocatedMinor,
+                                                                   mapping: LedgerMapping.current(store), date: date, memo: memo,
+                                                                   currency: payment.currency)
             .reversed(memo: memo, date: date)
         let active = payment.allocations.filter { !$0.reversed }
         return try store.savepoint {
@@ -389,7 +397,7 @@ public enum PaymentCommands {
             payment.version = try VersionCheck.next(payment.version, record: payment.label)
             payment.updatedAt = now
             try PaymentQueries.update(store, payment)
-            let result = payment.json.adding("posting", posting.json)
+            let result = posting.map { payment.json.adding("posting", $0.json) } ?? payment.json
             try store.record(event: "payment.reversed", result)
             try settleInvoices(store, active, reversing: true, at: now, context: context)
             return result

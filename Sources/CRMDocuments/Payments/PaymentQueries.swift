@@ -5,7 +5,7 @@ import CRMStore
 enum PaymentQueries {
     static let columns = """
         id, account_id, amount_minor, currency, received_on, method, reference, allocated_minor, refunded_minor, status,
-        reversed_on, reversal_reason, version, created_at, updated_at
+        reversed_on, reversal_reason, version, created_at, updated_at, posted
         """
 
     static func payment(_ row: Row) -> Payment {
@@ -25,6 +25,7 @@ enum PaymentQueries {
         payment.version = row.integer(12)
         payment.createdAt = Timestamp(rfc3339: row.text(13)) ?? .epoch
         payment.updatedAt = Timestamp(rfc3339: row.text(14)) ?? .epoch
+        payment.posted = row.integer(15) != 0
         return payment
     }
 
@@ -78,14 +79,14 @@ enum PaymentQueries {
         try store.connection.run(
             """
             INSERT INTO payments (id, account_id, amount_minor, currency, received_on, method, reference, allocated_minor,
-                refunded_minor, status, reversed_on, reversal_reason, version, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                refunded_minor, status, reversed_on, reversal_reason, version, created_at, updated_at, posted)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [.integer(payment.id), .integer(payment.accountID), .integer(payment.amountMinor), .text(payment.currency.code),
              .text(payment.receivedOn.description), .text(payment.method.rawValue), .text(payment.reference),
              .integer(payment.allocatedMinor), .integer(payment.refundedMinor), .text(payment.status.rawValue),
              .text(payment.reversedOn?.description), .text(payment.reversalReason), .integer(payment.version),
-             .text(payment.createdAt.description), .text(payment.updatedAt.description)])
+             .text(payment.createdAt.description), .text(payment.updatedAt.description), .bool(payment.posted)])
     }
 
     /// Writes the amounts, status and version (the rest never changes).
