@@ -17,19 +17,87 @@ extension DemoRun {
         return FileManager.default.temporaryDirectory.appendingPathComponent("libcrm-demo-\(getpid())", isDirectory: true)
     }
 
-    /// The bridges to the books the shop already keeps: walk-in customers
-    /// from the point-of-sale till's CSV export (a bad row reported by line,
-    /// a duplicate held back), the ledger's journal of libcrm's postings
-    /// checked by hledger when it is installed, and the outbox runner handing
-    /// every event to a file and to a webhook that fails on some of them.
-    /// A rerun replays the CSV rows and finds nothing new for the journal's
-    /// and the runner's consumers.
-    func bridges() throws {
-        heading(15, "Bridges to the books: a till's CSV export, the ledger's journal, the outbox runner")
+    /// The old books brought in on day one: the Paarl branch's GnuCash book
+    /// (customers, invoices, credit notes, payments and offsets, as history)
+    /// and walk-in customers from the point-of-sale till's CSV export (a bad
+    /// row reported by line, a duplicate held back). A rerun replays both.
+    func oldBooks() throws {
+        heading(14, "Bringing in the old books: the Paarl branch's GnuCash book and the till's CSV export")
         try FileManager.default.createDirectory(at: bridgeFolder, withIntermediateDirectories: true)
+        try gnuCashBook()
         try tillImport()
+    }
+
+    /// The bridges out to the books: the ledger's journal of libcrm's
+    /// postings, checked by hledger when it is installed, and the outbox
+    /// runner handing every event to a file and to a webhook that fails on
+    /// some of them. A rerun finds nothing new for their consumers.
+    func bridges() throws {
+        heading(16, "Bridges out to the books: the ledger's journal and the outbox runner")
+        try FileManager.default.createDirectory(at: bridgeFolder, withIntermediateDirectories: true)
         try ledgerJournal()
         try outboxRunner()
+    }
+
+    // MARK: GnuCash
+
+    /// The book the demo brings in: the one the tests use, made by GnuCash's
+    /// own engine (Tests/fixtures/gnucash/make_book.py), found from this
+    /// source file's place in the checkout unless --gnucash-book names one.
+    static var bundledBook: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Tests/fixtures/gnucash/shop.gnucash").path
+    }
+
+    /// The day the branch's books closed: the figures below are as of it.
+    static let bookClosed = "2025-12-31"
+
+    private func gnuCashBook() throws {
+        guard let book = gnuCashBookPath, FileManager.default.isReadableFile(atPath: book) else {
+            say("The Paarl branch's GnuCash book is not here (\(gnuCashBookPath ?? DemoRun.bundledBook)); pass --gnucash-book FILE")
+            say("to bring one in with bridge.import_gnucash.")
+            say()
+            return
+        }
+        say("Sizwe took over a joinery supplier in Paarl at the end of 2025. Its debtors ledger is a GnuCash book")
+        say("(\(URL(fileURLWithPath: book).lastPathComponent)). bridge.import_gnucash reads it read-only and brings in its customers, posted invoices")
+        say("and credit notes with their lines and due dates, and its payments allocated to the invoices whose lots")
+        say("they settled, as history (posting: false: the branch's ledger has them already), each with GnuCash's id:")
+        let answer = try database.exec("bridge.import_gnucash", ["path": .string(book), "source": "paarl-gnucash"])
+        var counts = TextTable(["GnuCash", "created", "replayed", "updated", "skipped", "errors"], rightAligned: [1, 2, 3, 4, 5])
+        for kind in ["customers", "invoices", "credit_notes", "payments", "offsets"] {
+            let count = answer["counts"]?[kind]
+            counts.add([kind.replacingOccurrences(of: "_", with: " ")] + ["created", "replayed", "updated", "skipped", "errors"].map {
+                EventSummary.text(count?[$0] ?? .int(0))
+            })
+        }
+        show(counts)
+        let skipped = (answer["skipped"]?.array ?? []).map { "\($0["gnucash"]?.string ?? "") (\($0["reason"]?.string ?? ""))" }
+        if !skipped.isEmpty { say("Left out on purpose: \(skipped.joined(separator: ", ")).") }
+
+        // Each customer as GnuCash's lots leave them on the day the books closed.
+        say()
+        say("The branch's customers on \(DemoRun.bookClosed), the day its books closed (the tests hold every figure to GnuCash's")
+        say("own lots, worked out with plain SQL over the book):")
+        var table = TextTable(["customer", "terms", "owed", "over 90 days", "unallocated", "paid late", "score"],
+                              rightAligned: [1, 2, 3, 4, 5, 6])
+        let customers = try database.exec("account.list", ["source": "paarl-gnucash", "limit": 50])
+        var imported: [JSON] = []
+        for account in customers["items"]?.array ?? [] {
+            guard let id = account["id"]?.int else { continue }
+            let ageing = try database.exec("ar.ageing", ["account_id": .int(id), "as_of": .string(DemoRun.bookClosed), "currency": "ZAR"])
+            let old = (ageing["buckets"]?.array ?? []).filter { ($0["from_days"]?.int ?? 0) > 90 }.reduce(Int64(0)) { $0 + ($1["amount_minor"]?.int ?? 0) }
+            let score = try database.exec("credit.score", ["account_id": .int(id), "as_of": .string(DemoRun.bookClosed)])
+            let status = account["status"]?.string == "dormant" ? " (inactive)" : ""
+            table.add([(account["name"]?.string ?? "") + status, "\(account["payment_terms_days"]?.int ?? 0) days",
+                       DemoRun.money(ageing["net_minor"]?.int ?? 0, "ZAR"), DemoRun.money(old, "ZAR"),
+                       DemoRun.money(ageing["unallocated_payments_minor"]?.int ?? 0, "ZAR"),
+                       DemoRun.percent(score["late_share"]?["basis_points"]?.int), CRMHarness.Credit.scoreText(score)])
+            imported.append(["name": account["name"] ?? .null, "net_minor": ageing["net_minor"] ?? .null, "score": score["score"] ?? .null])
+        }
+        show(table)
+        say()
+        remember("gnucash", ["counts": answer["counts"] ?? .null, "customers": .array(imported)])
     }
 
     // MARK: CSV

@@ -30,9 +30,13 @@ extension CRMHarness {
 
         @OptionGroup var global: GlobalOptions
 
+        @Option(name: .customLong("gnucash-book"), help: ArgumentHelp(
+            "The GnuCash book section 14 brings in (default: the checkout's Tests/fixtures/gnucash/shop.gnucash).", valueName: "file"))
+        var gnuCashBook: String?
+
         func run() throws {
             try global.withDatabase(create: true) { database in
-                let run = DemoRun(database: database, prose: !global.json)
+                let run = DemoRun(database: database, prose: !global.json, gnuCashBookPath: gnuCashBook ?? DemoRun.bundledBook)
                 try run.perform()
                 if global.json { print(run.summary.pretty) }
             }
@@ -95,9 +99,13 @@ final class DemoRun {
     /// The JSON summary (--json), filled in as the run goes.
     private(set) var summary: JSON = [:]
 
-    init(database: CRMDatabase, prose: Bool) {
+    /// The GnuCash book section 14 brings in.
+    let gnuCashBookPath: String?
+
+    init(database: CRMDatabase, prose: Bool, gnuCashBookPath: String? = nil) {
         self.database = database
         self.prose = prose
+        self.gnuCashBookPath = gnuCashBookPath
     }
 
     // MARK: Output
@@ -146,6 +154,7 @@ final class DemoRun {
         try pipeline()
         try activities()
         try documents()
+        try oldBooks()
         try credit()
         try bridges()
         showHookEvents(hookID: hookID)
@@ -639,7 +648,7 @@ final class DemoRun {
     // MARK: 11. Hook
 
     private func showHookEvents(hookID: Int32) {
-        heading(16, "Events the hook heard")
+        heading(17, "Events the hook heard")
         let counts = hook.countsByType
         var table = TextTable(["event type", "count"], rightAligned: [1])
         for entry in counts { table.add([entry.type, String(entry.count)]) }
@@ -662,7 +671,7 @@ final class DemoRun {
     // MARK: 12. Consumer
 
     private func consumeEvents() throws {
-        heading(17, "Events a consumer fetches and acks")
+        heading(18, "Events a consumer fetches and acks")
         let consumer = "demo-ledger-sync"
         say("A ledger bridge polls the outbox as consumer \"\(consumer)\" (crm_events_fetch), pages of 200:")
         var events: [JSON] = []
@@ -717,7 +726,7 @@ extension DemoRun {
     /// A data subject's request (POPIA, GDPR): what the CRM holds about one
     /// person. Read only, so a second run of the demo still writes nothing.
     fileprivate func personalData() throws {
-        heading(18, "What the CRM holds about one person")
+        heading(19, "What the CRM holds about one person")
         let account = try accountID(DemoData.focusCode)
         guard let contact = try database.exec("contact.list", ["account_id": .int(account)])["items"]?.array?.first,
               let id = contact["id"]?.int else {

@@ -1,7 +1,7 @@
 import CCRM
 
 extension DemoRun {
-    // MARK: 14. Credit control
+    // MARK: 15. Credit control
 
     /// Who pays late, who is slipping and who is worth the risk: eighteen
     /// months of the old ledger's invoices and receipts brought in, the book
@@ -11,7 +11,7 @@ extension DemoRun {
     /// hold that a payment releases), dunning letters, and a statement.
     /// A rerun replays every record and writes nothing new on the same day.
     func credit() throws {
-        heading(14, "Credit control: who pays late, who is slipping, and the step where it matters")
+        heading(15, "Credit control: who pays late, who is slipping, and the step where it matters")
         let today = String(DemoRun.daysFromNow(0).prefix(10))
         let history = try importPaymentHistory()
         say("invoice.record and payment.record bring in 18 months of the old ledger's invoices and receipts for five")

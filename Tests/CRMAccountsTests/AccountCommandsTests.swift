@@ -537,6 +537,21 @@ struct AccountCommandsTests {
         #expect(try f.ids("account.list", #"{"region": "KZN", "owner": "sipho"}"#) == [])
     }
 
+    @Test("account.list {source} lists the accounts a system brought in, oldest first, paged")
+    func listFiltersBySource() throws {
+        let f = try Fixture()
+        let tillOne = try f.account("Mokoena Tiling", #""source": "till", "external_ref": "POS-0141""#)
+        let ledger = try f.account("Highveld Roofing", #""source": "ledger", "external_ref": "HVR001""#)
+        let typed = try f.account("Typed In")
+        let tillTwo = try f.account("Thabo Nkosi", #""source": "till", "external_ref": "POS-0142""#)
+        #expect(try f.ids("account.list", #"{"source": "till"}"#) == [tillOne, tillTwo])
+        #expect(try f.ids("account.list", #"{"source": "ledger"}"#) == [ledger])
+        #expect(try f.ids("account.list", #"{"source": "till", "limit": 1}"#) == [tillOne])
+        #expect(try f.ids("account.list", #"{"source": "gnucash"}"#) == [])
+        #expect(try f.ids("account.list") == [tillOne, ledger, typed, tillTwo])
+        expectCRMError(.invalid, "source") { try f.run("account.list", #"{"source": ""}"#) }
+    }
+
     @Test func filteredListPagesCarryTheFilter() throws {
         let f = try Fixture()
         var vip: [Int64] = []

@@ -84,6 +84,7 @@ public enum AccountCommands {
         filter.tag = try arguments.string("tag", length: 1...50).value
         filter.parentAccountID = try arguments.id("parent_account_id").value
         filter.strategic = try arguments.bool("strategic").value
+        filter.source = try arguments.string("source", length: 1...100).value
         filter.includeArchived = try arguments.bool("include_archived").value ?? false
         try arguments.finish()
         let accounts = try AccountQueries.list(store, filter, afterID: afterID, limit: limit + 1)

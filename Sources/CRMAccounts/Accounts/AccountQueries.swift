@@ -117,6 +117,8 @@ enum AccountQueries {
         var tag: String?
         var parentAccountID: Int64?
         var strategic: Bool?
+        /// Only accounts with a reference from this source (the system they came from).
+        var source: String?
         var includeArchived = false
     }
 
@@ -134,6 +136,8 @@ enum AccountQueries {
               AND (? IS NULL OR a.parent_account_id = ?)
               AND (? IS NULL OR a.strategic = ?)
               AND (? IS NULL OR \(store.connection.dialect.jsonArrayContains("a.tags_json")))
+              AND (? IS NULL OR EXISTS (SELECT 1 FROM crm_external_refs r
+                                        WHERE r.record_type = ? AND r.record_id = a.id AND r.source = ?))
               AND (? = 1 OR a.archived_at IS NULL)
             ORDER BY a.id
             LIMIT ?
@@ -143,7 +147,8 @@ enum AccountQueries {
              .text(filter.segment), .text(filter.segment), .text(filter.region), .text(filter.region),
              .text(filter.owner), .text(filter.owner), .integer(filter.parentAccountID), .integer(filter.parentAccountID),
              .integer(filter.strategic.map { $0 ? 1 : 0 }), .integer(filter.strategic.map { $0 ? 1 : 0 }),
-             .text(filter.tag), .text(filter.tag), .bool(filter.includeArchived), .integer(limit)],
+             .text(filter.tag), .text(filter.tag), .text(filter.source), .text("account"), .text(filter.source),
+             .bool(filter.includeArchived), .integer(limit)],
             account)
         for index in accounts.indices { try loadParts(store, into: &accounts[index]) }
         return accounts

@@ -281,7 +281,6 @@ struct GnuCashRun {
         }
         guard invoice.postTxn != nil, invoice.postedOn != nil else {
             report.skip(kind, ref, "not posted")
-            report.warn(kind, ref, "unposted document skipped")
             return .some(nil)
         }
         if after(invoice.postedOn) {
