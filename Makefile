@@ -196,7 +196,8 @@ install-test: $(LIB_DEP)
 	  test "$$(readlink prefix/lib/libcrm.so)" = "$(SONAME)" && \
 	  test -f prefix/lib/libcrm.so.$(VERSION) -a ! -L prefix/lib/libcrm.so.$(VERSION) && \
 	  LD_LIBRARY_PATH=$$PWD/prefix/lib ./host installed.sqlite > host-output.txt && \
-	  LD_LIBRARY_PATH=$$PWD/prefix/lib ldd ./host | grep -q "$(SONAME) => $$PWD/prefix/lib/$(SONAME)" && \
+	  LD_LIBRARY_PATH=$$PWD/prefix/lib ldd ./host > ldd-output.txt && \
+	  grep -q "$(SONAME) => $$PWD/prefix/lib/$(SONAME)" ldd-output.txt && \
 	  tail -n 1 host-output.txt
 	$(MAKE) --no-print-directory install CRM_LIB_DIR=$(CRM_LIB_DIR) \
 	    PREFIX=/opt/crm DESTDIR=$(abspath $(BUILD))/install-test/stage > /dev/null

@@ -35,10 +35,10 @@ if [ -n "$extra" ]; then
 else
     ok "ldd: $(echo $deps)"
 fi
-if printf '%s\n' "$ldd_out" | grep -qi 'not found'; then
+if grep -qi 'not found' <<< "$ldd_out"; then
     bad "ldd reports an unresolved library"
 fi
-if printf '%s\n' "$deps" | grep -q 'libswift\|libFoundation\|libdispatch\|libBlocksRuntime\|libicu'; then
+if grep -q 'libswift\|libFoundation\|libdispatch\|libBlocksRuntime\|libicu' <<< "$deps"; then
     bad "the Swift runtime is linked dynamically"
 fi
 
