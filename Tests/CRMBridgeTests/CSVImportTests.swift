@@ -304,4 +304,113 @@ struct CSVImportTests {
         let again = try f.importAll(#""kind": "accounts", "path": \#(f.quoted(path)), "source": "legacy", "restart": true, "batch_size": 100000, "mapping": \#(mapping)"#)
         #expect(again.last?["replayed"]?.int == 3001)
     }
+
+    // MARK: A file rewritten between batches
+
+    /// The recorded position of the import of `path` from "legacy".
+    func recordedLine(_ f: CSVFixture, _ path: String) throws -> Int64? {
+        try f.store.connection.integer("SELECT next_line FROM bridge_csv_imports WHERE source = ? AND path = ?", [.text("legacy"), .text(path)])
+    }
+
+    @Test func aFileAppendedToSinceItsLastBatchResumesWithOnlyTheNewRows() throws {
+        let f = try CSVFixture()
+        let path = try f.file("accounts.csv", Self.accounts)
+        let first = try importAccounts(f, path: path, extra: #", "batch_size": 2"#)
+        #expect(first["next_line"]?.int == 4)
+        let appended = try #require(FileHandle(forWritingAtPath: path))
+        appended.seekToEndOfFile()
+        appended.write(Data("C7,Seven Ltd,,10,,\r\n".utf8))
+        appended.closeFile()
+        // Without resume_from_line: from the recorded position (line 4).
+        let second = try importAccounts(f, path: path, extra: #", "batch_size": 2"#)
+        #expect(second["first_line"]?.int == 4)
+        #expect(second.errorLines.map(\.0) == [4, 5])
+        // With resume_from_line and resume_from_offset as the answer gave them.
+        let rest = try importAccounts(f, path: path, extra: #", "batch_size": 10, "resume_from_line": \#(second["next_line"]?.int ?? 0), "resume_from_offset": \#(second["next_offset"]?.int ?? 0)"#)
+        #expect(rest["first_line"]?.int == 6)
+        #expect(rest["created"]?.int == 3)  // C5, C6 and the appended C7 (line 9)
+        #expect(rest["replayed"]?.int == 0)
+        #expect(rest["done"] == .bool(true))
+        #expect(try f.rows("accounts") == 5)
+        #expect(try f.run("account.get", #"{"source": "legacy", "external_ref": "C7"}"#)["credit_limit_minor"]?.int == 1000)
+    }
+
+    @Test func aFileRewrittenSinceItsLastBatchIsRefusedAndWritesNothing() throws {
+        let f = try CSVFixture()
+        let path = try f.file("accounts.csv", Self.accounts)
+        let first = try importAccounts(f, path: path, extra: #", "batch_size": 2"#)
+        #expect(first["next_line"]?.int == 4)
+        let events = try f.rows("crm_events")
+        // A row put in at the top: the old line 4 is now line 5, and resuming at
+        // the old offset would read C2's bytes shifted (doubling or skipping rows).
+        try f.file("accounts.csv", Self.accounts.replacingOccurrences(of: "Tags\r\n", with: "Tags\r\nC0,Zero Ltd,,5,,\r\n"))
+        expectCRMError(.conflict, "path", path, "rewritten", "restart: true") {
+            try importAccounts(f, path: path, extra: #", "batch_size": 2"#)
+        }
+        expectCRMError(.conflict, "path", path, "restart: true") {
+            try importAccounts(f, path: path, extra: #", "batch_size": 2, "resume_from_line": 4, "resume_from_offset": \#(first["next_offset"]?.int ?? 0)"#)
+        }
+        expectCRMError(.conflict, "path", path, "restart: true") {
+            try importAccounts(f, path: path, extra: #", "batch_size": 2, "resume_from_line": 4"#)
+        }
+        // The same length, one byte changed in the first row.
+        try f.file("accounts.csv", Self.accounts.replacingOccurrences(of: "acme@example.com", with: "acme@example.org"))
+        expectCRMError(.conflict, "path", path, "rewritten") {
+            try importAccounts(f, path: path, extra: #", "batch_size": 2"#)
+        }
+        // Shorter than the position: cut after the first row.
+        try f.file("accounts.csv", "Code,Customer,E-mail,Limit,Cur,Tags\r\nC1,\"Acme, Inc\",acme@example.com,1 234.50,,a;b\r\n")
+        expectCRMError(.conflict, "path", path, "shorter", "restart: true") {
+            try importAccounts(f, path: path, extra: #", "batch_size": 2"#)
+        }
+        #expect(try f.rows("accounts") == 2)
+        #expect(try f.rows("crm_events") == events)
+        #expect(try recordedLine(f, path) == 4)
+    }
+
+    @Test func restartReadsARewrittenFileFromTheTopAndReplaysWhatWasImported() throws {
+        let f = try CSVFixture()
+        let path = try f.file("accounts.csv", Self.accounts)
+        try importAccounts(f, path: path, extra: #", "batch_size": 2"#)
+        try f.file("accounts.csv", Self.accounts.replacingOccurrences(of: "Tags\r\n", with: "Tags\r\nC0,Zero Ltd,,5,,\r\n"))
+        let again = try importAccounts(f, path: path, extra: #", "restart": true"#)
+        #expect(again["first_line"]?.int == 2)
+        #expect(again["created"]?.int == 3)  // C0, C5, C6
+        #expect(again["replayed"]?.int == 2)  // C1, C2
+        #expect(again.errorLines.map(\.0) == [5, 6])  // C3, C4, a line further down
+        #expect(again["done"] == .bool(true))
+        #expect(try f.rows("accounts") == 5)
+        // The position now holds the rewritten file's fingerprint: a batch-by-batch
+        // run of it resumes without complaint.
+        let batch = try importAccounts(f, path: path, extra: #", "restart": true, "batch_size": 3"#)
+        let next = try importAccounts(f, path: path, extra: #", "batch_size": 3"#)
+        #expect(next["first_line"]?.int == batch["next_line"]?.int)
+        #expect(next["replayed"]?.int == 1)  // C5 (lines 7-8); C3 and C4 refused again
+        #expect(next.errorLines.map(\.0) == [5, 6])
+    }
+
+    // MARK: Export columns
+
+    @Test func anExportRefusesAnUnknownOrRepeatedColumnAndWritesNoFile() throws {
+        let f = try CSVFixture()
+        try importAccounts(f, path: try f.file("accounts.csv", Self.accounts))
+        let out = f.directory + "/out.csv"
+        expectCRMError(.invalid, "columns[1]", "'nmae'", "known:", "credit_limit_minor", "address_city") {
+            try f.run("bridge.export_csv", #"{"kind": "accounts", "path": \#(f.quoted(out)), "columns": ["id", "nmae"]}"#)
+        }
+        expectCRMError(.invalid, "columns[2]", "'name'", "twice") {
+            try f.run("bridge.export_csv", #"{"kind": "accounts", "path": \#(f.quoted(out)), "columns": ["name", "id", "name"]}"#)
+        }
+        expectCRMError(.invalid, "columns[0]", "'lines'", "balance_due") {
+            try f.run("bridge.export_csv", #"{"kind": "invoices", "path": \#(f.quoted(out)), "columns": ["lines"]}"#)
+        }
+        expectCRMError(.invalid, "columns[0]", "'address_kind'") {
+            try f.run("bridge.export_csv", #"{"kind": "payments", "path": \#(f.quoted(out)), "columns": ["address_kind"]}"#)
+        }
+        #expect(!FileManager.default.fileExists(atPath: out))
+        // Every known column is accepted, the derived ones too.
+        let all = try f.run("bridge.export_csv", #"{"kind": "accounts", "path": \#(f.quoted(out)), "columns": ["external_ref", "source", "credit_limit", "address_kind", "archived"]}"#)
+        #expect(all["rows_written"]?.int == 4)
+        #expect(try String(contentsOfFile: out, encoding: .utf8).hasPrefix("external_ref,source,credit_limit,address_kind,archived\r\nC1,legacy,1234.50,,false\r\n"))
+    }
 }

@@ -43,6 +43,26 @@ enum CSVImport {
     /// The largest batch one call takes.
     static let maximumBatch: Int64 = 100_000
 
+    /// Refuses (`CRM_CONFLICT` naming `path`) to resume at `offset` when the
+    /// file is shorter than it or its bytes before it are not the ones the
+    /// committed batches read: resuming would skip or double rows.
+    static func checkUnchanged(_ reader: CSVReader, recorded: FileFingerprint, offset: Int64, line: Int, path: String, context: String) throws {
+        let now = FileFingerprint.take(descriptor: reader.descriptor, offset: offset)
+        let advice = "start again with restart: true (rows imported already replay and change nothing)"
+        guard let now, now.size >= offset else {
+            throw CRMError.conflict(
+                "\(context): path: '\(path)' is \(now.map { "\($0.size) bytes" } ?? "unreadable") now, shorter than the \(offset) bytes "
+                + "its import had read up to line \(line) (\(recorded.size) bytes, modified \(recorded.modifiedAt)): "
+                + "it was rewritten; \(advice)")
+        }
+        guard now.headDigest == recorded.headDigest, now.beforeOffsetDigest == recorded.beforeOffsetDigest else {
+            throw CRMError.conflict(
+                "\(context): path: '\(path)' was rewritten since its import read up to line \(line) "
+                + "(\(recorded.size) bytes, modified \(recorded.modifiedAt); now \(now.size) bytes, modified \(now.modifiedAt)): "
+                + "the bytes before byte \(offset) differ, so resuming there would skip or double rows; \(advice)")
+        }
+    }
+
     static func run(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
         let context = arguments.context
         guard let kind = try arguments.choice("kind", CSVKind.self).value else {
@@ -85,21 +105,42 @@ enum CSVImport {
         // Where this call starts.
         let firstLine = reader.line
         let progress = try store.connection.row(
-            "SELECT kind, next_line, next_offset, done FROM bridge_csv_imports WHERE source = ? AND path = ?",
-            [.text(source), .text(path)]) { (kind: $0.text(0), line: Int($0.integer(1)), offset: $0.integer(2), done: $0.bool(3)) }
+            """
+            SELECT kind, next_line, next_offset, done, file_size, file_modified_at, head_sha256, before_offset_sha256
+            FROM bridge_csv_imports WHERE source = ? AND path = ?
+            """,
+            [.text(source), .text(path)]) { row in
+            (kind: row.text(0), line: Int(row.integer(1)), offset: row.integer(2), done: row.bool(3),
+             fingerprint: row.optionalText(6).map { head in
+                 FileFingerprint(size: row.optionalInteger(4) ?? 0, modifiedAt: row.optionalText(5) ?? "",
+                                 headDigest: head, beforeOffsetDigest: row.optionalText(7) ?? "")
+             })
+        }
+        /// Seeks to the recorded position after checking the file still
+        /// holds, before it, the bytes the committed batches read.
+        func resumeAtRecordedPosition(_ progress: (kind: String, line: Int, offset: Int64, done: Bool, fingerprint: FileFingerprint?)) throws {
+            if let recorded = progress.fingerprint {
+                try checkUnchanged(reader, recorded: recorded, offset: progress.offset, line: progress.line, path: path, context: context)
+            }
+            reader.seek(offset: progress.offset, line: progress.line)
+        }
         if let resumeFrom, let resumeOffset {
             guard resumeOffset >= reader.offset else {
                 throw CRMError.range("\(context): resume_from_offset \(resumeOffset) is inside the header of '\(path)'")
             }
-            reader.seek(offset: resumeOffset, line: Int(resumeFrom))
+            if let progress, progress.line == Int(resumeFrom), progress.offset == resumeOffset, progress.kind == kind.rawValue {
+                try resumeAtRecordedPosition(progress)
+            } else {
+                reader.seek(offset: resumeOffset, line: Int(resumeFrom))
+            }
         } else if let resumeFrom {
             if let progress, progress.line == Int(resumeFrom), progress.kind == kind.rawValue {
-                reader.seek(offset: progress.offset, line: progress.line)
+                try resumeAtRecordedPosition(progress)
             } else {
                 while reader.line < Int(resumeFrom) && !reader.atEnd() { _ = reader.next() }
             }
         } else if !restart, let progress, !progress.done, progress.kind == kind.rawValue, progress.line > firstLine {
-            reader.seek(offset: progress.offset, line: progress.line)
+            try resumeAtRecordedPosition(progress)
         }
         let startLine = reader.line
 
@@ -131,15 +172,21 @@ enum CSVImport {
         }
         let done = reader.atEnd()
         if !dryRun {
+            let fingerprint = FileFingerprint.take(descriptor: reader.descriptor, offset: reader.offset)
             try store.connection.run(
                 """
-                INSERT INTO bridge_csv_imports (source, path, kind, next_line, next_offset, done, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO bridge_csv_imports (source, path, kind, next_line, next_offset, done, updated_at,
+                    file_size, file_modified_at, head_sha256, before_offset_sha256)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (source, path) DO UPDATE SET kind = excluded.kind, next_line = excluded.next_line,
-                    next_offset = excluded.next_offset, done = excluded.done, updated_at = excluded.updated_at
+                    next_offset = excluded.next_offset, done = excluded.done, updated_at = excluded.updated_at,
+                    file_size = excluded.file_size, file_modified_at = excluded.file_modified_at,
+                    head_sha256 = excluded.head_sha256, before_offset_sha256 = excluded.before_offset_sha256
                 """,
                 [.text(source), .text(path), .text(kind.rawValue), .integer(Int64(reader.line)), .integer(reader.offset),
-                 .bool(done), .text(store.clock.now().description)])
+                 .bool(done), .text(store.clock.now().description),
+                 .integer(fingerprint?.size), .text(fingerprint?.modifiedAt),
+                 .text(fingerprint?.headDigest), .text(fingerprint?.beforeOffsetDigest)])
         }
         return .object([
             ("kind", .string(kind.rawValue)),

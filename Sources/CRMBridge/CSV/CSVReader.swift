@@ -55,6 +55,9 @@ final class CSVReader {
 
     deinit { fclose(file) }
 
+    /// The open file's descriptor (for reading its fingerprint with pread).
+    var descriptor: Int32 { fileno(file) }
+
     private func skipByteOrderMark() {
         guard refill() else { return }
         if filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { position = 3 }
