@@ -65,3 +65,19 @@ struct CSVFingerprintTests {
         }
     }
 }
+
+@Suite("CSV list cells")
+struct CSVListCellTests {
+    @Test(arguments: [
+        ("a;b", ["a", "b"]),
+        (" a ; b ;", ["a", "b"]),
+        (";;a;;", ["a"]),
+        ("", []),
+        ("  ", []),
+        ("café; Zürich\u{00A0}", ["café", "Zürich"]),
+        ("one", ["one"]),
+    ])
+    func splitsOnSemicolonsAndTrims(text: String, items: [String]) {
+        #expect(CSVRow.listItems(text) == items)
+    }
+}

@@ -28,6 +28,24 @@ enum CSVImport {
         var duplicateRows: [JSONValue] = []
         static let shownErrors = 100
 
+        /// Counts one row's result.
+        mutating func add(_ result: RowResult, line: Int) {
+            switch result {
+            case .failed(let failure):
+                fail(line: line, failure)
+            case .done(.created, _): created += 1
+            case .done(.replayed, _): replayed += 1
+            case .done(.duplicate(let id, let reasons), let externalRef):
+                duplicates += 1
+                if duplicateRows.count < Self.shownErrors {
+                    duplicateRows.append(.object([
+                        ("line", .integer(Int64(line))), ("external_ref", .string(externalRef)),
+                        ("duplicate_of", .integer(id)), ("reasons", .array(reasons.map { .string($0) })),
+                    ]))
+                }
+            }
+        }
+
         mutating func fail(line: Int, _ failure: RowFailure) {
             errorCount += 1
             if failure.code == .conflict { conflicts += 1 }
@@ -60,6 +78,79 @@ enum CSVImport {
                 "\(context): path: '\(path)' was rewritten since its import read up to line \(line) "
                 + "(\(recorded.size) bytes, modified \(recorded.modifiedAt); now \(now.size) bytes, modified \(now.modifiedAt)): "
                 + "the bytes before byte \(offset) differ, so resuming there would skip or double rows; \(advice)")
+        }
+    }
+
+    /// How many rows share one savepoint (`settle`).
+    static let chunkSize = 1000
+
+    /// What one row came to, kept until its chunk's savepoint is released.
+    enum RowResult {
+        case done(CSVRow.Outcome, externalRef: String)
+        case failed(RowFailure)
+    }
+
+    /// Thrown inside a chunk's savepoint to undo it when a row's command
+    /// failed after writing.
+    struct ChunkUndo: Error {
+        var index: Int
+    }
+
+    /// Runs `chunk`'s rows, each through its command, and empties it.
+    ///
+    /// On SQLite every row of the chunk runs in one savepoint rather than one
+    /// each (a savepoint per row costs SQLite a copy of every page the row
+    /// touches). A row refused before its command wrote anything (a cell that
+    /// does not convert, a duplicate, a replay's conflict, a command's check:
+    /// commands check before they write) leaves nothing to undo, gives back
+    /// any id it took (`Store.inEnclosingSavepoint`), and the others go on. A
+    /// row whose command failed after a write undoes the chunk's savepoint;
+    /// the rows before it and the row itself are then run again each in a
+    /// savepoint of its own (the failed row writes nothing), and the rest of
+    /// the chunk carries on in a new shared savepoint. A dry run, and every
+    /// run on PostgreSQL (where a failed statement aborts the transaction
+    /// until a rollback), gives every row its own savepoint. Either way each
+    /// row goes through its command with the same checks, writes and events,
+    /// and a refused row writes nothing.
+    static func settle(_ chunk: inout [CSVReader.Record], store: Store, row: inout CSVRow, tally: inout Tally, dryRun: Bool) throws {
+        defer { chunk.removeAll(keepingCapacity: true) }
+        func isolated(_ record: CSVReader.Record) -> RowResult {
+            do {
+                return .done(try row.importRow(record, dryRun: dryRun), externalRef: row.lastExternalRef)
+            } catch let failure as RowFailure {
+                return .failed(failure)
+            } catch {
+                return .failed(RowFailure(field: nil, code: CRMError(error).code, message: CRMError(error).message))
+            }
+        }
+        if dryRun || store.connection.kind != .sqlite {
+            for record in chunk { tally.add(isolated(record), line: record.line) }
+            return
+        }
+        var start = 0
+        while start < chunk.count {
+            var results: [RowResult] = []
+            results.reserveCapacity(chunk.count - start)
+            do {
+                try store.savepoint {
+                    for index in start..<chunk.count {
+                        do {
+                            results.append(.done(try row.importRow(chunk[index], dryRun: false, isolated: false), externalRef: row.lastExternalRef))
+                        } catch let failure as RowFailure {
+                            results.append(.failed(failure))
+                        } catch is Store.WroteBeforeFailing {
+                            throw ChunkUndo(index: index)
+                        }
+                    }
+                }
+            } catch let undo as ChunkUndo {
+                // Undone: run the rows before it and the failed row on their own.
+                for index in start...undo.index { tally.add(isolated(chunk[index]), line: chunk[index].line) }
+                start = undo.index + 1
+                continue
+            }
+            for (offset, result) in results.enumerated() { tally.add(result, line: chunk[start + offset].line) }
+            start = chunk.count
         }
     }
 
@@ -146,30 +237,20 @@ enum CSVImport {
 
         var tally = Tally()
         var row = CSVRow(store: store, kind: kind, mapping: mapping, source: source, context: context)
+        var chunk: [CSVReader.Record] = []
+        chunk.reserveCapacity(min(batchSize, chunkSize))
         while tally.linesRead < batchSize, let record = reader.next() {
             tally.linesRead += 1
             if let problem = record.problem {
+                // Reported in line order: the rows read before it are settled first.
+                try settle(&chunk, store: store, row: &row, tally: &tally, dryRun: dryRun)
                 tally.fail(line: record.line, RowFailure(field: nil, code: .invalid, message: "\(context): line \(record.line): \(problem)"))
                 continue
             }
-            do {
-                let outcome = try row.importRow(record, dryRun: dryRun)
-                switch outcome {
-                case .created: tally.created += 1
-                case .replayed: tally.replayed += 1
-                case .duplicate(let id, let reasons):
-                    tally.duplicates += 1
-                    if tally.duplicateRows.count < Tally.shownErrors {
-                        tally.duplicateRows.append(.object([
-                            ("line", .integer(Int64(record.line))), ("external_ref", .string(row.lastExternalRef)),
-                            ("duplicate_of", .integer(id)), ("reasons", .array(reasons.map { .string($0) })),
-                        ]))
-                    }
-                }
-            } catch let failure as RowFailure {
-                tally.fail(line: record.line, failure)
-            }
+            chunk.append(record)
+            if chunk.count >= chunkSize { try settle(&chunk, store: store, row: &row, tally: &tally, dryRun: dryRun) }
         }
+        try settle(&chunk, store: store, row: &row, tally: &tally, dryRun: dryRun)
         let done = reader.atEnd()
         if !dryRun {
             let fingerprint = FileFingerprint.take(descriptor: reader.descriptor, offset: reader.offset)
