@@ -322,12 +322,14 @@ struct CSVRow {
         let email = text("email").map(Normalization.email).flatMap { $0.count >= 3 ? $0 : nil }
         let phone = text("phone").map(Normalization.phone).flatMap { $0.count >= 7 ? $0 : nil }
         let tax = text("tax_number").map(Normalization.taxNumber).flatMap { $0.count >= 4 ? $0 : nil }
-        return try store.connection.row(
+        // Every match, the oldest picked here: without ORDER BY ... LIMIT 1
+        // SQLite reads the four indexes without sorting what they find (the
+        // usual row finds nothing, a duplicate one or a few).
+        let matches = try store.connection.rows(
             """
             SELECT id, name_key, email_key, phone_key, tax_number_key FROM accounts
             WHERE archived_at IS NULL AND merged_into_id IS NULL
               AND (name_key = ? OR email_key = ? OR phone_key = ? OR tax_number_key = ?)
-            ORDER BY id LIMIT 1
             """,
             [.text(name), .text(email), .text(phone), .text(tax)]) { row in
             var reasons: [String] = []
@@ -337,6 +339,7 @@ struct CSVRow {
             if name != nil && row.optionalText(1) == name { reasons.append("name") }
             return (row.integer(0), reasons)
         }
+        return matches.min { $0.0 < $1.0 }
     }
 }
 
