@@ -13,8 +13,8 @@
 ** (c) timed: a second new file, and bridge.import_csv called batch after
 **     batch (batch_size BATCH, resume_from_line = the answer's next_line)
 **     until done: the file read and parsed, each cell mapped and converted,
-**     the duplicate rules checked, each row through account.create in its
-**     own savepoint, each batch one transaction;
+**     the duplicate rules checked, each row through account.create (the
+**     rows of a batch in one savepoint on SQLite), each batch one transaction;
 ** then rows per second of both and the ratio, and the CPU seconds each
 ** took (the process's own, which other programs on a busy machine do not
 ** inflate as they do the wall clock). Target: at least 20,000 account rows

@@ -2,8 +2,9 @@ import CRMStore
 
 /// `bridge.import_csv`: one batch of a CSV file's rows made into records
 /// through the commands that make them (`account.create`, `contact.create`,
-/// `invoice.record`, `payment.record`), each row in its own savepoint, the
-/// batch and the position after it in one transaction. The caller repeats
+/// `invoice.record`, `payment.record`), a refused row undone on its own
+/// (`settle`), the batch and the position after it in one transaction, the
+/// file's fingerprint kept with the position (`FileFingerprint`). The caller repeats
 /// the call with `resume_from_line` = the answer's `next_line` until `done`.
 enum CSVImport {
     /// A row refused before or by its command.
@@ -114,17 +115,22 @@ enum CSVImport {
     /// and a refused row writes nothing.
     static func settle(_ chunk: inout [CSVReader.Record], store: Store, row: inout CSVRow, tally: inout Tally, dryRun: Bool) throws {
         defer { chunk.removeAll(keepingCapacity: true) }
-        func isolated(_ record: CSVReader.Record) -> RowResult {
+        /// A failure that ended the transaction itself (SQLite gives up a
+        /// transaction on a full disk or an I/O error) ends the call: nothing
+        /// of the batch is kept.
+        func requireTransaction(_ failure: RowFailure) throws {
+            guard store.connection.inTransaction else { throw CRMError(failure.code, failure.message) }
+        }
+        func isolated(_ record: CSVReader.Record) throws -> RowResult {
             do {
                 return .done(try row.importRow(record, dryRun: dryRun), externalRef: row.lastExternalRef)
             } catch let failure as RowFailure {
+                try requireTransaction(failure)
                 return .failed(failure)
-            } catch {
-                return .failed(RowFailure(field: nil, code: CRMError(error).code, message: CRMError(error).message))
             }
         }
         if dryRun || store.connection.kind != .sqlite {
-            for record in chunk { tally.add(isolated(record), line: record.line) }
+            for record in chunk { tally.add(try isolated(record), line: record.line) }
             return
         }
         var start = 0
@@ -138,14 +144,15 @@ enum CSVImport {
                             results.append(.done(try row.importRow(chunk[index], dryRun: false, isolated: false), externalRef: row.lastExternalRef))
                         } catch let failure as RowFailure {
                             results.append(.failed(failure))
-                        } catch is Store.WroteBeforeFailing {
+                        } catch let wrote as Store.WroteBeforeFailing {
+                            guard store.connection.inTransaction else { throw wrote.failure }
                             throw ChunkUndo(index: index)
                         }
                     }
                 }
             } catch let undo as ChunkUndo {
                 // Undone: run the rows before it and the failed row on their own.
-                for index in start...undo.index { tally.add(isolated(chunk[index]), line: chunk[index].line) }
+                for index in start...undo.index { tally.add(try isolated(chunk[index]), line: chunk[index].line) }
                 start = undo.index + 1
                 continue
             }
