@@ -319,6 +319,43 @@ public final class Store {
         }
     }
 
+    /// What `inEnclosingSavepoint` throws when its body failed after a write:
+    /// the caller must undo the savepoint it runs in (its `savepoint` body
+    /// throws this on, and `savepoint` undoes it).
+    public struct WroteBeforeFailing: Error {
+        /// What the body threw.
+        public var failure: CRMError
+    }
+
+    /// Runs `body` inside the savepoint its caller already holds rather than
+    /// one of its own, for a caller running many commands that each may fail
+    /// (a savepoint costs SQLite a copy of every page a write touches). When
+    /// `body` fails before its first write, as every input error does, the
+    /// ids it took are given back and its error is thrown: the transaction is
+    /// exactly as it was and the caller may go on. When it fails after a
+    /// write, `WroteBeforeFailing` is thrown and the caller must undo its
+    /// savepoint. SQLite only: on PostgreSQL a failed statement aborts the
+    /// transaction until a rollback, so there the caller gives each command
+    /// its own `savepoint`.
+    /// - Throws: what `body` throws; `WroteBeforeFailing`; `.internal` outside a write.
+    public func inEnclosingSavepoint<T>(_ body: () throws -> T) throws -> T {
+        guard writeDepth > 0, connection.kind == .sqlite else {
+            throw CRMError(.internal, "internal: inEnclosingSavepoint outside a write on SQLite")
+        }
+        let mark = pendingEvents.count
+        let sequencesBefore = sequenceValues
+        let changesBefore = connection.totalChanges
+        do {
+            return try body()
+        } catch {
+            guard connection.inTransaction, connection.totalChanges == changesBefore, pendingEvents.count == mark else {
+                throw WroteBeforeFailing(failure: CRMError(error))
+            }
+            sequenceValues = sequencesBefore
+            throw error
+        }
+    }
+
     // MARK: Locks held by other connections
 
     /// Sets how long a call waits for a lock another connection holds

@@ -65,3 +65,37 @@ def test_dry_run_mapping_file_and_bad_input(db, tmp_path):
     with pytest.raises(crm.InvalidArgument, match="kind"):
         db.bridge.import_csv("suppliers", path, MAPPING, "legacy")
     assert db.accounts.list()["items"] == []
+
+
+def test_a_file_rewritten_since_its_last_batch_is_refused_until_restart(db, tmp_path):
+    path = tmp_path / "accounts.csv"
+    path.write_bytes(ACCOUNTS.encode("utf-8"))
+    # One batch, then the process stops: the position (line 4) is kept.
+    first = db.exec("bridge.import_csv", {"kind": "accounts", "path": str(path), "mapping": MAPPING,
+                                          "source": "legacy", "batch_size": 2})
+    assert first["next_line"] == 4
+    # Appended to: the import goes on with the new rows only.
+    with open(path, "ab") as out:
+        out.write(b"K6,Six Traders,6,\r\n")
+    rest = db.bridge.import_csv("accounts", path, MAPPING, "legacy")
+    assert rest["created"] == 2 and rest["replayed"] == 0  # K5 and K6
+    # Stopped part-way again, then rewritten from the top: refused, nothing written.
+    db.exec("bridge.import_csv", {"kind": "accounts", "path": str(path), "mapping": MAPPING,
+                                  "source": "legacy", "batch_size": 2, "restart": True})
+    path.write_bytes(ACCOUNTS.replace("K1,", "K0,Zero Ltd,1,\r\nK1,").encode("utf-8"))
+    with pytest.raises(crm.Conflict) as refused:
+        db.bridge.import_csv("accounts", path, MAPPING, "legacy")
+    assert "path" in str(refused.value) and "restart: true" in str(refused.value)
+    assert len(db.accounts.list({"limit": 500})["items"]) == 4
+    again = db.bridge.import_csv("accounts", path, MAPPING, "legacy", restart=True)
+    assert again["created"] == 1 and again["replayed"] == 3  # K0 new; K1, K2, K5 as before (K6 is gone)
+
+
+def test_export_refuses_an_unknown_or_repeated_column(db, tmp_path):
+    out = tmp_path / "out.csv"
+    with pytest.raises(crm.InvalidArgument) as unknown:
+        db.bridge.export_csv("accounts", out, columns=["name", "nmae"])
+    assert "nmae" in str(unknown.value) and "known:" in str(unknown.value)
+    with pytest.raises(crm.InvalidArgument):
+        db.bridge.export_csv("accounts", out, columns=["name", "name"])
+    assert not out.exists()

@@ -29,6 +29,62 @@ enum CSVExport {
         }
     }
 
+    /// The fields of each kind's records that make a column (what the list
+    /// command answers, but for arrays of objects: lines, allocations,
+    /// refunds, addresses, consent); besides these, `external_ref` and
+    /// `source`, `address_<field>` (accounts and contacts) and each
+    /// `*_minor` field without the suffix, as decimal text.
+    static func recordFields(_ kind: CSVKind) -> [String] {
+        switch kind {
+        case .accounts:
+            return ["id", "name", "kind", "strategic", "national", "size_band", "segment", "tags", "region", "currency",
+                    "payment_terms_days", "credit_limit_minor", "owner", "status", "parent_account_id", "tax_number",
+                    "email", "phone", "website", "notes", "archived", "archived_at", "merged_into_id",
+                    "version", "created_at", "updated_at"]
+        case .contacts:
+            return ["id", "account_id", "first_name", "last_name", "role", "email", "phone", "mobile", "preferred_channel",
+                    "archived", "archived_at", "erased", "erased_at", "version", "created_at", "updated_at"]
+        case .invoices:
+            return ["id", "number", "status", "account_id", "contact_id", "jobcard_id", "quote_id", "currency", "issued_on",
+                    "due_on", "subtotal_minor", "tax_minor", "total_minor", "credited_minor", "paid_minor",
+                    "balance_due_minor", "overdue", "as_of", "recorded", "notes", "issued_at", "version", "created_at", "updated_at"]
+        case .payments:
+            return ["id", "account_id", "amount_minor", "currency", "received_on", "method", "reference", "allocated_minor",
+                    "refunded_minor", "unallocated_minor", "status", "reversed_on", "reversal_reason",
+                    "version", "created_at", "updated_at"]
+        }
+    }
+
+    /// Every column `bridge.export_csv` writes for a kind, in the order the
+    /// refusal of an unknown one lists them.
+    static func knownColumns(_ kind: CSVKind) -> [String] {
+        var columns = recordFields(kind)
+        columns += columns.filter { $0.hasSuffix("_minor") }.map { String($0.dropLast("_minor".count)) }
+        columns += ["external_ref", "source"]
+        switch kind {
+        case .accounts: columns += ["address_kind"] + CSVKind.addressFields
+        case .contacts: columns += CSVKind.addressFields
+        case .invoices, .payments: break
+        }
+        return columns
+    }
+
+    /// Refuses (`CRM_INVALID` naming `columns`) a column the kind's records
+    /// do not have, listing the known ones, and a column named twice.
+    static func checkColumns(_ columns: [String], kind: CSVKind, context: String) throws {
+        let known = knownColumns(kind)
+        var seen = Set<String>()
+        for (index, column) in columns.enumerated() {
+            guard known.contains(column) else {
+                throw CRMError.invalid(
+                    "\(context): columns[\(index)]: unknown column '\(column)' for kind \(kind.rawValue) (known: \(known.joined(separator: ", ")))")
+            }
+            guard seen.insert(column).inserted else {
+                throw CRMError.invalid("\(context): columns[\(index)]: column '\(column)' is named twice")
+            }
+        }
+    }
+
     /// The list command of each kind.
     static func listCommand(_ kind: CSVKind) -> String {
         switch kind {
@@ -51,6 +107,7 @@ enum CSVExport {
         let source = try arguments.string("source", length: 1...100).value
         try arguments.finish()
         guard !columns.isEmpty else { throw CRMError.invalid("\(context): columns must name at least one column") }
+        try checkColumns(columns, kind: kind, context: context)
 
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {

@@ -55,6 +55,9 @@ final class CSVReader {
 
     deinit { fclose(file) }
 
+    /// The open file's descriptor (for reading its fingerprint with pread).
+    var descriptor: Int32 { fileno(file) }
+
     private func skipByteOrderMark() {
         guard refill() else { return }
         if filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { position = 3 }
@@ -116,10 +119,40 @@ final class CSVReader {
         }
     }
 
+    /// How many fields the last record had (the next one is likely the same).
+    private var lastFieldCount = 8
+    /// The bytes of the field being read (kept to reuse its storage).
+    private var field: [UInt8] = []
+
+    /// Appends to `field` the bytes from `position` up to the first byte
+    /// `stop` matches (or the buffer's end), taking them; the bytes' high bits
+    /// are OR-ed into `high` (non-zero when any is not ASCII). Used for the
+    /// runs of plain bytes between the bytes that mean something.
+    @inline(__always)
+    private func takeRun(_ high: inout UInt8, until stop: (UInt8) -> Bool) {
+        let end = filled
+        let from = position
+        var seen: UInt8 = 0
+        let to = buffer.withUnsafeBufferPointer { bytes -> Int in
+            var index = from
+            while index < end {
+                let byte = bytes[index]
+                if stop(byte) { break }
+                seen |= byte
+                index += 1
+            }
+            if index > from { field.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<index])) }
+            return index
+        }
+        high |= seen & 0x80
+        position = to
+    }
+
     /// The next record, nil at the end of the file. Blank lines are skipped.
     func next() -> Record? {
         var fields: [String] = []
-        var field: [UInt8] = []
+        fields.reserveCapacity(lastFieldCount)
+        field.removeAll(keepingCapacity: true)
         var problem: String?
         // Blank lines between records count as lines but make no record.
         skipBlankLines()
@@ -128,8 +161,12 @@ final class CSVReader {
         var quoted = false
         var afterQuote = false
         var fieldStart = true
+        var high: UInt8 = 0
         func finishField() {
-            if let text = String(validating: field, as: UTF8.self) {
+            if high == 0 {
+                // ASCII: valid UTF-8 as it is.
+                fields.append(String(decoding: field, as: UTF8.self))
+            } else if let text = String(validating: field, as: UTF8.self) {
                 fields.append(text)
             } else {
                 if problem == nil { problem = "field \(fields.count + 1) is not valid UTF-8" }
@@ -138,8 +175,28 @@ final class CSVReader {
             field.removeAll(keepingCapacity: true)
             fieldStart = true
             afterQuote = false
+            high = 0
         }
-        while let byte = nextByte() {
+        func finishRecord() -> Record {
+            lastFieldCount = fields.count
+            return Record(line: startLine, fields: fields, problem: problem)
+        }
+        while true {
+            // The plain bytes of a run go in whole: up to a quote inside a
+            // quoted field (counting its line ends), up to a comma, quote or
+            // line end outside one.
+            if position < filled {
+                if quoted {
+                    let before = field.count
+                    takeRun(&high) { $0 == 0x22 }
+                    for index in before..<field.count where field[index] == 0x0A { line += 1 }
+                } else if !afterQuote {
+                    let before = field.count
+                    takeRun(&high) { $0 == 0x2C || $0 == 0x0A || $0 == 0x0D || $0 == 0x22 }
+                    if field.count > before { fieldStart = false }
+                }
+            }
+            guard let byte = nextByte() else { break }
             if quoted {
                 if byte == 0x22 {
                     if peekByte() == 0x22 {
@@ -151,6 +208,7 @@ final class CSVReader {
                     }
                 } else {
                     if byte == 0x0A { line += 1 }
+                    high |= byte & 0x80
                     field.append(byte)
                 }
                 continue
@@ -161,12 +219,12 @@ final class CSVReader {
             case 0x0A:
                 line += 1
                 finishField()
-                return Record(line: startLine, fields: fields, problem: problem)
+                return finishRecord()
             case 0x0D:
                 if peekByte() == 0x0A { position += 1 }
                 line += 1
                 finishField()
-                return Record(line: startLine, fields: fields, problem: problem)
+                return finishRecord()
             case 0x22 where fieldStart:
                 quoted = true
                 fieldStart = false
@@ -178,11 +236,12 @@ final class CSVReader {
                     problem = "field \(fields.count + 1): a quote inside an unquoted field"
                 }
                 fieldStart = false
+                high |= byte & 0x80
                 field.append(byte)
             }
         }
         if quoted && problem == nil { problem = "a quoted field is not closed before the end of the file" }
         finishField()
-        return Record(line: startLine, fields: fields, problem: problem)
+        return finishRecord()
     }
 }

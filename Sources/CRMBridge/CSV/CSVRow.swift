@@ -32,8 +32,13 @@ struct CSVRow {
     }
 
     /// Makes the record of one row.
-    /// - Throws: `CSVImport.RowFailure` for a row refused (nothing of it is written).
-    mutating func importRow(_ record: CSVReader.Record, dryRun: Bool) throws -> Outcome {
+    /// - Parameter isolated: the command runs in a savepoint of its own, undone
+    ///   when it fails (and after it for a dry run); otherwise in the caller's
+    ///   (`Store.inEnclosingSavepoint`, SQLite only).
+    /// - Throws: `CSVImport.RowFailure` for a row refused (nothing of it is
+    ///   written); `Store.WroteBeforeFailing` when not isolated and the
+    ///   command failed after a write: the caller must undo its savepoint.
+    mutating func importRow(_ record: CSVReader.Record, dryRun: Bool, isolated: Bool = true) throws -> Outcome {
         let line = record.line
         let arguments = try self.arguments(record)
         let reference = ExternalReference(source: source, externalRef: lastExternalRef)
@@ -44,6 +49,11 @@ struct CSVRow {
             if let duplicate = try kind == .accounts ? duplicateAccount(arguments) : kind == .contacts ? duplicateContact(arguments) : nil,
                try ExternalReferences.recordID(store, recordType: kind.recordType, reference) == nil {
                 return .duplicate(duplicate.0, duplicate.1)
+            }
+            if !isolated {
+                let before = store.connection.totalChanges
+                _ = try store.inEnclosingSavepoint { try store.invoke(kind.command, arguments) }
+                return store.connection.totalChanges != before ? .created : .replayed
             }
             var wrote = false
             do {
@@ -58,6 +68,8 @@ struct CSVRow {
             return wrote ? .created : .replayed
         } catch let error as CSVImport.RowFailure {
             throw error
+        } catch let wrote as Store.WroteBeforeFailing {
+            throw wrote
         } catch {
             let failure = CRMError(error)
             throw CSVImport.RowFailure(field: fieldNamed(in: failure.message), code: failure.code,
@@ -224,8 +236,35 @@ struct CSVRow {
             default: throw failure(entry.field, "'\(text.prefix(40))' is not true or false")
             }
         case .list:
-            return .array(text.split(separator: ";").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }.map { .string($0) })
+            return .array(Self.listItems(text).map { .string($0) })
         }
+    }
+
+    /// The items of a `a;b` cell, each trimmed, empty ones left out. Split
+    /// on the UTF-8 bytes (";" is never part of another character); an item
+    /// is trimmed only when an end is not plainly printable ASCII.
+    static func listItems(_ text: String) -> [String] {
+        var items: [String] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        func take(_ end: String.Index) {
+            guard start < end else { return }
+            let piece = utf8[start..<end]
+            let first = piece.first ?? 0, last = piece.last ?? 0
+            var item = String(Substring(piece))
+            if first <= 0x20 || first >= 0x7F || last <= 0x20 || last >= 0x7F { item = item.trimmingWhitespace() }
+            if !item.isEmpty { items.append(item) }
+        }
+        var index = start
+        while index < utf8.endIndex {
+            if utf8[index] == 0x3B {
+                take(index)
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        take(utf8.endIndex)
+        return items
     }
 
     /// YYYY-MM-DD in digits (the command checks the calendar).
@@ -283,12 +322,14 @@ struct CSVRow {
         let email = text("email").map(Normalization.email).flatMap { $0.count >= 3 ? $0 : nil }
         let phone = text("phone").map(Normalization.phone).flatMap { $0.count >= 7 ? $0 : nil }
         let tax = text("tax_number").map(Normalization.taxNumber).flatMap { $0.count >= 4 ? $0 : nil }
-        return try store.connection.row(
+        // Every match, the oldest picked here: without ORDER BY ... LIMIT 1
+        // SQLite reads the four indexes without sorting what they find (the
+        // usual row finds nothing, a duplicate one or a few).
+        let matches = try store.connection.rows(
             """
             SELECT id, name_key, email_key, phone_key, tax_number_key FROM accounts
             WHERE archived_at IS NULL AND merged_into_id IS NULL
               AND (name_key = ? OR email_key = ? OR phone_key = ? OR tax_number_key = ?)
-            ORDER BY id LIMIT 1
             """,
             [.text(name), .text(email), .text(phone), .text(tax)]) { row in
             var reasons: [String] = []
@@ -298,6 +339,7 @@ struct CSVRow {
             if name != nil && row.optionalText(1) == name { reasons.append("name") }
             return (row.integer(0), reasons)
         }
+        return matches.min { $0.0 < $1.0 }
     }
 }
 

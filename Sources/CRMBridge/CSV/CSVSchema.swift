@@ -2,7 +2,7 @@ import CRMStore
 
 /// Where each CSV import stands: the line and byte offset after its last
 /// committed batch, keyed by the source and the file's path, so a rerun
-/// after a crash continues from there. Migrations 0510-0519.
+/// after a crash continues from there, and the fingerprint of the file then. Migrations 0510-0519.
 enum CSVSchema {
     static let migrations: [Migration] = [
         Migration("0510-bridge-csv-imports", [
@@ -18,6 +18,15 @@ enum CSVSchema {
                 PRIMARY KEY (source, path)
             )
             """,
+        ]),
+        // What the file held when the position was committed (FileFingerprint):
+        // a resume into a file rewritten since is refused. Null for positions
+        // kept before it (those resume unchecked).
+        Migration("0511-bridge-csv-imports-fingerprint", [
+            "ALTER TABLE bridge_csv_imports ADD COLUMN file_size BIGINT",
+            "ALTER TABLE bridge_csv_imports ADD COLUMN file_modified_at TEXT",
+            "ALTER TABLE bridge_csv_imports ADD COLUMN head_sha256 TEXT",
+            "ALTER TABLE bridge_csv_imports ADD COLUMN before_offset_sha256 TEXT",
         ]),
     ]
 }
