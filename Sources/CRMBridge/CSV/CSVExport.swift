@@ -50,7 +50,7 @@ enum CSVExport {
                     "balance_due_minor", "overdue", "as_of", "recorded", "notes", "issued_at", "version", "created_at", "updated_at"]
         case .payments:
             return ["id", "account_id", "amount_minor", "currency", "received_on", "method", "reference", "allocated_minor",
-                    "refunded_minor", "unallocated_minor", "status", "reversed_on", "reversal_reason",
+                    "refunded_minor", "unallocated_minor", "status", "reversed_on", "reversal_reason", "posted",
                     "version", "created_at", "updated_at"]
         }
     }
