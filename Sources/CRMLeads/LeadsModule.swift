@@ -12,5 +12,6 @@ public enum LeadsModule {
             .column("referred_leads", table: "leads", column: "referred_by_account_id"),
             .column("lead_conversions", table: "lead_conversions", column: "account_id"),
             .column("credited_referrals", table: "lead_conversions", column: "referred_by_account_id"),
-        ])
+        ],
+        personalData: [LeadPersonalData.leads])
 }

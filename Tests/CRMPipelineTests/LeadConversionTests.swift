@@ -57,6 +57,53 @@ struct LeadConversionTests {
         #expect(history.last?["performed_by"]?.text == "thabo")
     }
 
+    @Test("contact.erase reaches the lead the contact was converted from: name, e-mail and phone leave its row, every lead event, the replay copy and the conversion request; company, value and history stay")
+    func erasingTheContactErasesTheLeadItCameFrom() throws {
+        let f = try PipelineFixture()
+        let lead = try qualifiedLead(f, #""source": "web-form", "external_ref": "WF-1", "# + Self.naledi)
+        let other = try f.make("lead.create", #""first_name": "Sipho", "last_name": "Dube", "email": "sipho@dube.example", "source_channel": "web""#)
+        let converted = try f.run("lead.convert", #"{"id": \#(lead), "contact": {"mobile": "072 555 0199"}}"#)
+        let contactID = try #require(converted["contact"]?["id"]?.int)
+
+        // Before: contact.export hands over the lead and its events.
+        let exported = try f.run("contact.export", #"{"id": \#(contactID)}"#)
+        #expect(exported["leads"]?.array?.map { $0["id"]?.int } == [lead])
+        #expect(exported["leads"]?.array?.first?["email"]?.text == "naledi@khumaloroofing.example")
+        let exportedTypes = Set(exported["events"]?.array?.compactMap { $0["type"]?.text } ?? [])
+        #expect(exportedTypes.isSuperset(of: ["lead.created", "lead.transitioned", "lead.converted", "contact.created"]), "\(exportedTypes)")
+
+        try f.run("contact.erase", #"{"id": \#(contactID)}"#)
+        let stored = try f.run("lead.get", #"{"id": \#(lead)}"#)
+        for field in ["first_name", "last_name", "email", "phone"] { #expect(stored[field]?.isNull == true, "\(field): \(stored)") }
+        #expect(stored["company"]?.text == "Khumalo Roofing" && stored["estimated_value_minor"]?.int == 18_500_000)
+        #expect(stored["status"]?.text == "converted" && stored["conversion"]?["contact_id"]?.int == contactID)
+        #expect(try f.run("lead.history", #"{"id": \#(lead)}"#).items.count == 4, "the capture and the transitions stay")
+
+        // Every event of the lead: the person's fields are null, the rest as it was.
+        let events = try f.store.connection.rows("SELECT type, record_json FROM crm_events WHERE type LIKE ? ORDER BY seq", [.text("lead.%")]) {
+            ($0.text(0), try JSONParser.parse(Array($0.text(1).utf8), what: "event"))
+        }
+        let ofLead = events.filter { $0.1["id"]?.int == lead }
+        #expect(ofLead.map(\.0) == ["lead.created", "lead.transitioned", "lead.transitioned", "lead.converted"])
+        for (type, record) in ofLead {
+            for field in ["first_name", "last_name", "email", "phone"] { #expect(record[field]?.isNull == true, "\(type).\(field)") }
+            #expect(record["company"]?.text == "Khumalo Roofing", "\(type)")
+        }
+        // Nothing of the person is left in the file's text, but the business account the conversion made, which
+        // keeps the e-mail and phone it was given as the business's own (account.update changes them).
+        for table in ["crm_events", "crm_external_refs", "lead_conversions", "leads"] {
+            let rows = try f.store.connection.integer(
+                "SELECT count(*) FROM \(table) WHERE " + (table == "crm_events" ? "type <> 'account.created' AND record_json"
+                    : table == "crm_external_refs" ? "request_json" : table == "leads" ? "email" : "request") + " LIKE ?",
+                [.text("%naledi%")]) ?? -1
+            #expect(rows == 0, "\(table) still names her")
+        }
+        #expect(try f.store.connection.integer("SELECT count(*) FROM lead_conversions WHERE request LIKE ?", [.text("%072 555 0199%")]) == 0)
+        // Another person's lead is untouched.
+        #expect(try f.run("lead.get", #"{"id": \#(other)}"#)["email"]?.text == "sipho@dube.example")
+        #expect(events.contains { $0.1["id"]?.int == other && $0.1["email"]?.text == "sipho@dube.example" })
+    }
+
     @Test func theSameConversionAgainReturnsTheSameRecords() throws {
         let f = try PipelineFixture()
         let lead = try qualifiedLead(f, Self.naledi)

@@ -186,14 +186,30 @@ public struct PersonalEvents: Sendable {
     /// The event types ("interaction.logged").
     public let types: [String]
     /// The record field that holds the contact's id ("contact_id"; "id"
-    /// for the contact's own events).
+    /// for the contact's own events), or with `recordsOfContact` the
+    /// field that holds the id of the module's record ("id").
     public let contactField: String
+    /// The ids of the module's records that concern the contact: a query
+    /// whose one parameter is the contact id, for events that do not name
+    /// the contact themselves (a lead's events before it was converted into
+    /// the contact). Written in the module's code, never input.
+    public let recordsOfContact: StaticString?
     /// The personal fields of the event's record.
     public let fields: [PersonalField]
 
     public init(types: [String], contactField: String, fields: [PersonalField]) {
         self.types = types
         self.contactField = contactField
+        self.recordsOfContact = nil
+        self.fields = fields
+    }
+
+    /// Events found through the module's records: those whose record's
+    /// `recordField` holds one of the ids `recordsOfContact` answers.
+    public init(types: [String], recordField: String, recordsOfContact: StaticString, fields: [PersonalField]) {
+        self.types = types
+        self.contactField = recordField
+        self.recordsOfContact = recordsOfContact
         self.fields = fields
     }
 }

@@ -120,7 +120,7 @@ extension Store {
         var events: [(seq: Int64, json: JSONValue)] = []
         var seen = Set<Int64>()
         for declaration in modules.personalData.flatMap(\.events) {
-            let (condition, values) = eventsOfContact(declaration, contactID: contactID)
+            for (condition, values) in try eventsOfContact(declaration, contactID: contactID) {
             let rows = try connection.rows(
                 "SELECT seq, type, occurred_at, record_json FROM crm_events WHERE \(condition) ORDER BY seq", values
             ) { row -> (Int64, JSONValue) in
@@ -130,6 +130,7 @@ extension Store {
                 ]))
             }
             for (seq, json) in rows where seen.insert(seq).inserted { events.append((seq, json)) }
+            }
         }
         return (parts, events.sorted { $0.seq < $1.seq }.map(\.json))
     }
@@ -160,21 +161,23 @@ extension Store {
             }
         }
         for declaration in parts.flatMap(\.events) where !declaration.fields.isEmpty {
-            let (condition, values) = eventsOfContact(declaration, contactID: contactID)
-            let events = try connection.rows("SELECT seq, record_json FROM crm_events WHERE \(condition)", values) {
-                ($0.integer(0), $0.text(1))
-            }
-            for (seq, record) in events {
-                try connection.run("UPDATE crm_events SET record_json = ? WHERE seq = ?",
-                                   [.text(Self.blanked(record, declaration.fields)), .integer(seq)])
+            for (condition, values) in try eventsOfContact(declaration, contactID: contactID) {
+                let events = try connection.rows("SELECT seq, record_json FROM crm_events WHERE \(condition)", values) {
+                    ($0.integer(0), $0.text(1))
+                }
+                for (seq, record) in events {
+                    try connection.run("UPDATE crm_events SET record_json = ? WHERE seq = ?",
+                                       [.text(Self.blanked(record, declaration.fields)), .integer(seq)])
+                }
             }
         }
         for part in parts { try part.erase(self, contactID) }
     }
 
     /// The JSON text with each personal field (a dotted path) that it has
-    /// set to its erased value; absent fields stay absent.
-    static func blanked(_ text: String, _ fields: [PersonalField]) -> String {
+    /// set to its erased value; absent fields stay absent. Modules use it
+    /// for JSON they keep in their own tables.
+    public static func blanked(_ text: String, _ fields: [PersonalField]) -> String {
         guard var value = try? JSONParser.parse(Array(text.utf8), what: "stored record") else { return text }
         for field in fields {
             let path = field.name.split(separator: ".").map(String.init)
@@ -190,12 +193,18 @@ extension Store {
         return .object(fields)
     }
 
-    /// The condition for the outbox events a declaration names for a contact.
-    private func eventsOfContact(_ declaration: PersonalEvents, contactID: Int64) -> (String, [SQLValue]) {
+    /// The conditions for the outbox events a declaration names for a
+    /// contact: one, or one per record of the module's that concerns the
+    /// contact (none when it has none).
+    private func eventsOfContact(_ declaration: PersonalEvents, contactID: Int64) throws -> [(String, [SQLValue])] {
         let dialect = connection.dialect
         let types = Array(repeating: "type = ?", count: max(declaration.types.count, 1)).joined(separator: " OR ")
-        let values: [SQLValue] = (declaration.types.isEmpty ? [.typedNull(.text)] : declaration.types.map { .text($0) })
-            + dialect.jsonIntegerFieldEqualsValues(field: declaration.contactField, value: contactID)
-        return ("(\(types)) AND \(dialect.jsonIntegerFieldEquals("record_json"))", values)
+        let typeValues: [SQLValue] = declaration.types.isEmpty ? [.typedNull(.text)] : declaration.types.map { .text($0) }
+        let condition = "(\(types)) AND \(dialect.jsonIntegerFieldEquals("record_json"))"
+        guard let recordsOfContact = declaration.recordsOfContact else {
+            return [(condition, typeValues + dialect.jsonIntegerFieldEqualsValues(field: declaration.contactField, value: contactID))]
+        }
+        let ids = try connection.rows("\(recordsOfContact)", [.integer(contactID)]) { $0.integer(0) }
+        return ids.map { (condition, typeValues + dialect.jsonIntegerFieldEqualsValues(field: declaration.contactField, value: $0)) }
     }
 }
