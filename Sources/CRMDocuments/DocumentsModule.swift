@@ -18,5 +18,6 @@ public enum DocumentsModule {
             .column("invoices", table: "invoices", column: "account_id"),
             .column("credit_notes", table: "credit_notes", column: "account_id"),
             .column("payments", table: "payments", column: "account_id"),
-        ])
+        ],
+        personalData: [DocumentsPersonalData.documents])
 }

@@ -30,6 +30,24 @@ struct InvoiceTests {
 
     func quantities(_ invoice: JSONValue) -> [Int64?] { invoice["lines"]?.array?.map { $0["quantity_milli"]?.int } ?? [] }
 
+    @Test("contact.export hands over the documents that name the contact; contact.erase keeps them, the business's records")
+    func theDocumentsOfAContactAreExportedAndKept() throws {
+        let f = try fixture()
+        let invoice = try f.make("invoice.create", #""jobcard_id": 1"#)
+        try f.make("quote.create", #""account_id": 1, "contact_id": 1, "lines": [{"product_id": 1, "quantity_milli": 1000}]"#)
+        let exported = try f.run("contact.export", #"{"id": 1}"#)
+        let documents = try #require(exported["documents"], "\(exported)")
+        #expect(documents["quotes"]?.array?.map { $0["id"]?.int } == [3], "only the quote naming the contact: \(documents)")
+        #expect(documents["jobcards"]?.array?.map { $0["id"]?.int } == [1])
+        #expect(documents["jobcards"]?.array?.first?["sign_off"]?["name"]?.text == "J. Botha")
+        #expect(documents["invoices"]?.array?.map { $0["id"]?.int } == [invoice])
+        let before = try f.run("invoice.get", #"{"id": \#(invoice)}"#)
+        try f.run("contact.erase", #"{"id": 1}"#)
+        #expect(try f.run("invoice.get", #"{"id": \#(invoice)}"#) == before, "an invoice is an accounting record: kept as it was")
+        #expect(try f.run("jobcard.get", #"{"id": 1}"#)["sign_off"]?["name"]?.text == "J. Botha")
+        #expect(try f.run("contact.export", #"{"id": 1}"#)["documents"]?["invoices"]?.array?.count == 1)
+    }
+
     @Test func aCompletedJobCardIsInvoicedIssuedAndMarkedInvoiced() throws {
         let f = try fixture()
         let (draft, created) = try f.runWithEvents("invoice.create", #"{"jobcard_id": 1}"#)

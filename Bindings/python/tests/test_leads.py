@@ -309,3 +309,23 @@ def test_training_learns_from_converted_and_disqualified_leads(db):
     p_referral = db.leads.score(referral["id"])["predictive"]["probability"]
     p_web = db.leads.score(web["id"])["predictive"]["probability"]
     assert p_referral > 0.8 > 0.2 > p_web
+
+
+def test_erasing_the_contact_a_lead_became_erases_the_person_from_the_lead(db):
+    lead = db.leads.create(first_name="Naledi", last_name="Khumalo", company="Khumalo Roofing",
+                           email="naledi@khumaloroofing.example", phone="082 555 0142", source_channel="web",
+                           source="web-form", external_ref="WF-7")
+    db.leads.transition(lead["id"], "contacted")
+    db.leads.transition(lead["id"], "qualified")
+    converted = db.leads.convert(lead["id"], opportunity=None)
+    contact_id = converted["contact"]["id"]
+    assert [l["id"] for l in db.contacts.export(contact_id)["leads"]] == [lead["id"]]
+
+    db.contacts.erase(contact_id)
+    kept = db.leads.get(lead["id"])
+    assert (kept["first_name"], kept["last_name"], kept["email"], kept["phone"]) == (None, None, None, None)
+    assert kept["company"] == "Khumalo Roofing" and kept["status"] == "converted"
+    lead_events = [e for e in db.events.fetch("privacy-check", limit=1000)
+                   if e["type"].startswith("lead.") and e["record"].get("id") == lead["id"]]
+    assert [e["type"] for e in lead_events] == ["lead.created", "lead.transitioned", "lead.transitioned", "lead.converted"]
+    assert all("naledi" not in str(e["record"]).lower() for e in lead_events)
