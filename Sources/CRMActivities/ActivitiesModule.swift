@@ -12,5 +12,5 @@ public enum ActivitiesModule {
         accountLinks: [
             .column("activities", table: "activities", column: "account_id"),
         ],
-        personalData: [ActivityPersonalData.activities])
+        personalData: [ActivityPersonalData.activities, ActivityPersonalData.leadActivities])
 }

@@ -140,5 +140,10 @@ public enum LeadsSchema {
             "CREATE INDEX lead_conversions_account ON lead_conversions (account_id)",
             "CREATE INDEX lead_conversions_referrer ON lead_conversions (referred_by_account_id) WHERE referred_by_account_id IS NOT NULL",
         ]),
+        // When a lead's person was erased (lead.erase, or contact.erase of
+        // the contact it became): the lead then takes no more changes.
+        Migration("0205-lead-erasure", [
+            "ALTER TABLE leads ADD COLUMN erased_at TEXT",
+        ]),
     ]
 }

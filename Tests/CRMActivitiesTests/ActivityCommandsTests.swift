@@ -275,4 +275,64 @@ struct ActivityPersonalDataTests {
             + f.store.connection.rows("SELECT request_json FROM crm_external_refs", []) { $0.text(0) }
         #expect(!texts.contains { $0.contains("Mr Bester") || $0.contains("surgery") || $0.contains("his health") })
     }
+
+    @Test("lead.export hands over a lead that never became a contact with its history, activities and events; lead.erase blanks the person everywhere and the lead takes no more changes")
+    func exportHandsOverAndEraseBlanksALeadAndItsActivities() throws {
+        let f = try ActivitiesFixture()
+        let lead = try f.make("lead.create", """
+            "first_name": "Thandi", "last_name": "Mokoena", "company": "Mokoena Tiling", "email": "thandi@mokoena.example",
+            "phone": "082 555 0177", "interest": "Tiles for a school hall", "estimated_value_minor": 4500000,
+            "source_channel": "web", "source": "web-form", "external_ref": "WF-88"
+            """)
+        try f.run("lead.transition", #"{"id": \#(lead), "to": "contacted", "reason": "called back"}"#)
+        let call = try f.make("activity.create", #""kind": "call", "subject": "Call Thandi about her tiles", "notes": "Prefers mornings", "lead_id": \#(lead)"#)
+        let other = try f.make("lead.create", #""first_name": "Sipho", "last_name": "Dube", "email": "sipho@dube.example", "source_channel": "web""#)
+        let otherCall = try f.make("activity.create", #""kind": "call", "subject": "Call Sipho", "lead_id": \#(other)"#)
+
+        let export = try f.run("lead.export", #"{"source": "web-form", "external_ref": "WF-88"}"#)
+        #expect(export["lead"]?["email"]?.text == "thandi@mokoena.example")
+        #expect(export["history"]?.array?.compactMap { $0["to"]?.text } == ["new", "contacted"])
+        #expect(export["activities"]?.array?.map { $0["id"]?.int } == [call])
+        #expect(export["events"]?.array?.compactMap { $0["type"]?.text } == ["lead.created", "lead.transitioned", "activity.created"])
+
+        let (erased, events) = try f.runWithEvents("lead.erase", #"{"id": \#(lead)}"#)
+        #expect(events.map(\.type) == ["lead.erased"])
+        for field in ["first_name", "last_name", "email", "phone"] { #expect(erased[field]?.isNull == true, "\(field)") }
+        #expect(erased["company"]?.text == "Mokoena Tiling" && erased["estimated_value_minor"]?.int == 4_500_000)
+        #expect(erased["erased_at"]?.text == "2026-12-01T09:30:00Z")
+        #expect(try f.run("activity.get", #"{"id": \#(call)}"#)["subject"]?.text == "erased")
+        #expect(try f.run("activity.get", #"{"id": \#(otherCall)}"#)["subject"]?.text == "Call Sipho")
+        #expect(try f.run("lead.get", #"{"id": \#(other)}"#)["email"]?.text == "sipho@dube.example")
+        let texts = try f.store.connection.rows("SELECT record_json FROM crm_events", []) { $0.text(0) }
+            + f.store.connection.rows("SELECT request_json FROM crm_external_refs", []) { $0.text(0) }
+        #expect(!texts.contains { $0.contains("Thandi") || $0.contains("thandi@") || $0.contains("0177") || $0.contains("mornings") })
+        #expect(texts.contains { $0.contains("sipho@dube.example") })
+
+        // Erased: no more changes, and erasing again changes nothing.
+        expectCRMError(.constraint, "was erased") { try f.run("lead.update", #"{"id": \#(lead), "first_name": "Thandi"}"#) }
+        expectCRMError(.constraint, "was erased") { try f.run("lead.transition", #"{"id": \#(lead), "to": "qualified"}"#) }
+        let (again, none) = try f.runWithEvents("lead.erase", #"{"id": \#(lead)}"#)
+        #expect(none.isEmpty && again == erased.removing("replayed"))
+        // The same enquiry sent again by the host is not taken in again as a new person.
+        expectCRMError(.conflict, "first_name") {
+            try f.run("lead.create", #"{"first_name": "Thandi", "last_name": "Mokoena", "company": "Mokoena Tiling", "email": "thandi@mokoena.example", "phone": "082 555 0177", "interest": "Tiles for a school hall", "estimated_value_minor": 4500000, "source_channel": "web", "source": "web-form", "external_ref": "WF-88"}"#)
+        }
+    }
+
+    @Test("lead.erase refuses a lead converted into a contact (contact.erase erases both) and names a missing lead")
+    func aConvertedLeadIsErasedThroughItsContact() throws {
+        let f = try ActivitiesFixture()
+        let lead = try f.make("lead.create", #""first_name": "Naledi", "last_name": "Khumalo", "company": "Khumalo Roofing", "source_channel": "web""#)
+        try f.run("lead.transition", #"{"id": \#(lead), "to": "contacted"}"#)
+        try f.run("lead.transition", #"{"id": \#(lead), "to": "qualified"}"#)
+        let converted = try f.run("lead.convert", #"{"id": \#(lead), "opportunity": null}"#)
+        let contact = try #require(converted["contact"]?["id"]?.int)
+        expectCRMError(.constraint, "converted into contact \(contact)") { try f.run("lead.erase", #"{"id": \#(lead)}"#) }
+        #expect(try f.run("lead.get", #"{"id": \#(lead)}"#)["last_name"]?.text == "Khumalo", "the refusal wrote nothing")
+        try f.run("contact.erase", #"{"id": \#(contact)}"#)
+        let erased = try f.run("lead.get", #"{"id": \#(lead)}"#)
+        #expect(erased["last_name"]?.isNull == true && erased["erased_at"]?.isNull == false)
+        expectCRMError(.notFound, "lead 99") { try f.run("lead.erase", #"{"id": 99}"#) }
+        expectCRMError(.invalid, "unknown field") { try f.run("lead.export", #"{"id": \#(lead), "limit": 1}"#) }
+    }
 }

@@ -343,5 +343,21 @@ void test_lead_capture(void)
     CHECK_RC(db, crm_lead_capture(db, NULL, "Dube\xff", NULL, NULL, NULL, NULL, NULL, NULL, &found, NULL), CRM_INVALID);
     CHECK(found == -42);
     CHECK_RC(NULL, crm_lead_capture(NULL, NULL, "Dube", NULL, NULL, NULL, NULL, NULL, NULL, &found, NULL), CRM_MISUSE);
+    /* a data subject's request: lead.export hands the person over, lead.erase removes them everywhere */
+    json = NULL;
+    CHECK_RC(db, crm_exec(db, "lead.export", "{\"source\":\"enquiry-screen\",\"external_ref\":\"E-1001\"}", &json), CRM_OK);
+    CHECKF(json && strstr(json, "naledi@khumaloroofing.example") && jlen(json, "history") == 1, "%s", json ? json : "(null)");
+    crm_free(json);
+    json = NULL;
+    CHECK_RC(db, crm_exec(db, "lead.erase", "{\"source\":\"enquiry-screen\",\"external_ref\":\"E-1001\"}", &json), CRM_OK);
+    CHECKF(json && jisnull(json, "email") && jisnull(json, "last_name") && !jisnull(json, "erased_at"), "%s", json ? json : "(null)");
+    crm_free(json);
+    json = NULL;
+    CHECK_RC(db, crm_exec(db, "lead.export", "{\"source\":\"enquiry-screen\",\"external_ref\":\"E-1001\"}", &json), CRM_OK);
+    CHECKF(json && !strstr(json, "naledi@") && !strstr(json, "Khumalo\""), "%s", json ? json : "(null)");
+    crm_free(json);
+    CHECK_RC(db, crm_exec(db, "lead.update", "{\"source\":\"enquiry-screen\",\"external_ref\":\"E-1001\",\"first_name\":\"N\"}", NULL),
+             CRM_CONSTRAINT);
+    CHECKF(strstr(crm_errmsg(db), "was erased") != NULL, "%s", crm_errmsg(db));
     CHECK_RC(db, crm_close(db), CRM_OK);
 }

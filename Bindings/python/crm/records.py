@@ -246,6 +246,22 @@ class Leads(_Updatable):
         "performed_by", "occurred_at"}]``."""
         return self._exec("history", {"id": id}).get("items", [])
 
+    def export(self, id: Optional[int] = None, source: Optional[str] = None,
+               external_ref: Optional[str] = None) -> Dict[str, Any]:
+        """``lead.export``: everything held about the person behind a lead
+        (a data subject's request): ``{"lead", "history", "activities",
+        "events", "exported_at"}``."""
+        return self._exec("export", _ident(id, source, external_ref))
+
+    def erase(self, id: Optional[int] = None, source: Optional[str] = None,
+              external_ref: Optional[str] = None) -> Dict[str, Any]:
+        """``lead.erase``: remove the person behind a lead that never became
+        a contact (names, e-mail, phone; the notes of its activities), here
+        and in every outbox copy; the lead then takes no more changes and a
+        ``lead.erased`` event is written. A lead converted into a contact
+        raises ConstraintViolation: erase the contact, which erases both."""
+        return self._exec("erase", _ident(id, source, external_ref))
+
     def configure(self, duplicate_policy: str) -> Dict[str, Any]:
         """``lead.configure``: how captures treat duplicates, "warn" (the
         default: made, matches listed) or "refuse" (Conflict, nothing

@@ -329,3 +329,14 @@ def test_erasing_the_contact_a_lead_became_erases_the_person_from_the_lead(db):
                    if e["type"].startswith("lead.") and e["record"].get("id") == lead["id"]]
     assert [e["type"] for e in lead_events] == ["lead.created", "lead.transitioned", "lead.transitioned", "lead.converted"]
     assert all("naledi" not in str(e["record"]).lower() for e in lead_events)
+
+
+def test_a_lead_that_never_became_a_contact_is_exported_and_erased(db):
+    lead = db.leads.create(first_name="Thandi", last_name="Mokoena", company="Mokoena Tiling",
+                           email="thandi@mokoena.example", source_channel="web", source="web-form", external_ref="WF-88")
+    assert db.leads.export(source="web-form", external_ref="WF-88")["lead"]["email"] == "thandi@mokoena.example"
+    erased = db.leads.erase(lead["id"])
+    assert erased["email"] is None and erased["erased_at"] is not None and erased["company"] == "Mokoena Tiling"
+    assert all("thandi" not in str(e["record"]).lower() for e in db.events.fetch("privacy-check", limit=1000))
+    with pytest.raises(crm.ConstraintViolation, match="was erased"):
+        db.leads.update(lead["id"], first_name="Thandi")

@@ -26,4 +26,24 @@ enum ActivityPersonalData {
             try store.connection.run("UPDATE activities SET subject = 'erased', notes = NULL, outcome = NULL WHERE contact_id = ?",
                                      [.integer(id)])
         })
+
+    /// The activities naming a lead that never became a contact: `lead.export`
+    /// hands them over, `lead.erase` blanks them as `contact.erase` does.
+    static let leadActivities = PersonalData(
+        "activities", subject: .lead,
+        events: [PersonalEvents(types: ["activity.created", "activity.updated", "activity.completed", "activity.cancelled"],
+                                contactField: "lead_id", fields: fields)],
+        references: [PersonalReferences(recordType: "activity",
+                                        recordsOfContact: "SELECT a.id FROM activities a WHERE a.lead_id = ?",
+                                        fields: fields)],
+        export: { store, id in
+            var activities = try store.connection.rows(
+                "SELECT \(ActivityQueries.columns) FROM activities WHERE lead_id = ? ORDER BY id", [.integer(id)], ActivityQueries.activity)
+            try ActivityQueries.loadReferences(store, &activities)
+            return .array(activities.map(\.json))
+        },
+        erase: { store, id in
+            try store.connection.run("UPDATE activities SET subject = 'erased', notes = NULL, outcome = NULL WHERE lead_id = ?",
+                                     [.integer(id)])
+        })
 }

@@ -80,6 +80,7 @@ public enum LeadConversion {
         if lead.status == .converted {
             return try replay(store, lead, request: request, context: context)
         }
+        if lead.erasedAt != nil { throw CRMError.constraint("\(context): \(lead.label) was erased") }
         try VersionCheck.check(expectedVersion, actual: lead.version, record: lead.label)
         guard lead.status == .qualified else {
             throw CRMError.constraint("\(context): \(lead.label) cannot go from \(lead.status.rawValue) to converted; only a qualified lead is converted")
@@ -149,7 +150,7 @@ public enum LeadConversion {
             lead.conversion = links.json
             lead.version = try VersionCheck.next(lead.version, record: lead.label)
             lead.updatedAt = now
-            try LeadQueries.update(store, lead)
+            try LeadQueries.update(store, lead, context: context)
             try store.connection.run(
                 "INSERT INTO lead_transitions (id, lead_id, from_status, to_status, reason, performed_by, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [.integer(try store.nextID("lead_transitions")), .integer(lead.id), .text(from.rawValue),

@@ -34,6 +34,9 @@ public struct Lead: Sendable {
     /// account_created, converted_at}`, or null.
     public var conversion = JSONValue.null
     public var externalRefs: [ExternalReference] = []
+    /// When `lead.erase` (or `contact.erase` of the contact it became)
+    /// removed the person's data; an erased lead takes no more changes.
+    public var erasedAt: Timestamp?
     public var version: Int64 = 1
     public var createdAt = Timestamp.epoch
     public var updatedAt = Timestamp.epoch
@@ -67,6 +70,7 @@ public struct Lead: Sendable {
             ("status_changed_at", .string(statusChangedAt.description)),
             ("conversion", conversion),
             ("external_refs", .array(externalRefs.map(\.json))),
+            ("erased_at", .string(erasedAt?.description)),
             ("version", .integer(version)),
             ("created_at", .string(createdAt.description)),
             ("updated_at", .string(updatedAt.description)),

@@ -58,7 +58,9 @@ public enum LeadCommands {
     /// fields came (migration 0203) replays as the same content.
     static func replayContent(_ lead: Lead) -> JSONValue {
         guard case .object(let fields) = lead.json else { return lead.json }
-        return .object(fields.filter { !(($0.0 == "kind" || $0.0 == "size_band") && $0.1 == .null) })
+        // Fields added since the first leads were stored are left out while null,
+        // so a lead imported before them still replays.
+        return .object(fields.filter { !(($0.0 == "kind" || $0.0 == "size_band" || $0.0 == "erased_at") && $0.1 == .null) })
     }
 
     static func get(_ store: Store, _ arguments: inout Arguments) throws -> JSONValue {
@@ -84,7 +86,7 @@ public enum LeadCommands {
         }
         lead.version = try VersionCheck.next(lead.version, record: lead.label)
         lead.updatedAt = store.clock.now()
-        try LeadQueries.update(store, lead)
+        try LeadQueries.update(store, lead, context: context)
         try store.record(event: "lead.updated", lead.json.adding("changed", .array(changed.map { .string($0) })))
         return lead.json
     }
@@ -136,7 +138,7 @@ public enum LeadCommands {
         lead.statusChangedAt = now
         lead.version = try VersionCheck.next(lead.version, record: lead.label)
         lead.updatedAt = now
-        try LeadQueries.update(store, lead)
+        try LeadQueries.update(store, lead, context: context)
         try store.connection.run(
             "INSERT INTO lead_transitions (id, lead_id, from_status, to_status, reason, performed_by, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [.integer(try store.nextID("lead_transitions")), .integer(lead.id), .text(from.rawValue), .text(to.rawValue),
@@ -154,20 +156,25 @@ public enum LeadCommands {
         let id = try RecordLocator.id(&arguments, recordType: "lead", store: store)
         try arguments.finish()
         let lead = try LeadQueries.require(store, id: id, context: arguments.context)
+        return .object([("lead_id", .integer(id)), ("items", .array(try historyItems(store, lead)))])
+    }
+
+    /// The lead's statuses, oldest first, starting with its capture.
+    static func historyItems(_ store: Store, _ lead: Lead) throws -> [JSONValue] {
         let captured: JSONValue = .object([
             ("from", .null), ("to", .string(LeadStatus.new.rawValue)), ("reason", .null), ("performed_by", .null),
             ("occurred_at", .string(lead.createdAt.description)),
         ])
         let moves = try store.connection.rows(
             "SELECT from_status, to_status, reason, performed_by, occurred_at FROM lead_transitions WHERE lead_id = ? ORDER BY id",
-            [.integer(id)]
+            [.integer(lead.id)]
         ) { row -> JSONValue in
             .object([
                 ("from", .string(row.text(0))), ("to", .string(row.text(1))), ("reason", .string(row.optionalText(2))),
                 ("performed_by", .string(row.optionalText(3))), ("occurred_at", .string(row.text(4))),
             ])
         }
-        return .object([("lead_id", .integer(id)), ("items", .array([captured] + moves))])
+        return [captured] + moves
     }
 
     /// `lead.configure {duplicate_policy}`: how captures treat duplicates.

@@ -5,7 +5,7 @@ enum LeadQueries {
     static let columns = """
         id, first_name, last_name, company, email, phone, region, interest, estimated_value_minor, currency,
         owner, source_channel, campaign, referred_by_account_id, referred_by_contact_id, status, status_reason,
-        status_changed_at, version, created_at, updated_at, kind, size_band
+        status_changed_at, version, created_at, updated_at, kind, size_band, erased_at
         """
 
     static func lead(_ row: Row) -> Lead {
@@ -33,6 +33,7 @@ enum LeadQueries {
         lead.updatedAt = Timestamp(rfc3339: row.text(20)) ?? .epoch
         lead.kind = row.optionalText(21).flatMap(LeadKind.init(rawValue:))
         lead.sizeBand = row.optionalText(22).flatMap(LeadSizeBand.init(rawValue:))
+        lead.erasedAt = row.optionalText(23).flatMap(Timestamp.init(rfc3339:))
         return lead
     }
 
@@ -80,7 +81,10 @@ enum LeadQueries {
             """, values(lead) + [.integer(lead.id), .text(lead.createdAt.description)])
     }
 
-    static func update(_ store: Store, _ lead: Lead) throws {
+    /// Writes the lead's fields. An erased lead takes no more changes
+    /// (`CRM_CONSTRAINT`); every command that changes a lead comes here.
+    static func update(_ store: Store, _ lead: Lead, context: String) throws {
+        if lead.erasedAt != nil { throw CRMError.constraint("\(context): \(lead.label) was erased") }
         try store.connection.run(
             """
             UPDATE leads SET first_name = ?, last_name = ?, company = ?, email = ?, email_key = ?, phone = ?, phone_key = ?,

@@ -110,7 +110,7 @@ public enum Territories {
         lead.owner = owner
         lead.version = version
         lead.updatedAt = store.clock.now()
-        try LeadQueries.update(store, lead)
+        try LeadQueries.update(store, lead, context: context)
         try store.record(event: "lead.assigned", lead.json.adding("previous_owner", .string(previous)))
         return lead.json
     }

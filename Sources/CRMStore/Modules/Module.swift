@@ -133,8 +133,16 @@ public struct AccountLink: Sendable {
     }
 }
 
-/// What a module keeps about one person (a contact): `contact.export`
-/// hands it over, `contact.erase` removes it.
+/// Whose personal data a part holds: a contact's (`contact.export`,
+/// `contact.erase`), or an enquirer's who never became a contact (a lead's:
+/// `lead.export`, `lead.erase`).
+public enum PersonalSubject: String, Sendable {
+    case contact, lead
+}
+
+/// What a module keeps about one person (a contact, or a lead): the
+/// subject's export hands it over, its erasure removes it. The ids the
+/// closures and queries take are the subject's (a contact's or a lead's).
 ///
 /// Erasure reaches three places: the host references' replay copies of the
 /// module's creates, the outbox events the module wrote, and the module's
@@ -142,8 +150,10 @@ public struct AccountLink: Sendable {
 /// In the copies only the personal fields are blanked; every other field,
 /// and the history of versions and changes, stays as it was.
 public struct PersonalData: Sendable {
-    /// The key of this part in `contact.export`'s answer ("interactions").
+    /// The key of this part in the export's answer ("interactions").
     public let name: String
+    /// Whose data it is: a contact's (the default) or a lead's.
+    public let subject: PersonalSubject
     /// The part's records that concern the contact: a record, or an array
     /// of them oldest first.
     public let export: @Sendable (Store, _ contactID: Int64) throws -> JSONValue
@@ -154,10 +164,12 @@ public struct PersonalData: Sendable {
     /// The replay copies that hold the person's data.
     public let references: [PersonalReferences]
 
-    public init(_ name: String, events: [PersonalEvents] = [], references: [PersonalReferences] = [],
+    public init(_ name: String, subject: PersonalSubject = .contact, events: [PersonalEvents] = [],
+                references: [PersonalReferences] = [],
                 export: @escaping @Sendable (Store, _ contactID: Int64) throws -> JSONValue,
                 erase: @escaping @Sendable (Store, _ contactID: Int64) throws -> Void) {
         self.name = name
+        self.subject = subject
         self.events = events
         self.references = references
         self.export = export

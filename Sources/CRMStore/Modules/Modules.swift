@@ -116,10 +116,18 @@ extension Store {
     /// Every module's records about the contact, by part name, and every
     /// outbox event that carries the contact's data, oldest first.
     public func exportPersonalData(ofContact contactID: Int64) throws -> (parts: [(name: String, records: JSONValue)], events: [JSONValue]) {
-        let parts = try modules.personalData.map { part in (part.name, try part.export(self, contactID)) }
+        try exportPersonalData(of: .contact, id: contactID)
+    }
+
+    /// Every module's records about the subject (a contact, or a lead), by
+    /// part name, and every outbox event that carries its data, oldest first.
+    public func exportPersonalData(of subject: PersonalSubject, id contactID: Int64) throws
+        -> (parts: [(name: String, records: JSONValue)], events: [JSONValue]) {
+        let declared = modules.personalData.filter { $0.subject == subject }
+        let parts = try declared.map { part in (part.name, try part.export(self, contactID)) }
         var events: [(seq: Int64, json: JSONValue)] = []
         var seen = Set<Int64>()
-        for declaration in modules.personalData.flatMap(\.events) {
+        for declaration in declared.flatMap(\.events) {
             for (condition, values) in try eventsOfContact(declaration, contactID: contactID) {
             let rows = try connection.rows(
                 "SELECT seq, type, occurred_at, record_json FROM crm_events WHERE \(condition) ORDER BY seq", values
@@ -143,7 +151,13 @@ extension Store {
     /// so both engines keep the same text; erasure is rare, and only the
     /// events a declaration names are read.
     public func erasePersonalData(ofContact contactID: Int64) throws {
-        let parts = modules.personalData
+        try erasePersonalData(of: .contact, id: contactID)
+    }
+
+    /// Erases the subject's (a contact's, or a lead's) data from every
+    /// module, as `erasePersonalData(ofContact:)` does for a contact.
+    public func erasePersonalData(of subject: PersonalSubject, id contactID: Int64) throws {
+        let parts = modules.personalData.filter { $0.subject == subject }
         for declaration in parts.flatMap(\.references) {
             let records = "record_type = ? AND record_id IN (\(declaration.recordsOfContact))"
             if declaration.fields.isEmpty {
