@@ -741,10 +741,24 @@ extension DemoRun {
         let history = export["consent_history"]?.array?.count ?? 0
         say("\(name) (contact \(id)) asks what is held about them: contact.export answers")
         say("  the contact record (e-mail \(person["email"]?.string ?? "-"), phone \(person["phone"]?.string ?? "-")),")
-        say("  \(history) consent answers, \(interactions) interactions naming them, and \(events) outbox events carrying their data.")
+        say("  \(history) consent answers, \(interactions) interactions naming them, and \(events) outbox events carrying their data;")
+        let documents = export["documents"]
+        let documentCount = ["quotes", "jobcards", "invoices"].reduce(0) { $0 + (documents?[$1]?.array?.count ?? 0) }
+        func count(_ n: Int, _ one: String, _ many: String) -> String { n == 0 ? "no \(many)" : n == 1 ? "1 \(one)" : "\(n) \(many)" }
+        say("  and from the other modules: \(count(export["activities"]?.array?.count ?? 0, "activity", "activities")), \(count(export["leads"]?.array?.count ?? 0, "lead they were converted from", "leads they were converted from")),")
+        say("  \(count(export["dunning_letters"]?.array?.count ?? 0, "dunning letter", "dunning letters")) and \(count(documentCount, "document", "documents")) naming them (quotes, job cards and invoices are kept")
+        say("  on erasure: the business must keep its accounting records).")
         say("Asked to be forgotten, contact.erase removes all of it, outbox copies included, and")
         say("announces contact.erased for the bridges (not run here, so the demo can run again):")
         say("  crm-harness exec contact.erase '{\"id\": \(id)}' --db \(database.shownPath)")
+        // Someone who enquired and never became a customer has the same right.
+        let enquiry = try database.exec("lead.export", ["source": .string(DemoData.leadSource), "external_ref": "WF-2027-0104"])
+        let lead = enquiry["lead"] ?? .null
+        say()
+        say("Lindiwe Mahlangu phoned in once and was sent to the retail counter (lead \(EventSummary.text(lead["id"])), disqualified). lead.export")
+        say("answers for her: the lead (phone \(lead["phone"]?.string ?? "-")), its \(count(enquiry["history"]?.array?.count ?? 0, "status", "statuses")), \(count(enquiry["activities"]?.array?.count ?? 0, "activity", "activities")) and \(count(enquiry["events"]?.array?.count ?? 0, "event", "events")).")
+        say("lead.erase blanks her name and phone there, in the activities' notes and in every outbox copy:")
+        say("  crm-harness exec lead.erase '{\"source\": \"\(DemoData.leadSource)\", \"external_ref\": \"WF-2027-0104\"}' --db \(database.shownPath)")
         remember("personal_data", [
             "contact_id": .int(Int(id)), "consent_answers": .int(history), "interactions": .int(interactions),
             "events": .int(events),

@@ -175,6 +175,10 @@ struct DemoTests {
         #expect(consumer.contains("Fetched \(heard) events not yet acknowledged"), "the consumer fetches what the hook heard: \(consumer)")
         #expect(consumer.contains("resumes after the ack: 0 events"), "\(consumer)")
 
+        let person = DemoTests.section(19, of: run.stdout)
+        #expect(person.contains("and from the other modules: 1 activity"), "\(person)")
+        #expect(person.contains("lead.export\nanswers for her: the lead (phone 076 555 0922), its 2 statuses"), "\(person)")
+
         // Again on the same file: every import replays with the same id.
         let again = try db.run(["demo"])
         #expect(again.status == 0, "\(again)")
