@@ -22,6 +22,7 @@ struct DemoTests {
         "== 16. Bridges out to the books: the ledger's journal and the outbox runner ==",
         "== 17. Events the hook heard ==",
         "== 18. Events a consumer fetches and acks ==",
+        "== 19. What the CRM holds about one person ==",
     ]
 
     /// The text between one section heading and the next.
