@@ -203,6 +203,31 @@ struct InvoiceTests {
         #expect(try f.run("invoice.list", #"{"recorded": true}"#).items.count == 2)
     }
 
+    @Test("a credit note gives back what it credits: the invoiced job card is completed again and invoices only what was given back")
+    func aCreditedJobCardIsInvoicedAgainForWhatWasGivenBack() throws {
+        let f = try fixture()
+        let first = try f.make("invoice.create", #""jobcard_id": 1"#)
+        try f.run("invoice.issue", #"{"id": \#(first)}"#)
+        #expect(try f.run("jobcard.get", #"{"id": 1}"#)["status"]?.text == "invoiced")
+        expectCRMError(.constraint, "completed") { try f.run("invoice.create", #"{"jobcard_id": 1}"#) }
+        // A draft credit note gives nothing back yet.
+        try f.make("credit_note.create", #""invoice_id": \#(first), "line_positions": [0], "quantities_milli": [1000], "reason": "Wrong pump billed""#)
+        #expect(try f.run("jobcard.get", #"{"id": 1}"#)["status"]?.text == "invoiced")
+        let (_, events) = try f.runWithEvents("credit_note.issue", #"{"id": 1}"#)
+        #expect(events.map(\.type) == ["credit_note.issued", "invoice.credited", "jobcard.reopened"])
+        let reopened = try #require(events.last?.record)
+        #expect(reopened["status"]?.text == "completed" && reopened["invoice_id"]?.isNull == true)
+        #expect(reopened["transition"]?["from"]?.text == "invoiced" && reopened["credit_note_id"]?.int == 1)
+        // Invoiced again: only the pump, the labour stays on the first invoice.
+        let second = try f.run("invoice.create", #"{"jobcard_id": 1}"#)
+        #expect(second["lines"]?.array?.map { $0["quantity_milli"]?.int } == [1000], "\(second)")
+        #expect(second["lines"]?.array?.first?["product_id"]?.int == 1)
+        let (_, issued) = try f.runWithEvents("invoice.issue", #"{"id": \#(second["id"]?.int ?? 0)}"#)
+        #expect(issued.map(\.type) == ["invoice.issued", "jobcard.invoiced"])
+        #expect(try f.run("jobcard.get", #"{"id": 1}"#)["invoice_id"] == second["id"])
+        expectCRMError(.constraint, "completed") { try f.run("invoice.create", #"{"jobcard_id": 1}"#) }
+    }
+
     @Test func creditNotesPartialThenFullReverseThePostingAndCreditTheInvoice() throws {
         let f = try fixture()
         try f.make("invoice.create", #""jobcard_id": 1"#)
@@ -216,7 +241,8 @@ struct InvoiceTests {
             try f.run("credit_note.create", #"{"invoice_id": 1, "line_positions": [1], "quantities_milli": [1001]}"#)
         }
         let (issued, events) = try f.runWithEvents("credit_note.issue", #"{"id": 1}"#)
-        #expect(events.map(\.type) == ["credit_note.issued", "invoice.credited"])
+        // The half hour given back may be invoiced again: the job card is completed once more.
+        #expect(events.map(\.type) == ["credit_note.issued", "invoice.credited", "jobcard.reopened"])
         #expect(issued["number"]?.text == "CN-000001" && issued["invoice_number"]?.text == "INV-000001")
         let posting = try #require(events.first?.record["posting"]?["lines"]?.array)
         #expect(posting.map { $0["account"]?.text } == ["1100", "4000", "2200"])

@@ -42,20 +42,20 @@ struct CreditExposure {
         }
         let quoteInHand = document?.type == "quote" ? document?.id : nil
         let invoiceInHand = document?.type == "invoice" ? document?.id : nil
-        // Accepted quotes that no live job card took over, less what their invoices billed.
+        // Accepted quotes that no live job card took over, less what their invoices billed (net of credit notes).
         let quotes: [(Int64, Int64)] = try store.connection.rows(
             """
-            SELECT q.total_minor, COALESCE((SELECT CAST(SUM(i.total_minor) AS BIGINT) FROM invoices i
+            SELECT q.total_minor, COALESCE((SELECT CAST(SUM(i.total_minor - i.credited_minor) AS BIGINT) FROM invoices i
                                             WHERE i.quote_id = q.id AND (i.status <> ? OR i.id = ?)), 0)
             FROM quotes q
             WHERE q.account_id = ? AND q.currency = ? AND q.status = ? AND (? IS NULL OR q.id <> ?)
               AND NOT EXISTS (SELECT 1 FROM jobcards j WHERE j.quote_id = q.id AND j.status <> ?)
             """, [.text("draft"), .integer(invoiceInHand), .integer(accountID), .text(currency), .text("accepted"),
                   .integer(quoteInHand), .integer(quoteInHand), .text("cancelled")]) { ($0.integer(0), $0.integer(1)) }
-        // Live job cards, less what their invoices billed.
+        // Live job cards, less what their invoices billed (net of credit notes: what a note gave back may be invoiced again).
         let cards: [(Int64, Int64)] = try store.connection.rows(
             """
-            SELECT j.total_minor, COALESCE((SELECT CAST(SUM(i.total_minor) AS BIGINT) FROM invoices i
+            SELECT j.total_minor, COALESCE((SELECT CAST(SUM(i.total_minor - i.credited_minor) AS BIGINT) FROM invoices i
                                             WHERE i.jobcard_id = j.id AND (i.status <> ? OR i.id = ?)), 0)
             FROM jobcards j
             WHERE j.account_id = ? AND j.currency = ? AND j.status <> ? AND j.status <> ?

@@ -271,9 +271,16 @@ public enum CreditNoteCommands {
         }
     }
 
-    /// Adds an issued note to its invoice's credited amount. Event `invoice.credited`.
+    /// Adds an issued note to its invoice's credited amount. Event
+    /// `invoice.credited`. The quantities it gives back may be invoiced
+    /// again: an invoiced job card they come from is completed once more
+    /// (event `jobcard.reopened`).
     private static func credit(_ store: Store, _ invoice: inout Invoice, by note: CreditNote, at now: Timestamp, context: String) throws {
         invoice = try InvoiceCommands.settle(store, invoiceID: invoice.id, creditedChange: note.totalMinor, event: "invoice.credited",
                                              extra: [("credit_note_id", .integer(note.id))], at: now, context: context)
+        if let cardID = invoice.jobcardID, let card = try JobCardQueries.load(store, id: cardID), card.status == .invoiced,
+           try !InvoiceCommands.fullyInvoiced(store, cardID: cardID, status: .invoiced) {
+            try JobCardStates.reopenForInvoicing(store, id: cardID, creditNoteID: note.id, context: context)
+        }
     }
 }

@@ -345,9 +345,10 @@ public enum InvoiceCommands {
         }
     }
 
-    /// Whether issued invoices cover every billable line of a completed card.
-    private static func fullyInvoiced(_ store: Store, cardID: Int64) throws -> Bool {
-        guard let card = try JobCardQueries.load(store, id: cardID), card.status == .completed else { return false }
+    /// Whether issued invoices (less what issued credit notes gave back)
+    /// cover every billable line of a card that is `status`.
+    static func fullyInvoiced(_ store: Store, cardID: Int64, status: JobCard.Status = .completed) throws -> Bool {
+        guard let card = try JobCardQueries.load(store, id: cardID), card.status == status else { return false }
         let invoiced = try InvoiceQueries.invoiced(store, sourceType: "jobcard", sourceID: cardID, issuedOnly: true)
         for (position, line) in card.billableLines.enumerated() where (invoiced[Int64(position)] ?? 0) < line.quantityMilli {
             return false

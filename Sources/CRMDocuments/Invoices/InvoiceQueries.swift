@@ -125,14 +125,21 @@ enum InvoiceQueries {
     }
 
     /// How much of each line of a job card or quote invoices already take,
-    /// drafts included: position -> quantity in thousandths.
+    /// drafts included, less what issued credit notes gave back of those
+    /// invoice lines: position -> quantity in thousandths.
     static func invoiced(_ store: Store, sourceType: String, sourceID: Int64, issuedOnly: Bool = false) throws -> [Int64: Int64] {
         let rows = try store.connection.rows(
             """
-            SELECT s.source_position, s.quantity_milli FROM invoice_sources s JOIN invoices i ON i.id = s.invoice_id
+            SELECT s.source_position, s.quantity_milli - COALESCE((
+                       SELECT CAST(SUM(c.quantity_milli) AS BIGINT) FROM credit_note_sources c
+                       JOIN credit_notes n ON n.id = c.credit_note_id
+                       WHERE c.invoice_id = s.invoice_id AND c.invoice_position = s.position AND n.status = ?), 0)
+            FROM invoice_sources s JOIN invoices i ON i.id = s.invoice_id
             WHERE s.source_type = ? AND s.source_id = ? AND (? IS NULL OR i.status <> ?)
             """,
-            [.text(sourceType), .integer(sourceID), .integer(issuedOnly ? 1 : nil), .text("draft")]) { ($0.integer(0), $0.integer(1)) }
+            [.text("issued"), .text(sourceType), .integer(sourceID), .integer(issuedOnly ? 1 : nil), .text("draft")]) {
+            ($0.integer(0), $0.integer(1))
+        }
         var result: [Int64: Int64] = [:]
         for (position, quantity) in rows {
             result[position, default: 0] = Int64(clamping: Int128(result[position, default: 0]) + Int128(quantity))

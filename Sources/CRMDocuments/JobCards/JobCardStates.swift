@@ -4,6 +4,7 @@ import CRMStore
 ///
 ///     open -> scheduled -> in_progress <-> on_hold -> ... in_progress -> completed -> invoiced
 ///     open, scheduled, in_progress, on_hold -> cancelled
+///     invoiced -> completed, by no command: when a credit note frees what its invoices took
 ///
 /// Any other move is `CRM_CONSTRAINT` naming both states.
 public enum JobCardStates {
@@ -41,10 +42,11 @@ public enum JobCardStates {
     /// Moves a card to `to` after `change` has set what the move sets, in one
     /// new version, and records `event` (the card with `"transition": {"from", "to"}`).
     static func move(_ store: Store, id: Int64, expectedVersion: Int64?, to: JobCard.Status, event: String, context: String,
-                     rewriting parts: JobCardQueries.Parts = [], _ change: (inout JobCard, Timestamp) throws -> Void = { _, _ in }) throws -> JobCard {
+                     rewriting parts: JobCardQueries.Parts = [], checkingMove: Bool = true, extra: [(String, JSONValue)] = [],
+                     _ change: (inout JobCard, Timestamp) throws -> Void = { _, _ in }) throws -> JobCard {
         var card = try JobCardQueries.require(store, id: id, context: context)
         try VersionCheck.check(expectedVersion, actual: card.version, record: card.label)
-        try check(card, to: to, context: context)
+        if checkingMove { try check(card, to: to, context: context) }
         let from = card.status
         let now = store.clock.now()
         try change(&card, now)
@@ -52,9 +54,11 @@ public enum JobCardStates {
         card.version = try VersionCheck.next(card.version, record: card.label)
         card.updatedAt = now
         try JobCardQueries.update(store, card, rewriting: parts)
-        try store.record(event: event, card.json.adding("transition", .object([
+        var record = card.json.adding("transition", .object([
             ("from", .string(from.rawValue)), ("to", .string(to.rawValue)),
-        ])))
+        ]))
+        for (key, value) in extra { record = record.adding(key, value) }
+        try store.record(event: event, record)
         return card
     }
 
@@ -68,5 +72,19 @@ public enum JobCardStates {
             card.invoiceID = invoiceID
             card.invoicedAt = now
         }.json
+    }
+
+    /// Takes an invoiced job card back to completed, to be invoiced again,
+    /// when a credit note freed part of what its invoices took: for the
+    /// credit note code of this module, in the write that issues or records
+    /// the note (there is no command). Event `jobcard.reopened` (the card
+    /// with its `transition` and the `credit_note_id`).
+    @discardableResult
+    static func reopenForInvoicing(_ store: Store, id: Int64, creditNoteID: Int64, context: String) throws -> JobCard {
+        try move(store, id: id, expectedVersion: nil, to: .completed, event: "jobcard.reopened", context: context,
+                 checkingMove: false, extra: [("credit_note_id", .integer(creditNoteID))]) { card, _ in
+            card.invoiceID = nil
+            card.invoicedAt = nil
+        }
     }
 }
