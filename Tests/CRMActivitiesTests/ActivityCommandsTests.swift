@@ -323,15 +323,22 @@ struct ActivityPersonalDataTests {
     func aConvertedLeadIsErasedThroughItsContact() throws {
         let f = try ActivitiesFixture()
         let lead = try f.make("lead.create", #""first_name": "Naledi", "last_name": "Khumalo", "company": "Khumalo Roofing", "source_channel": "web""#)
+        let call = try f.make("activity.create", #""kind": "call", "subject": "Call Naledi back", "notes": "Her husband answers before nine", "lead_id": \#(lead), "source": "dialler", "external_ref": "C-1""#)
         try f.run("lead.transition", #"{"id": \#(lead), "to": "contacted"}"#)
         try f.run("lead.transition", #"{"id": \#(lead), "to": "qualified"}"#)
         let converted = try f.run("lead.convert", #"{"id": \#(lead), "opportunity": null}"#)
         let contact = try #require(converted["contact"]?["id"]?.int)
         expectCRMError(.constraint, "converted into contact \(contact)") { try f.run("lead.erase", #"{"id": \#(lead)}"#) }
         #expect(try f.run("lead.get", #"{"id": \#(lead)}"#)["last_name"]?.text == "Khumalo", "the refusal wrote nothing")
+        #expect(try f.run("contact.export", #"{"id": \#(contact)}"#)["activities"]?.array?.map { $0["id"]?.int } == [call],
+                "the lead's activities are the contact's")
         try f.run("contact.erase", #"{"id": \#(contact)}"#)
         let erased = try f.run("lead.get", #"{"id": \#(lead)}"#)
         #expect(erased["last_name"]?.isNull == true && erased["erased_at"]?.isNull == false)
+        #expect(try f.run("activity.get", #"{"id": \#(call)}"#)["subject"]?.text == "erased")
+        let texts = try f.store.connection.rows("SELECT record_json FROM crm_events", []) { $0.text(0) }
+            + f.store.connection.rows("SELECT request_json FROM crm_external_refs", []) { $0.text(0) }
+        #expect(!texts.contains { $0.contains("Naledi") || $0.contains("husband") })
         expectCRMError(.notFound, "lead 99") { try f.run("lead.erase", #"{"id": 99}"#) }
         expectCRMError(.invalid, "unknown field") { try f.run("lead.export", #"{"id": \#(lead), "limit": 1}"#) }
     }
