@@ -92,7 +92,7 @@ extension DemoRun {
             table.add([(account["name"]?.string ?? "") + status, "\(account["payment_terms_days"]?.int ?? 0) days",
                        DemoRun.money(ageing["net_minor"]?.int ?? 0, "ZAR"), DemoRun.money(old, "ZAR"),
                        DemoRun.money(ageing["unallocated_payments_minor"]?.int ?? 0, "ZAR"),
-                       DemoRun.percent(score["late_share"]?["basis_points"]?.int), CRMHarness.Credit.scoreText(score)])
+                       DemoRun.percent(score["late_share"]?["rate_bp"]?.int), CRMHarness.Credit.scoreText(score)])
             imported.append(["name": account["name"] ?? .null, "net_minor": ageing["net_minor"] ?? .null, "score": score["score"] ?? .null])
         }
         show(table)

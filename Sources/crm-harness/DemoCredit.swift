@@ -38,7 +38,7 @@ extension DemoRun {
             let trend = score["trend"]
             let direction = trend?["direction"]?.string.map { "\($0) (\(trend?["change"]?.int.map { $0 > 0 ? "+\($0)" : String($0) } ?? ""))" } ?? "-"
             table.add([account["name"]?.string ?? habit.code, habit.habit, CRMHarness.Credit.scoreText(score), direction,
-                       DemoRun.percent(score["late_share"]?["basis_points"]?.int),
+                       DemoRun.percent(score["late_share"]?["rate_bp"]?.int),
                        CRMHarness.Credit.days(score["adbt"]), DemoRun.money(score["overdue_minor"]?.int ?? 0, "ZAR"),
                        DemoRun.money(suggested["limit_minor"]?.int ?? 0, "ZAR")])
         }

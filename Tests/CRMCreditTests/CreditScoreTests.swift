@@ -43,7 +43,7 @@ struct CreditScoreTests {
         // ADBT (4000 × 0 + 5000 × 0 + 1000 × 60) / 10000 = 6; days to pay (4000 × 30 + 5000 × 30 + 1000 × 90) / 10000 = 36.
         #expect(score["adbt"]?.int == 6 && score["days_to_pay"]?.int == 36)
         #expect(score["late_share"]?["numerator"]?.int == 1_000 && score["late_share"]?["denominator"]?.int == 10_000)
-        #expect(score["late_share"]?["basis_points"]?.int == 1_000)
+        #expect(score["late_share"]?["rate_bp"]?.int == 1_000)
         let late = try #require(score["largest_late"]?.array)
         #expect(late.count == 1 && late[0]["invoice_id"]?.int == 2 && late[0]["number"]?.text == "S-2")
         #expect(late[0]["amount_minor"]?.int == 1_000 && late[0]["days_beyond_terms"]?.int == 60 && late[0]["settled_on"]?.text == "2026-10-30")
@@ -68,7 +68,7 @@ struct CreditScoreTests {
         #expect(score["trend"]?["recent"]?.int == 72 && score["trend"]?["previous"]?.int == 80)
         #expect(score["trend"]?["change"]?.int == -8 && score["trend"]?["direction"]?.text == "slipping")
         // 3,000 of 13,000 late: 2307.69 → 2308 basis points.
-        #expect(score["late_share"]?["numerator"]?.int == 3_000 && score["late_share"]?["basis_points"]?.int == 2_308)
+        #expect(score["late_share"]?["numerator"]?.int == 3_000 && score["late_share"]?["rate_bp"]?.int == 2_308)
         // ADBT 60,000 / 11,000 = 5.45 → 5; days to pay (360,000 + 28,000) / 11,000 = 35.27 → 35.
         #expect(score["adbt"]?.int == 5 && score["days_to_pay"]?.int == 35)
         let late = try #require(score["largest_late"]?.array)

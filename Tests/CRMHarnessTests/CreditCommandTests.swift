@@ -62,6 +62,8 @@ struct CreditCommandTests {
         let card = try db.run(["credit", "--account", "1", "--as-of", "2026-11-30"])
         #expect(card.status == CRMCode.ok, "\(card)")
         #expect(card.stdout.contains("payment-speed score  38 (high)"), "\(card)")
+        // Every rand of the four experiences was late: 50 000 of 50 000 cents.
+        #expect(card.stdout.firstMatch(#"paid late\s+(100.00% \(50000/50000\))"#) != nil, "\(card)")
         #expect(card.stdout.firstMatch(#"K-3\s+open\s+R 200.00\s+30\s+(50.00)"#) == "50.00", "\(card)")
         #expect(card.stdout.firstMatch(#"jobcard_creation\s+(allow)"#) == "allow", "\(card)")
         #expect(card.stdout.contains("not on credit hold"), "\(card)")

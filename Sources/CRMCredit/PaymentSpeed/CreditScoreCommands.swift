@@ -56,7 +56,7 @@ public enum CreditScoreCommands {
                                       ("change", optional(figures.trendChange)), ("direction", direction)])
         let late = Int64(clamping: figures.lateMinor), total = Int64(clamping: figures.totalMinor)
         let share = JSONValue.object([("numerator", .integer(late)), ("denominator", .integer(total)),
-                                      ("basis_points", total > 0 ? .integer(CreditScoring.rounded(figures.lateMinor * 10_000, figures.totalMinor)) : .null)])
+                                      ("rate_bp", total > 0 ? .integer(CreditScoring.rounded(figures.lateMinor * 10_000, figures.totalMinor)) : .null)])
         let largest = figures.experiences.filter { $0.daysBeyondTerms > 0 }
             .sorted { ($0.amountMinor, $1.invoiceID, $1.settledOn ?? "9999") > ($1.amountMinor, $0.invoiceID, $0.settledOn ?? "9999") }
             .prefix(5)
