@@ -8,13 +8,21 @@ extension DemoRun {
     // MARK: 15. Bridges to the books
 
     /// The files the demo's bridges read and write: beside a database file
-    /// (`crm.sqlite` → `crm.sqlite.bridge/`), else a folder of this process's
-    /// own in the temporary directory.
+    /// (`crm.sqlite` → `crm.sqlite.bridge/`); for a server, a folder in the
+    /// temporary directory named after the server's address (the same on
+    /// every run against it); for an in-memory database, this process's own.
     var bridgeFolder: URL {
         if !database.isServer && database.path != ":memory:" && !database.path.isEmpty {
             return URL(fileURLWithPath: database.path + ".bridge", isDirectory: true)
         }
-        return FileManager.default.temporaryDirectory.appendingPathComponent("libcrm-demo-\(getpid())", isDirectory: true)
+        var name = "libcrm-demo-\(getpid())"
+        if database.isServer {
+            // FNV-1a of the address: a stable name that does not show the address (or a password in it).
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in database.path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            name = "libcrm-demo-" + String(hash, radix: 16)
+        }
+        return FileManager.default.temporaryDirectory.appendingPathComponent(name, isDirectory: true)
     }
 
     /// The old books brought in on day one: the Paarl branch's GnuCash book
