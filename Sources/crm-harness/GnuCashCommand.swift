@@ -31,21 +31,54 @@ extension CRMHarness {
         var dryRun = false
         @Option(help: "The source every imported record carries (default gnucash).")
         var source: String?
+        @Option(name: .customLong("batch-size"), help: ArgumentHelp(
+            "Records made or updated per committed batch (1..1000000); a dry run reads the whole book at once.", valueName: "n"))
+        var batchSize: Int64 = 2000
         @Argument(help: "The GnuCash book (its SQLite file).")
         var file: String
+
+        func validate() throws {
+            guard (1...1_000_000).contains(batchSize) else { throw ValidationError("--batch-size must be 1...1000000, got \(batchSize).") }
+        }
 
         func run() throws {
             try global.withDatabase { database in
                 var arguments: JSON = ["path": .string(file)]
                 if let asOf { arguments = arguments.setting("as_of", .string(asOf)) }
-                if dryRun { arguments = arguments.setting("dry_run", true) }
+                if dryRun { arguments = arguments.setting("dry_run", true) } else { arguments = arguments.setting("limit", .int(batchSize)) }
                 if let source { arguments = arguments.setting("source", .string(source)) }
                 if !global.json {
                     printError("reading \(file)\(asOf.map { " up to \($0)" } ?? "")\(dryRun ? " (dry run)" : ""): customers, invoices, credit notes, payments, offsets")
                 }
-                let answer = try database.exec("bridge.import_gnucash", arguments)
+                // Batch after batch, each committed on its own; every call passes over the whole
+                // book, so what an earlier batch made comes back as replayed and is counted once.
+                var answer: JSON = [:]
+                var made: [String: [String: Int64]] = [:]
+                var batch = 0
+                while true {
+                    batch += 1
+                    let madeBefore = made
+                    answer = try database.exec("bridge.import_gnucash", arguments)
+                    let counts = answer["counts"]
+                    var written = 0 as Int64
+                    for kind in ImportGnuCash.kinds {
+                        for column in ["created", "updated"] {
+                            let value = counts?[kind]?[column]?.int ?? 0
+                            made[kind, default: [:]][column, default: 0] += value
+                            written += value
+                        }
+                    }
+                    let finished = answer["done"]?.bool != false
+                    if !global.json {
+                        printError("batch \(batch): \(written) record\(written == 1 ? "" : "s") made or updated\(finished ? "; done" : "")")
+                    }
+                    if finished {
+                        answer = ImportGnuCash.summed(answer, madeBefore: madeBefore, made: made)
+                        break
+                    }
+                }
                 if global.json { return print(answer) }
-                let kinds = ["customers", "invoices", "credit_notes", "payments", "offsets"]
+                let kinds = ImportGnuCash.kinds
                 let columns = ["created", "replayed", "updated", "skipped", "errors"]
                 print("\(dryRun ? "dry run: " : "")GnuCash book \(file) (source \(answer["source"]?.string ?? "gnucash"))")
                 print("  " + "kind".padding(toLength: 14, withPad: " ", startingAt: 0)
@@ -65,6 +98,24 @@ extension CRMHarness {
                     print("  error \(item["gnucash"]?.string ?? "") [\(item["code"]?.string ?? "")]: \(item["message"]?.string ?? "")")
                 }
             }
+        }
+
+        static let kinds = ["customers", "invoices", "credit_notes", "payments", "offsets"]
+
+        /// The last batch's answer with the whole run's counts: created and
+        /// updated summed over the batches; replayed less what earlier
+        /// batches of this run made (the last batch replays those).
+        static func summed(_ last: JSON, madeBefore: [String: [String: Int64]], made: [String: [String: Int64]]) -> JSON {
+            var counts: JSON = [:]
+            for kind in kinds {
+                var count = last["counts"]?[kind] ?? [:]
+                let earlier = (madeBefore[kind]?["created"] ?? 0) + (madeBefore[kind]?["updated"] ?? 0)
+                count = count.setting("created", .int(made[kind]?["created"] ?? 0))
+                count = count.setting("updated", .int(made[kind]?["updated"] ?? 0))
+                count = count.setting("replayed", .int(max(0, (last["counts"]?[kind]?["replayed"]?.int ?? 0) - earlier)))
+                counts = counts.setting(kind, count)
+            }
+            return last.setting("counts", counts)
         }
     }
 }

@@ -225,6 +225,39 @@ struct GnuCashImportTests {
         #expect(stillNone.isEmpty && old["error_count"]?.int == 0)
     }
 
+    @Test("with a limit, each call commits at most that many records and says whether the book is done; the batches end where one whole import ends")
+    func batchesOfALimitEndWhereOneWholeImportEnds() throws {
+        let fixture = try GnuCashFixture()
+        let book = try Book(GnuCashFixture.book)
+        var batches: [JSONValue] = []
+        var events = 0
+        while batches.count < 20 {
+            let (batch, written) = try fixture.runWithEvents("bridge.import_gnucash", #"{"path": \#(fixture.quoted(GnuCashFixture.book)), "limit": 40}"#)
+            batches.append(batch)
+            events += written.count
+            if batch["done"]?.flag == true { break }
+        }
+        func made(_ batch: JSONValue) -> Int64 {
+            ["customers", "invoices", "credit_notes", "payments", "offsets"].reduce(0) {
+                $0 + (batch["counts"]?[$1]?["created"]?.int ?? 0) + (batch["counts"]?[$1]?["updated"]?.int ?? 0)
+            }
+        }
+        // 6 + 61 + 1 + 57 + 2 = 127 records: three full batches of 40 and the last 7.
+        #expect(batches.map(made) == [40, 40, 40, 7])
+        #expect(batches.map { $0["done"]?.flag } == [false, false, false, true])
+        #expect(batches.allSatisfy { $0["error_count"]?.int == 0 })
+        #expect(events > 127, "each record's own events, written batch by batch")
+        try expectBalancesMatch(fixture, book, dates: ["2025-06-30", "2025-12-31"])
+        // Nothing is left: one more call replays everything and writes nothing.
+        let (again, none) = try fixture.runWithEvents("bridge.import_gnucash", #"{"path": \#(fixture.quoted(GnuCashFixture.book)), "limit": 40}"#)
+        #expect(none.isEmpty && again["done"]?.flag == true && made(again) == 0)
+        #expect(again["counts"]?["payments"]?["replayed"]?.int == 57)
+        expectCRMError(.invalid, "limit") {
+            try fixture.run("bridge.import_gnucash", #"{"path": \#(fixture.quoted(GnuCashFixture.book)), "limit": 40, "dry_run": true}"#)
+        }
+        expectCRMError(.range, "limit") { try fixture.run("bridge.import_gnucash", #"{"path": \#(fixture.quoted(GnuCashFixture.book)), "limit": 0}"#) }
+    }
+
     @Test func aDryRunCountsAndWritesNothing() throws {
         let fixture = try GnuCashFixture()
         let before = try fixture.rows("crm_events")

@@ -20,9 +20,11 @@ struct GnuCashCommandTests {
         let preview = try dry.jsonObject()
         #expect((preview["counts"] as? [String: Any]).flatMap { $0["invoices"] as? [String: Any] }?["created"] as? Int == 61)
 
-        let run = try db.run(["import-gnucash", Self.book])
+        let run = try db.run(["import-gnucash", "--batch-size", "50", Self.book])
         #expect(run.status == 0, "\(run)")
         #expect(run.stderr.contains("reading \(Self.book)"), "\(run)")
+        // 127 records in committed batches of at most 50, counted once in the summary.
+        #expect(run.stderr.contains("batch 1: 50 records made or updated\n") && run.stderr.contains("batch 3: 27 records made or updated; done"), "\(run)")
         #expect(run.stdout.firstMatch(#"invoices\s+(61)\s+0\s+0\s+2\s+0"#) != nil, "\(run)")
         #expect(run.stdout.firstMatch(#"payments\s+(57)\s+0"#) != nil, "\(run)")
         #expect(run.stdout.contains("skipped invoice B0001: vendor bill"), "\(run)")

@@ -1223,14 +1223,17 @@ class Bridge:
             call = dict(args, resume_from_line=answer["next_line"], resume_from_offset=answer["next_offset"])
 
     def import_gnucash(self, path: Any, as_of: Optional[str] = None, dry_run: bool = False,
-                       source: Optional[str] = None) -> Dict[str, Any]:
+                       source: Optional[str] = None, batch_size: Optional[int] = None) -> Dict[str, Any]:
         """``bridge.import_gnucash``: a GnuCash SQLite book (read-only) brought
-        in as history in one transaction: customers as accounts, posted
-        invoices and credit notes, payments allocated to the invoices whose
-        lots they settled, offsets.  Returns ``{"path", "source", "as_of",
-        "dry_run", "counts": {kind: {"created", "replayed", "updated",
-        "skipped", "errors"}}, "skipped", "warnings", "error_count",
-        "errors"}``; a second call replays everything."""
+        in as history: customers as accounts, posted invoices and credit
+        notes, payments allocated to the invoices whose lots they settled,
+        offsets.  With ``batch_size`` the import commits at most that many
+        records per call and this loops until the book is done (each call
+        passes over the whole book; the summary counts each record once).
+        Returns ``{"path", "source", "as_of", "dry_run", "done", "counts":
+        {kind: {"created", "replayed", "updated", "skipped", "errors"}},
+        "skipped", "warnings", "error_count", "errors"}``; a second import
+        replays everything."""
         args: Dict[str, Any] = {"path": os.fspath(path)}
         if as_of is not None:
             args["as_of"] = str(as_of)
@@ -1238,7 +1241,25 @@ class Bridge:
             args["dry_run"] = True
         if source is not None:
             args["source"] = source
-        return self._db.exec("bridge.import_gnucash", args)
+        if batch_size is not None:
+            args["limit"] = int(batch_size)
+        made: Dict[str, Dict[str, int]] = {}
+        while True:
+            made_before = {kind: dict(counts) for kind, counts in made.items()}
+            answer = self._db.exec("bridge.import_gnucash", args)
+            for kind, counts in answer.get("counts", {}).items():
+                for column in ("created", "updated"):
+                    made.setdefault(kind, {}).setdefault(column, 0)
+                    made[kind][column] += counts.get(column, 0)
+            if answer.get("done", True):
+                break
+        # The last call replays what the earlier ones made: each record once.
+        for kind, counts in answer.get("counts", {}).items():
+            earlier = made_before.get(kind, {})
+            counts["replayed"] = max(0, counts.get("replayed", 0) - earlier.get("created", 0) - earlier.get("updated", 0))
+            counts["created"] = made.get(kind, {}).get("created", 0)
+            counts["updated"] = made.get(kind, {}).get("updated", 0)
+        return answer
 
     def export_csv(self, kind: str, path: Any, columns: Optional[List[str]] = None) -> Dict[str, Any]:
         """``bridge.export_csv``: the records of ``kind`` written to a new

@@ -32,6 +32,9 @@ enum GnuCashImport {
     /// Thrown at the end of a dry run to undo everything it did.
     struct DryRunUndo: Error {}
 
+    /// Thrown when a call has written its `limit`: the batch ends there.
+    struct BatchFull: Error {}
+
     /// A record the import cannot bring in as it stands (reported, not thrown out of the call).
     struct Refusal: Error {
         var code: ResultCode
@@ -68,6 +71,9 @@ enum GnuCashImport {
             }
         }
 
+        /// Records made or brought up to date so far.
+        var writes: Int { counts.values.reduce(0) { $0 + $1.created + $1.updated } }
+
         mutating func count(_ kind: Kind, _ result: JSONValue) {
             if case .bool(true)? = result["replayed"] {
                 counts[kind, default: Counts()].replayed += 1
@@ -83,10 +89,16 @@ enum GnuCashImport {
         let asOf = try arguments.date("as_of").value
         let dryRun = try arguments.bool("dry_run").value ?? false
         let source = try arguments.string("source", length: 1...100).value ?? "gnucash"
+        let limit = try arguments.integer("limit", range: 1...1_000_000).value
         try arguments.finish()
         if source.trimmingWhitespace().isEmpty { throw CRMError.invalid("\(context): source must not be blank") }
+        if dryRun && limit != nil {
+            throw CRMError.invalid("\(context): limit is for a real import in batches; a dry run reads the whole book")
+        }
         let book = try GnuCashBook(path: path, context: context)
         var run = GnuCashRun(store: store, book: book, source: source, asOf: asOf, context: context)
+        run.limit = limit.map { Int($0) }
+        var done = true
         if dryRun {
             do {
                 try store.savepoint {
@@ -95,7 +107,11 @@ enum GnuCashImport {
                 }
             } catch is DryRunUndo {}
         } else {
-            try run.importBook()
+            do {
+                try run.importBook()
+            } catch is BatchFull {
+                done = false
+            }
         }
         let report = run.report
         return .object([
@@ -103,6 +119,8 @@ enum GnuCashImport {
             ("source", .string(source)),
             ("as_of", .string(asOf?.description)),
             ("dry_run", .bool(dryRun)),
+            ("limit", limit.map { .integer($0) } ?? .null),
+            ("done", .bool(done)),
             ("counts", .object(Kind.allCases.map { ($0.rawValue, report.counts[$0, default: Counts()].json) })),
             ("skipped", .array(report.skipped)),
             ("warnings", .array(report.warnings)),
@@ -123,6 +141,8 @@ struct GnuCashRun {
     let asOf: CalendarDate?
     let context: String
     var report = GnuCashImport.Report()
+    /// The most records this call may make or update (nil: no limit).
+    var limit: Int?
     /// customer guid -> account id.
     var accounts: [String: Int64] = [:]
     /// invoice lot guid -> (libcrm invoice id, GnuCash document).
@@ -154,7 +174,9 @@ struct GnuCashRun {
     }
 
     /// Runs `body` in a savepoint; a failure is reported against the record and undone.
+    /// With a `limit`, a call that has written it ends its batch here, before the record.
     mutating func attempt(_ kind: Kind, _ ref: String, _ body: (inout GnuCashRun) throws -> Void) throws {
+        if let limit, report.writes >= limit { throw GnuCashImport.BatchFull() }
         do {
             var copy = self
             try store.savepoint { try body(&copy) }
