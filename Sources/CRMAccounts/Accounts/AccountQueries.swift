@@ -124,32 +124,21 @@ enum AccountQueries {
 
     /// Up to `limit` accounts with an id above `afterID`, oldest first.
     static func list(_ store: Store, _ filter: ListFilter, afterID: Int64, limit: Int64) throws -> [Account] {
+        var conditions = ListConditions()
+        conditions.equal("a.status", filter.status)
+        conditions.equal("a.kind", filter.kind)
+        conditions.equal("a.segment", filter.segment)
+        conditions.equal("a.region", filter.region)
+        conditions.equal("a.owner", filter.owner)
+        conditions.equal("a.parent_account_id", filter.parentAccountID)
+        conditions.equal("a.strategic", filter.strategic.map { $0 ? 1 : 0 })
+        conditions.add(store.connection.dialect.jsonArrayContains("a.tags_json"), [.text(filter.tag)], when: filter.tag != nil)
+        conditions.add("EXISTS (SELECT 1 FROM crm_external_refs r WHERE r.record_type = ? AND r.record_id = a.id AND r.source = ?)",
+                       [.text("account"), .text(filter.source)], when: filter.source != nil)
+        conditions.add("a.archived_at IS NULL", when: !filter.includeArchived)
         var accounts = try store.connection.rows(
-            """
-            SELECT \(columns) FROM accounts a
-            WHERE a.id > ?
-              AND (? IS NULL OR a.status = ?)
-              AND (? IS NULL OR a.kind = ?)
-              AND (? IS NULL OR a.segment = ?)
-              AND (? IS NULL OR a.region = ?)
-              AND (? IS NULL OR a.owner = ?)
-              AND (? IS NULL OR a.parent_account_id = ?)
-              AND (? IS NULL OR a.strategic = ?)
-              AND (? IS NULL OR \(store.connection.dialect.jsonArrayContains("a.tags_json")))
-              AND (? IS NULL OR EXISTS (SELECT 1 FROM crm_external_refs r
-                                        WHERE r.record_type = ? AND r.record_id = a.id AND r.source = ?))
-              AND (? = 1 OR a.archived_at IS NULL)
-            ORDER BY a.id
-            LIMIT ?
-            """,
-            [.integer(afterID),
-             .text(filter.status), .text(filter.status), .text(filter.kind), .text(filter.kind),
-             .text(filter.segment), .text(filter.segment), .text(filter.region), .text(filter.region),
-             .text(filter.owner), .text(filter.owner), .integer(filter.parentAccountID), .integer(filter.parentAccountID),
-             .integer(filter.strategic.map { $0 ? 1 : 0 }), .integer(filter.strategic.map { $0 ? 1 : 0 }),
-             .text(filter.tag), .text(filter.tag), .text(filter.source), .text("account"), .text(filter.source),
-             .bool(filter.includeArchived), .integer(limit)],
-            account)
+            "SELECT \(columns) FROM accounts a WHERE a.id > ?\(conditions.sql) ORDER BY a.id LIMIT ?",
+            [.integer(afterID)] + conditions.values + [.integer(limit)], account)
         for index in accounts.indices { try loadParts(store, into: &accounts[index]) }
         return accounts
     }

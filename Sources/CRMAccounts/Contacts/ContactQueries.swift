@@ -99,15 +99,13 @@ enum ContactQueries {
     }
 
     static func list(_ store: Store, accountID: Int64?, email: String?, includeArchived: Bool, afterID: Int64, limit: Int64) throws -> [Contact] {
+        var conditions = ListConditions()
+        conditions.equal("account_id", accountID)
+        conditions.equal("email_key", email)
+        conditions.add("archived_at IS NULL", when: !includeArchived)
         var contacts = try store.connection.rows(
-            """
-            SELECT \(columns) FROM contacts
-            WHERE id > ? AND (? IS NULL OR account_id = ?) AND (? IS NULL OR email_key = ?) AND (? = 1 OR archived_at IS NULL)
-            ORDER BY id LIMIT ?
-            """,
-            [.integer(afterID), .integer(accountID), .integer(accountID), .text(email), .text(email),
-             .bool(includeArchived), .integer(limit)],
-            contact)
+            "SELECT \(columns) FROM contacts WHERE id > ?\(conditions.sql) ORDER BY id LIMIT ?",
+            [.integer(afterID)] + conditions.values + [.integer(limit)], contact)
         for index in contacts.indices { try loadParts(store, into: &contacts[index]) }
         return contacts
     }

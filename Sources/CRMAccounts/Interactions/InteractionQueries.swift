@@ -38,18 +38,19 @@ enum InteractionQueries {
 
     /// Up to `limit` interactions after `position`, in the order they happened.
     static func list(_ store: Store, _ filter: ListFilter, after position: ListPosition, limit: Int64) throws -> [Interaction] {
+        var conditions = ListConditions()
+        conditions.equal("account_id", filter.accountID)
+        conditions.equal("contact_id", filter.contactID)
+        conditions.equal("kind", filter.kind?.rawValue)
+        conditions.add("occurred_at >= ?", [.text(filter.from)], when: filter.from != nil)
+        conditions.add("occurred_at <= ?", [.text(filter.to)], when: filter.to != nil)
         var items = try store.connection.rows(
             """
             SELECT \(columns) FROM interactions
-            WHERE (occurred_at > ? OR (occurred_at = ? AND id > ?))
-              AND (? IS NULL OR account_id = ?) AND (? IS NULL OR contact_id = ?) AND (? IS NULL OR kind = ?)
-              AND (? IS NULL OR occurred_at >= ?) AND (? IS NULL OR occurred_at <= ?)
+            WHERE (occurred_at > ? OR (occurred_at = ? AND id > ?))\(conditions.sql)
             ORDER BY occurred_at, id LIMIT ?
             """,
-            [.text(position.occurredAt), .text(position.occurredAt), .integer(position.id),
-             .integer(filter.accountID), .integer(filter.accountID), .integer(filter.contactID), .integer(filter.contactID),
-             .text(filter.kind?.rawValue), .text(filter.kind?.rawValue), .text(filter.from), .text(filter.from),
-             .text(filter.to), .text(filter.to), .integer(limit)],
+            [.text(position.occurredAt), .text(position.occurredAt), .integer(position.id)] + conditions.values + [.integer(limit)],
             interaction)
         for index in items.indices { try loadParts(store, into: &items[index]) }
         return items

@@ -92,19 +92,17 @@ enum ActivityQueries {
 
     /// Up to `limit` activities with an id above `afterID`, oldest first.
     static func list(_ store: Store, _ filter: ListFilter, afterID: Int64, limit: Int64) throws -> [Activity] {
+        var conditions = ListConditions()
+        conditions.equal("owner", filter.owner)
+        conditions.equal("status", filter.status)
+        conditions.equal("lead_id", filter.leadID)
+        conditions.equal("opportunity_id", filter.opportunityID)
+        conditions.equal("account_id", filter.accountID)
+        conditions.equal("contact_id", filter.contactID)
+        conditions.add("due_at < ?", [.text(filter.dueBefore)], when: filter.dueBefore != nil)
         var activities = try store.connection.rows(
-            """
-            SELECT \(columns) FROM activities
-            WHERE id > ? AND (? IS NULL OR owner = ?) AND (? IS NULL OR status = ?) AND (? IS NULL OR lead_id = ?)
-              AND (? IS NULL OR opportunity_id = ?) AND (? IS NULL OR account_id = ?) AND (? IS NULL OR contact_id = ?)
-              AND (? IS NULL OR due_at < ?)
-            ORDER BY id LIMIT ?
-            """,
-            [.integer(afterID), .text(filter.owner), .text(filter.owner), .text(filter.status), .text(filter.status),
-             .integer(filter.leadID), .integer(filter.leadID), .integer(filter.opportunityID), .integer(filter.opportunityID),
-             .integer(filter.accountID), .integer(filter.accountID), .integer(filter.contactID), .integer(filter.contactID),
-             .text(filter.dueBefore), .text(filter.dueBefore), .integer(limit)],
-            activity)
+            "SELECT \(columns) FROM activities WHERE id > ?\(conditions.sql) ORDER BY id LIMIT ?",
+            [.integer(afterID)] + conditions.values + [.integer(limit)], activity)
         try loadReferences(store, &activities)
         return activities
     }

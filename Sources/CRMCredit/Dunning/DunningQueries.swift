@@ -93,15 +93,14 @@ enum DunningQueries {
     /// Letters after `afterID`, oldest first, filtered; up to `limit` + 1.
     static func list(_ store: Store, accountID: Int64?, invoiceID: Int64?, status: String?, level: Int64?, afterID: Int64,
                      limit: Int64) throws -> [DunningLetter] {
-        try store.connection.rows(
-            """
-            SELECT \(columns) FROM dunning_letters
-            WHERE id > ? AND (? IS NULL OR account_id = ?) AND (? IS NULL OR invoice_id = ?) AND (? IS NULL OR status = ?)
-              AND (? IS NULL OR level = ?)
-            ORDER BY id LIMIT ?
-            """,
-            [.integer(afterID), .integer(accountID), .integer(accountID), .integer(invoiceID), .integer(invoiceID),
-             .text(status), .text(status), .integer(level), .integer(level), .integer(limit + 1)], letter)
+        var conditions = ListConditions()
+        conditions.equal("account_id", accountID)
+        conditions.equal("invoice_id", invoiceID)
+        conditions.equal("status", status)
+        conditions.equal("level", level)
+        return try store.connection.rows(
+            "SELECT \(columns) FROM dunning_letters WHERE id > ?\(conditions.sql) ORDER BY id LIMIT ?",
+            [.integer(afterID)] + conditions.values + [.integer(limit + 1)], letter)
     }
 
     /// The letters that name a contact, oldest first (`contact.export`).

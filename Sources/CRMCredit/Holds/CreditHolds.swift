@@ -145,15 +145,13 @@ enum CreditHolds {
         let open = try arguments.bool("open").value
         let (limit, afterID) = try Page.read(&arguments)
         try arguments.finish()
-        let openFlag: Int64? = open.map { $0 ? 1 : 0 }
+        var conditions = ListConditions()
+        conditions.equal("account_id", accountID)
+        conditions.add("released_at IS NULL", when: open == true)
+        conditions.add("released_at IS NOT NULL", when: open == false)
         let rows = try store.connection.rows(
-            """
-            SELECT \(columns) FROM credit_holds
-            WHERE id > ? AND (? IS NULL OR account_id = ?)
-              AND (? IS NULL OR (? = 1 AND released_at IS NULL) OR (? = 0 AND released_at IS NOT NULL))
-            ORDER BY id LIMIT ?
-            """, [.integer(afterID), .integer(accountID), .integer(accountID), .integer(openFlag), .integer(openFlag), .integer(openFlag),
-                  .integer(limit + 1)]) { (json($0), $0.integer(0)) }
+            "SELECT \(columns) FROM credit_holds WHERE id > ?\(conditions.sql) ORDER BY id LIMIT ?",
+            [.integer(afterID)] + conditions.values + [.integer(limit + 1)]) { (json($0), $0.integer(0)) }
         return Page.json(rows.map(\.0), ids: rows.map(\.1), limit: limit)
     }
 

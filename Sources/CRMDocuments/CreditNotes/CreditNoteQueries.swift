@@ -112,14 +112,13 @@ enum CreditNoteQueries {
     }
 
     static func list(_ store: Store, _ filter: ListFilter, afterID: Int64, limit: Int64) throws -> [CreditNote] {
+        var conditions = ListConditions()
+        conditions.equal("c.invoice_id", filter.invoiceID)
+        conditions.equal("c.account_id", filter.accountID)
+        conditions.equal("c.status", filter.status?.rawValue)
         var notes = try store.connection.rows(
-            """
-            SELECT \(columns) FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id
-            WHERE c.id > ? AND (? IS NULL OR c.invoice_id = ?) AND (? IS NULL OR c.account_id = ?) AND (? IS NULL OR c.status = ?)
-            ORDER BY c.id LIMIT ?
-            """,
-            [.integer(afterID), .integer(filter.invoiceID), .integer(filter.invoiceID), .integer(filter.accountID),
-             .integer(filter.accountID), .text(filter.status?.rawValue), .text(filter.status?.rawValue), .integer(limit)], note)
+            "SELECT \(columns) FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id WHERE c.id > ?\(conditions.sql) ORDER BY c.id LIMIT ?",
+            [.integer(afterID)] + conditions.values + [.integer(limit)], note)
         let references = try ExternalReferences.references(store, recordType: "credit_note", recordIDs: notes.map(\.id))
         for index in notes.indices {
             notes[index].externalRefs = references[notes[index].id] ?? []

@@ -166,19 +166,17 @@ enum InvoiceQueries {
         // Overdue: issued or partly paid, with something owed, due before as_of.
         let overdueCondition = "((status = ? OR status = ?) AND total_minor > credited_minor + paid_minor AND due_on IS NOT NULL AND due_on < ?)"
         let overdueValues: [SQLValue] = [.text("issued"), .text("partially_paid"), .text(asOf)]
+        var conditions = ListConditions()
+        conditions.equal("account_id", filter.accountID)
+        conditions.equal("status", filter.status?.rawValue)
+        conditions.equal("jobcard_id", filter.jobcardID)
+        conditions.equal("quote_id", filter.quoteID)
+        conditions.equal("recorded", filter.recorded.map { $0 ? 1 : 0 })
+        conditions.add(overdueCondition, overdueValues, when: wantOverdue != nil)
+        conditions.add("NOT \(overdueCondition)", overdueValues, when: wantNotOverdue != nil)
         var invoices = try store.connection.rows(
-            """
-            SELECT \(columns) FROM invoices
-            WHERE id > ? AND (? IS NULL OR account_id = ?) AND (? IS NULL OR status = ?) AND (? IS NULL OR jobcard_id = ?)
-              AND (? IS NULL OR quote_id = ?) AND (? IS NULL OR recorded = ?)
-              AND (? IS NULL OR \(overdueCondition)) AND (? IS NULL OR NOT \(overdueCondition))
-            ORDER BY id LIMIT ?
-            """,
-            [.integer(afterID), .integer(filter.accountID), .integer(filter.accountID), .text(filter.status?.rawValue),
-             .text(filter.status?.rawValue), .integer(filter.jobcardID), .integer(filter.jobcardID), .integer(filter.quoteID),
-             .integer(filter.quoteID), .integer(filter.recorded.map { $0 ? 1 : 0 }), .integer(filter.recorded.map { $0 ? 1 : 0 }),
-             .integer(wantOverdue)] + overdueValues + [.integer(wantNotOverdue)] + overdueValues + [.integer(limit)],
-            invoice)
+            "SELECT \(columns) FROM invoices WHERE id > ?\(conditions.sql) ORDER BY id LIMIT ?",
+            [.integer(afterID)] + conditions.values + [.integer(limit)], invoice)
         let references = try ExternalReferences.references(store, recordType: "invoice", recordIDs: invoices.map(\.id))
         for index in invoices.indices {
             invoices[index].externalRefs = references[invoices[index].id] ?? []

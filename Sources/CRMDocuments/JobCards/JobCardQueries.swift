@@ -181,18 +181,17 @@ enum JobCardQueries {
     static func list(_ store: Store, _ filter: ListFilter, afterID: Int64, limit: Int64) throws -> [JobCard] {
         let technician = filter.technician?.lowercased()
         let from = filter.scheduledFrom?.description, to = filter.scheduledTo?.description
+        var conditions = ListConditions()
+        conditions.equal("account_id", filter.accountID)
+        conditions.equal("status", filter.status)
+        conditions.equal("quote_id", filter.quoteID)
+        conditions.add("scheduled_on >= ?", [.text(from)], when: from != nil)
+        conditions.add("scheduled_on <= ?", [.text(to)], when: to != nil)
+        conditions.add("EXISTS (SELECT 1 FROM jobcard_technicians t WHERE t.jobcard_id = jobcards.id AND t.name_key = ?)",
+                       [.text(technician)], when: technician != nil)
         var cards = try store.connection.rows(
-            """
-            SELECT \(columns) FROM jobcards
-            WHERE id > ? AND (? IS NULL OR account_id = ?) AND (? IS NULL OR status = ?) AND (? IS NULL OR quote_id = ?)
-              AND (? IS NULL OR scheduled_on >= ?) AND (? IS NULL OR scheduled_on <= ?)
-              AND (? IS NULL OR EXISTS (SELECT 1 FROM jobcard_technicians t WHERE t.jobcard_id = jobcards.id AND t.name_key = ?))
-            ORDER BY id LIMIT ?
-            """,
-            [.integer(afterID), .integer(filter.accountID), .integer(filter.accountID), .text(filter.status), .text(filter.status),
-             .integer(filter.quoteID), .integer(filter.quoteID), .text(from), .text(from), .text(to), .text(to),
-             .text(technician), .text(technician), .integer(limit)],
-            card)
+            "SELECT \(columns) FROM jobcards WHERE id > ?\(conditions.sql) ORDER BY id LIMIT ?",
+            [.integer(afterID)] + conditions.values + [.integer(limit)], card)
         let references = try ExternalReferences.references(store, recordType: "jobcard", recordIDs: cards.map(\.id))
         for index in cards.indices {
             try complete(store, &cards[index])

@@ -162,14 +162,12 @@ enum PaymentQueries {
     }
 
     static func list(_ store: Store, _ filter: ListFilter, afterID: Int64, limit: Int64) throws -> [Payment] {
+        var conditions = ListConditions()
+        conditions.equal("account_id", filter.accountID)
+        conditions.equal("status", filter.status?.rawValue)
         var payments = try store.connection.rows(
-            """
-            SELECT \(columns) FROM payments
-            WHERE id > ? AND (? IS NULL OR account_id = ?) AND (? IS NULL OR status = ?)
-            ORDER BY id LIMIT ?
-            """,
-            [.integer(afterID), .integer(filter.accountID), .integer(filter.accountID), .text(filter.status?.rawValue),
-             .text(filter.status?.rawValue), .integer(limit)], payment)
+            "SELECT \(columns) FROM payments WHERE id > ?\(conditions.sql) ORDER BY id LIMIT ?",
+            [.integer(afterID)] + conditions.values + [.integer(limit)], payment)
         let references = try ExternalReferences.references(store, recordType: "payment", recordIDs: payments.map(\.id))
         for index in payments.indices {
             payments[index].externalRefs = references[payments[index].id] ?? []

@@ -111,19 +111,16 @@ enum QuoteQueries {
         let wantSent: Int64? = filter.status == .sent ? 1 : nil
         let wantExpired: Int64? = filter.status == .expired ? 1 : nil
         let asOf = filter.asOf.description
+        var conditions = ListConditions()
+        conditions.equal("account_id", filter.accountID)
+        conditions.equal("opportunity_id", filter.opportunityID)
+        conditions.equal("status", plain)
+        conditions.add("status = ? AND (valid_until IS NULL OR valid_until >= ?)", [.text("sent"), .text(asOf)], when: wantSent != nil)
+        conditions.add("(status = ? OR (status = ? AND valid_until < ?))", [.text("expired"), .text("sent"), .text(asOf)],
+                       when: wantExpired != nil)
         var quotes = try store.connection.rows(
-            """
-            SELECT \(columns) FROM quotes
-            WHERE id > ? AND (? IS NULL OR account_id = ?) AND (? IS NULL OR opportunity_id = ?)
-              AND (? IS NULL OR status = ?)
-              AND (? IS NULL OR (status = ? AND (valid_until IS NULL OR valid_until >= ?)))
-              AND (? IS NULL OR status = ? OR (status = ? AND valid_until < ?))
-            ORDER BY id LIMIT ?
-            """,
-            [.integer(afterID), .integer(filter.accountID), .integer(filter.accountID), .integer(filter.opportunityID),
-             .integer(filter.opportunityID), .text(plain), .text(plain), .integer(wantSent), .text("sent"), .text(asOf),
-             .integer(wantExpired), .text("expired"), .text("sent"), .text(asOf), .integer(limit)],
-            quote)
+            "SELECT \(columns) FROM quotes WHERE id > ?\(conditions.sql) ORDER BY id LIMIT ?",
+            [.integer(afterID)] + conditions.values + [.integer(limit)], quote)
         let references = try ExternalReferences.references(store, recordType: "quote", recordIDs: quotes.map(\.id))
         for index in quotes.indices {
             quotes[index].externalRefs = references[quotes[index].id] ?? []

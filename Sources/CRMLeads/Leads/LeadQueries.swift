@@ -108,19 +108,17 @@ enum LeadQueries {
 
     /// Up to `limit` leads with an id above `afterID`, oldest first.
     static func list(_ store: Store, _ filter: ListFilter, afterID: Int64, limit: Int64) throws -> [Lead] {
+        var conditions = ListConditions()
+        conditions.equal("status", filter.status)
+        conditions.equal("owner", filter.owner)
+        conditions.equal("source_channel", filter.sourceChannel)
+        conditions.equal("campaign", filter.campaign)
+        conditions.equal("region", filter.region)
+        conditions.equal("kind", filter.kind)
+        conditions.equal("size_band", filter.sizeBand)
         var leads = try store.connection.rows(
-            """
-            SELECT \(columns) FROM leads
-            WHERE id > ? AND (? IS NULL OR status = ?) AND (? IS NULL OR owner = ?) AND (? IS NULL OR source_channel = ?)
-              AND (? IS NULL OR campaign = ?) AND (? IS NULL OR region = ?) AND (? IS NULL OR kind = ?)
-              AND (? IS NULL OR size_band = ?)
-            ORDER BY id LIMIT ?
-            """,
-            [.integer(afterID), .text(filter.status), .text(filter.status), .text(filter.owner), .text(filter.owner),
-             .text(filter.sourceChannel), .text(filter.sourceChannel), .text(filter.campaign), .text(filter.campaign),
-             .text(filter.region), .text(filter.region), .text(filter.kind), .text(filter.kind), .text(filter.sizeBand),
-             .text(filter.sizeBand), .integer(limit)],
-            lead)
+            "SELECT \(columns) FROM leads WHERE id > ?\(conditions.sql) ORDER BY id LIMIT ?",
+            [.integer(afterID)] + conditions.values + [.integer(limit)], lead)
         let references = try ExternalReferences.references(store, recordType: "lead", recordIDs: leads.map(\.id))
         let converted = leads.filter { $0.status == .converted }.map(\.id)
         let conversions = try LeadConversion.stored(store, leadIDs: converted)

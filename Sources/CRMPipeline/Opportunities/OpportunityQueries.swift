@@ -113,17 +113,15 @@ enum OpportunityQueries {
 
     /// Up to `limit` opportunities with an id above `afterID`, oldest first.
     static func list(_ store: Store, _ filter: ListFilter, afterID: Int64, limit: Int64) throws -> [Opportunity] {
+        var conditions = ListConditions()
+        conditions.equal("account_id", filter.accountID)
+        conditions.equal("lead_id", filter.leadID)
+        conditions.equal("owner", filter.owner)
+        conditions.equal("stage", filter.stage)
+        conditions.equal("status", filter.status)
         var opportunities = try store.connection.rows(
-            """
-            SELECT \(columns) FROM opportunities
-            WHERE id > ? AND (? IS NULL OR account_id = ?) AND (? IS NULL OR lead_id = ?) AND (? IS NULL OR owner = ?)
-              AND (? IS NULL OR stage = ?) AND (? IS NULL OR status = ?)
-            ORDER BY id LIMIT ?
-            """,
-            [.integer(afterID), .integer(filter.accountID), .integer(filter.accountID), .integer(filter.leadID),
-             .integer(filter.leadID), .text(filter.owner), .text(filter.owner), .text(filter.stage), .text(filter.stage),
-             .text(filter.status), .text(filter.status), .integer(limit)],
-            opportunity)
+            "SELECT \(columns) FROM opportunities WHERE id > ?\(conditions.sql) ORDER BY id LIMIT ?",
+            [.integer(afterID)] + conditions.values + [.integer(limit)], opportunity)
         let references = try ExternalReferences.references(store, recordType: "opportunity", recordIDs: opportunities.map(\.id))
         for index in opportunities.indices { opportunities[index].externalRefs = references[opportunities[index].id] ?? [] }
         return opportunities
