@@ -12,6 +12,7 @@
 #                         BENCH_ARGS="-n 20000 -g 20000 --refs --strict")
 #   make bench-documents  invoices issued from completed job cards and paid, beside raw sqlite3
 #   make bench-csv        100,000 accounts imported from CSV (bridge.import_csv) beside the account.create loop
+#   make bench-csv-memory the import's peak memory through a 1 GB CSV file
 #   make bench-credit     crm_credit_score reads, credit.recompute of 1,000,000 invoices, a payment's observer cost
 #   make bench-pipeline   report.forecast, report.funnel and report.cycle over 100,000
 #                         opportunities against SQL aggregates over the same rows
@@ -94,7 +95,7 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DESTDIR    ?=
 
-.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench bench-leads bench-pipeline bench-documents bench-credit bench-csv bench-pg bench-pg-scale \
+.PHONY: all lib check-lib install uninstall test-c test-c-build install-test bench bench-leads bench-pipeline bench-documents bench-credit bench-csv bench-csv-memory bench-pg bench-pg-scale \
         test-swift test-python test demo clean linkdir
 
 all: lib
@@ -246,6 +247,10 @@ bench-documents: linkdir
 bench-csv: linkdir
 	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_csv Benchmarks/bench_csv.c Benchmarks/benchkit.c $(LINK_CRM)
 	$(BUILD)/bench_csv $(BENCH_CSV_ARGS)
+
+# bridge.import_csv's peak memory through a 1 GB CSV file (needs about 4.5 GB free in /tmp).
+bench-csv-memory: $(LIB_DEP)
+	CRM_LIBRARY=$(abspath $(LIB)) $(PYTHON) Benchmarks/csv_memory.py $(BENCH_CSV_MEMORY_ARGS)
 
 bench-credit: linkdir
 	$(CC) -std=c99 $(WARN) -O2 -IInclude -o $(BUILD)/bench_credit Benchmarks/bench_credit.c Benchmarks/benchkit.c Benchmarks/bulkload.c $(LINK_CRM) -lsqlite3
