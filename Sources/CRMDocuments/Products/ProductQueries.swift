@@ -74,17 +74,13 @@ enum ProductQueries {
 
     /// Up to `limit` products with an id above `afterID`, by id.
     static func list(_ store: Store, kind: String?, archived: Bool?, afterID: Int64, limit: Int64) throws -> [Product] {
-        let archivedFlag: Int64? = archived.map { $0 ? 1 : 0 }
+        var conditions = ListConditions()
+        conditions.equal("kind", kind)
+        conditions.add("archived_at IS NOT NULL", when: archived == true)
+        conditions.add("archived_at IS NULL", when: archived == false)
         var products = try store.connection.rows(
-            """
-            SELECT \(columns) FROM products
-            WHERE id > ? AND (? IS NULL OR kind = ?)
-              AND (? IS NULL OR (? = 1 AND archived_at IS NOT NULL) OR (? = 0 AND archived_at IS NULL))
-            ORDER BY id LIMIT ?
-            """,
-            [.integer(afterID), .text(kind), .text(kind), .integer(archivedFlag), .integer(archivedFlag), .integer(archivedFlag),
-             .integer(limit)],
-            product)
+            "SELECT \(columns) FROM products WHERE id > ?\(conditions.sql) ORDER BY id LIMIT ?",
+            [.integer(afterID)] + conditions.values + [.integer(limit)], product)
         let references = try ExternalReferences.references(store, recordType: "product", recordIDs: products.map(\.id))
         for index in products.indices { products[index].externalRefs = references[products[index].id] ?? [] }
         return products
