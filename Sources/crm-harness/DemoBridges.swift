@@ -183,7 +183,6 @@ extension DemoRun {
 
     private func ledgerJournal() throws {
         let consumer = "demo-books"
-        say()
         say("bridge.export_journal turns the postings of every money-moving event into a plain-text journal. The shop's")
         say("books read it as consumer \"\(consumer)\": each export holds only what the books have not had yet.")
         let export = try database.exec("bridge.export_journal", ["format": "hledger", "consumer": .string(consumer)])
@@ -219,7 +218,7 @@ extension DemoRun {
         say("and `hledger balance ^Assets:Receivable`:")
         if prose { print(balance.output.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")) }
         say("Van Wyk Bouers' invoice was issued in libcrm and paid in full: nothing owed, as ar.ageing says. The old ledger's")
-        say("invoices and receipts of section 14 came in with posting: false (those books hold them already); Mthembu's")
+        say("invoices and receipts of section 15 came in with posting: false (those books hold them already); Mthembu's")
         say("receipt today was made in libcrm, so it is posted, against invoices the old books carry.")
         remember("journal", ["consumer": .string(consumer), "exported": .int(count), "transactions": .int(transactions),
                              "hledger_check": .int(Int64(check.status))])

@@ -14,8 +14,13 @@ extension CRMHarness {
                 customer codes as external_ref, 2-3 contacts each with consent per channel \
                 and preferences, and 30 interactions (calls, visits, complaints, e-mails) \
                 with their own dates. Then: a replayed import, searches, duplicates found and \
-                merged, an update with expected_version, one customer's history, the events a \
-                hook (crm_hook_register) heard, and the events a consumer fetches and acks.
+                merged, an update with expected_version, one customer's history, leads worked \
+                and converted, the pipeline, activities and a call list, the document chain \
+                from quote to payment, the old books brought in (a branch's GnuCash book and a \
+                till's CSV export), credit control, the ledger's journal and the outbox runner \
+                (its files beside the database, in DB.bridge/), the events a hook \
+                (crm_hook_register) heard, the events a consumer fetches and acks, and what \
+                the CRM holds about one person.
 
                 The demo writes into --db (default ./crm.sqlite) and may be run again on the \
                 same file: every import then comes back as a replay with the same id, \
