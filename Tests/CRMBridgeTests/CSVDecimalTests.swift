@@ -1,3 +1,4 @@
+import CRMStore
 import Testing
 @testable import CRMBridge
 
@@ -20,9 +21,9 @@ struct CSVDecimalTests {
     }
 
     @Test func writesWithTheCurrencysDigits() {
-        #expect(DecimalAmount.text(minor: 123_450, digits: 2) == "1234.50")
-        #expect(DecimalAmount.text(minor: -5, digits: 2) == "-0.05")
-        #expect(DecimalAmount.text(minor: 75, digits: 0) == "75")
-        #expect(DecimalAmount.text(minor: Int64.min, digits: 2) == "-92233720368547758.08")
+        #expect(Currency(code: "ZAR")?.decimalText(minor: 123_450) == "1234.50")
+        #expect(Currency(code: "ZAR")?.decimalText(minor: -5) == "-0.05")
+        #expect(Currency(code: "JPY")?.decimalText(minor: 75) == "75")
+        #expect(Currency(code: "ZAR")?.decimalText(minor: Int128(Int64.min)) == "-92233720368547758.08")
     }
 }

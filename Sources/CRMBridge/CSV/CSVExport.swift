@@ -175,7 +175,8 @@ enum CSVExport {
             if case .integer(let minor)? = record["\(column)_minor"] {
                 let code: String
                 if case .string(let currency)? = record["currency"] { code = currency } else { code = "ZAR" }
-                return DecimalAmount.text(minor: minor, digits: Currency(code: code)?.minorUnitDigits ?? 2)
+                // A code off the list is written with two digits, as most currencies have.
+                return (Currency(code: code) ?? Currency(code: "ZAR"))?.decimalText(minor: Int128(minor)) ?? String(minor)
             }
             return ""
         }

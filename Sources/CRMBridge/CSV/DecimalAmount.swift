@@ -100,16 +100,4 @@ enum DecimalAmount {
         }
         return .success(Int64(minor))
     }
-
-    /// Minor units as decimal text with the currency's digits ("1234.50", "-75", "0.005").
-    static func text(minor: Int64, digits: Int) -> String {
-        let value = Int128(minor)
-        let sign = value < 0 ? "-" : ""
-        let magnitude = value.magnitude
-        guard digits > 0 else { return "\(sign)\(magnitude)" }
-        var scale: UInt128 = 1
-        for _ in 0..<digits { scale *= 10 }
-        let fraction = String(magnitude % scale)
-        return "\(sign)\(magnitude / scale).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
-    }
 }

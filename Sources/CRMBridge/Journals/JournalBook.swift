@@ -122,7 +122,7 @@ struct JournalBook {
         // ledger --strict wants the metadata tags declared (declaring again is harmless).
         if format == .ledger { out += "tag type\ntag event\ntag seq\n" }
         for currency in commodities {
-            let example = currency.text(minor: Int128(1_000) * power(currency.minorUnitDigits))
+            let example = currency.text(minor: Int128(1_000) * currency.minorUnitsPerUnit)
             switch format {
             case .ledger: out += "commodity \(currency.code)\n    format \(example)\n"
             case .hledger: out += "commodity \(example)\n"
@@ -264,11 +264,5 @@ struct JournalBook {
             try state.move(movement.key, by: movement.amount, on: movement.date)
         }
         return (balances, omitted.count, warnings)
-    }
-
-    func power(_ digits: Int) -> Int128 {
-        var value: Int128 = 1
-        for _ in 0..<digits { value *= 10 }
-        return value
     }
 }

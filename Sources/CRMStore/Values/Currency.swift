@@ -33,14 +33,26 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
     /// An amount of minor units as a person reads it in a message:
     /// "46740.00 ZAR", "-1500 JPY" (the currency's digits, no grouping).
     public func text(minor: Int128) -> String {
+        "\(decimalText(minor: minor)) \(code)"
+    }
+
+    /// An amount of minor units as decimal text with the currency's digits
+    /// and no code: "46740.00", "-1500" (JPY), "0.005" (KWD).
+    public func decimalText(minor: Int128) -> String {
         let sign = minor < 0 ? "-" : ""
         let magnitude = minor.magnitude
-        guard minorUnitDigits > 0 else { return "\(sign)\(magnitude) \(code)" }
-        var scale: UInt128 = 1
-        for _ in 0..<minorUnitDigits { scale *= 10 }
+        guard minorUnitDigits > 0 else { return "\(sign)\(magnitude)" }
+        let scale = UInt128(minorUnitsPerUnit)
         let fraction = String(magnitude % scale)
         let padded = String(repeating: "0", count: max(0, minorUnitDigits - fraction.count)) + fraction
-        return "\(sign)\(magnitude / scale).\(padded) \(code)"
+        return "\(sign)\(magnitude / scale).\(padded)"
+    }
+
+    /// Minor units in one unit: 100 for ZAR, 1 for JPY, 1000 for KWD.
+    public var minorUnitsPerUnit: Int128 {
+        var scale: Int128 = 1
+        for _ in 0..<minorUnitDigits { scale *= 10 }
+        return scale
     }
 
     /// Every currency, in code order.
