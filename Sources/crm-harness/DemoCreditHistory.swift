@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// Eighteen months of the old ledger's invoices and receipts for five of the
 /// demo's customers, each with its own habit of paying: the history the credit
 /// section scores. Fixed dates (June 2025 to November 2026), so a rerun on any
@@ -68,7 +71,7 @@ enum DemoCreditHistory {
         }
     }
 
-    /// A calendar day, enough arithmetic for the history (proleptic Gregorian).
+    /// A calendar day, enough arithmetic for the history.
     struct CalendarDay {
         var year: Int
         var month: Int
@@ -76,36 +79,19 @@ enum DemoCreditHistory {
 
         var text: String { "\(year)-\(String(format2: month))-\(String(format2: day))" }
 
-        /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-        var serial: Int64 {
-            let y = Int64(month <= 2 ? year - 1 : year)
-            let era = (y >= 0 ? y : y - 399) / 400
-            let yoe = y - era * 400
-            let m = Int64(month)
-            let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
-            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-            return era * 146_097 + doe - 719_468
+        /// The day `days` after this one, by the C library's UTC calendar
+        /// (timegm and gmtime_r, as `DemoRun.daysFromNow` reads today).
+        func adding(days: Int64) -> CalendarDay {
+            var parts = tm()
+            parts.tm_year = Int32(year - 1900)
+            parts.tm_mon = Int32(month - 1)
+            parts.tm_mday = Int32(day)
+            parts.tm_hour = 12
+            var seconds = time_t(Int64(timegm(&parts)) + days * 86_400)
+            var moved = tm()
+            gmtime_r(&seconds, &moved)
+            return CalendarDay(year: Int(moved.tm_year) + 1900, month: Int(moved.tm_mon) + 1, day: Int(moved.tm_mday))
         }
-
-        init(year: Int, month: Int, day: Int) {
-            self.year = year
-            self.month = month
-            self.day = day
-        }
-
-        init(serial: Int64) {
-            let z = serial + 719_468
-            let era = (z >= 0 ? z : z - 146_096) / 146_097
-            let doe = z - era * 146_097
-            let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-            let mp = (5 * doy + 2) / 153
-            day = Int(doy - (153 * mp + 2) / 5 + 1)
-            month = Int(mp < 10 ? mp + 3 : mp - 9)
-            year = Int(yoe + era * 400) + (month <= 2 ? 1 : 0)
-        }
-
-        func adding(days: Int64) -> CalendarDay { CalendarDay(serial: serial + days) }
     }
 }
 
