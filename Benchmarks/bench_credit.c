@@ -52,19 +52,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static void die(const char *what, const char *detail)
-{
-    fprintf(stderr, "bench_credit: %s: %s\n", what, detail ? detail : "(no message)");
-    exit(1);
-}
-
-static char *run(crm_db *db, const char *command, const char *args)
-{
-    char *out = NULL;
-    if (crm_exec(db, command, args, &out) != CRM_OK) die(command, crm_errmsg(db));
-    return out;
-}
-
 static void exec_sql(sqlite3 *raw, const char *sql)
 {
     char *error = NULL;
@@ -200,6 +187,7 @@ static void build_book(const char *path, int accounts, int invoices)
 
 int main(int argc, char **argv)
 {
+    bench_name = "bench_credit";
     int accounts = 50000, invoices = 1000000, reads = 20000, payments = 2000;
     const char *base = "/tmp";
     for (int i = 1; i < argc; i++) {

@@ -38,12 +38,6 @@ static double cpu_now(void)
     return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static void die(const char *what, const char *detail)
-{
-    fprintf(stderr, "bench_csv: %s: %s\n", what, detail ? detail : "(no message)");
-    exit(1);
-}
-
 static const char *cities[] = {"Cape Town", "Durban", "Pretoria", "Gqeberha", "Bloemfontein",
                                "Polokwane", "Nelspruit", "Kimberley", "Mahikeng", "East London"};
 static const char *trades[] = {"Irrigation", "Motors", "Hardware", "Farm Supply", "Engineering",
@@ -91,6 +85,7 @@ static long long count_of(const char *json, const char *key)
 
 int main(int argc, char **argv)
 {
+    bench_name = "bench_csv";
     int n = 100000, batch = 1000;
     const char *dir = NULL;
     for (int i = 1; i < argc; i++) {

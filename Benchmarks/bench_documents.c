@@ -33,20 +33,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static void die(const char *what, const char *detail)
-{
-    fprintf(stderr, "bench_documents: %s: %s\n", what, detail ? detail : "(no message)");
-    exit(1);
-}
-
-/* crm_exec that must succeed; the answer (freed by the caller) or dies. */
-static char *run(crm_db *db, const char *command, const char *args)
-{
-    char *out = NULL;
-    if (crm_exec(db, command, args, &out) != CRM_OK) die(command, crm_errmsg(db));
-    return out;
-}
-
 static long long made(crm_db *db, const char *command, const char *args)
 {
     char *out = run(db, command, args);
@@ -76,6 +62,7 @@ static void step(sqlite3 *raw, sqlite3_stmt *statement)
 
 int main(int argc, char **argv)
 {
+    bench_name = "bench_documents";
     int cards = 10000, batch = 100;
     const char *base = "/tmp";
     for (int i = 1; i < argc; i++) {

@@ -29,12 +29,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static void die(const char *what, const char *detail)
-{
-    fprintf(stderr, "bench_leads: %s: %s\n", what, detail);
-    exit(1);
-}
-
 /* The phone of contact i and its key (the last nine digits). */
 static void phone_of(int i, char *phone, size_t cap, char *key, size_t keycap)
 {
@@ -44,6 +38,7 @@ static void phone_of(int i, char *phone, size_t cap, char *key, size_t keycap)
 
 int main(int argc, char **argv)
 {
+    bench_name = "bench_leads";
     int contacts = 1000000, leads = 2000;
     const char *base = "/tmp";
     for (int i = 1; i < argc; i++) {

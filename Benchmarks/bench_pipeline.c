@@ -43,12 +43,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static void die(const char *what, const char *detail)
-{
-    fprintf(stderr, "bench_pipeline: %s: %s\n", what, detail);
-    exit(1);
-}
-
 static const char *stages[] = {"prospecting", "qualification", "proposal", "negotiation"};
 static const int probabilities[] = {10, 20, 50, 70};
 static const char *channels[] = {"web", "phone_in", "walk_in", "telemarketing", "email", "referral", "partner", "campaign", "social", "other"};
@@ -104,6 +98,7 @@ static stats time_sql(sqlite3 *raw, const char *sql, int runs, int *rows)
 
 int main(int argc, char **argv)
 {
+    bench_name = "bench_pipeline";
     int opportunities = 100000, runs = 15, keep = 0;
     const char *base = "/tmp";
     for (int i = 1; i < argc; i++) {

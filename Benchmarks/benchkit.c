@@ -9,6 +9,21 @@
 #include <string.h>
 #include <time.h>
 
+const char *bench_name = "bench";
+
+void die(const char *what, const char *detail)
+{
+    fprintf(stderr, "%s: %s: %s\n", bench_name, what, detail ? detail : "(no message)");
+    exit(1);
+}
+
+char *run(crm_db *db, const char *command, const char *args)
+{
+    char *out = NULL;
+    if (crm_exec(db, command, args, &out) != CRM_OK) die(command, crm_errmsg(db));
+    return out;
+}
+
 double now(void)
 {
     struct timespec ts;

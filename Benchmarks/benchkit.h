@@ -6,7 +6,17 @@
 #ifndef BENCHKIT_H
 #define BENCHKIT_H
 
+#include <crm.h>
 #include <stddef.h>
+
+/* The program's name in its messages ("bench_credit"); each main sets it. */
+extern const char *bench_name;
+
+/* Prints "bench_name: what: detail" on standard error and exits 1. */
+void die(const char *what, const char *detail);
+
+/* crm_exec that must succeed: the answer (the caller frees it with crm_free), or die. */
+char *run(crm_db *db, const char *command, const char *args);
 
 /* Seconds on a monotonic clock. */
 double now(void);
