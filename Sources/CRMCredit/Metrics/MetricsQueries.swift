@@ -14,11 +14,12 @@ enum MetricsQueries {
     /// The invoices (not drafts) in `currency` issued from `from` to `to`,
     /// of one account or of the book.
     static func sales(_ store: Store, accountID: Int64?, currency: String, from: CalendarDate, to: CalendarDate) throws -> [Sale] {
-        let scope = AccountScope(accountID: accountID)
+        var scope = ListConditions()
+        scope.equal("account_id", accountID)
         return try store.connection.rows(
             """
             SELECT account_id, issued_on, total_minor FROM invoices
-            WHERE status <> ? AND currency = ? AND issued_on >= ? AND issued_on <= ?\(scope.condition("account_id"))
+            WHERE status <> ? AND currency = ? AND issued_on >= ? AND issued_on <= ?\(scope.sql)
             """,
             [.text("draft"), .text(currency), .text(from.description), .text(to.description)] + scope.values) { row in
             guard let issuedOn = CalendarDate(row.text(1)) else { return nil }
@@ -40,14 +41,15 @@ enum MetricsQueries {
     /// after `to`.
     static func allocations(_ store: Store, accountID: Int64?, currency: String, from: CalendarDate, to: CalendarDate) throws -> [Allocation] {
         let end = SQLValue.text(to.description)
-        let scope = AccountScope(accountID: accountID)
+        var scope = ListConditions()
+        scope.equal("i.account_id", accountID)
         return try store.connection.rows(
             """
             SELECT a.amount_minor, a.allocated_on, i.issued_on FROM payment_allocations a
             JOIN invoices i ON i.id = a.invoice_id
             LEFT JOIN payments p ON p.id = a.payment_id
             WHERE i.currency = ? AND i.status <> ?
-              AND a.allocated_on >= ? AND a.allocated_on <= ? AND (a.reversed = ? OR p.reversed_on > ?)\(scope.condition("i.account_id"))
+              AND a.allocated_on >= ? AND a.allocated_on <= ? AND (a.reversed = ? OR p.reversed_on > ?)\(scope.sql)
             """,
             [.text(currency), .text("draft"), .text(from.description), end, .integer(0), end] + scope.values) { row in
             guard let allocatedOn = CalendarDate(row.text(1)), let issuedOn = CalendarDate(row.text(2)) else { return nil }
@@ -72,7 +74,8 @@ enum MetricsQueries {
     /// date is due on its issue day.
     static func settled(_ store: Store, accountID: Int64?, currency: String, from: CalendarDate, to: CalendarDate) throws -> [Settled] {
         let date = SQLValue.text(to.description)
-        let scope = AccountScope(accountID: accountID)
+        var scope = ListConditions()
+        scope.equal("i.account_id", accountID)
         let rows = try store.connection.rows(
             """
             SELECT total_minor, due_on, issued_on, last_allocated_on, last_note_on FROM (
@@ -93,7 +96,7 @@ enum MetricsQueries {
                               JOIN credit_notes n ON n.id = a.credit_note_id
                               WHERE n.invoice_id = i.id AND a.allocated_on <= ?), 0) AS applied_minor
                 FROM invoices i
-                WHERE i.status <> ? AND i.currency = ? AND i.issued_on <= ? AND i.total_minor > ?\(scope.condition("i.account_id"))
+                WHERE i.status <> ? AND i.currency = ? AND i.issued_on <= ? AND i.total_minor > ?\(scope.sql)
             ) t
             WHERE paid_minor + notes_minor - applied_minor >= total_minor
             """,

@@ -87,7 +87,8 @@ enum ReceivableQueries {
     /// allocation and credit-note indexes by invoice.
     static func invoices(_ store: Store, accountID: Int64?, currency: String, asOf: CalendarDate) throws -> [InvoiceAsOf] {
         let date = SQLValue.text(asOf.description)
-        let scope = AccountScope(accountID: accountID)
+        var scope = ListConditions()
+        scope.equal("i.account_id", accountID)
         return try store.connection.rows(
             """
             SELECT account_id, due_on, total_minor, paid_minor, notes_minor, applied_minor, id FROM (
@@ -102,7 +103,7 @@ enum ReceivableQueries {
                               JOIN credit_notes n ON n.id = a.credit_note_id
                               WHERE n.invoice_id = i.id AND a.allocated_on <= ?), 0) AS applied_minor
                 FROM invoices i
-                WHERE i.status <> ? AND i.currency = ? AND i.issued_on <= ?\(scope.condition("i.account_id"))
+                WHERE i.status <> ? AND i.currency = ? AND i.issued_on <= ?\(scope.sql)
             ) t
             WHERE paid_minor + notes_minor - applied_minor <> total_minor
             """,
@@ -119,7 +120,8 @@ enum ReceivableQueries {
     /// then) kept unallocated and unrefunded on that day, by account.
     static func unallocatedPayments(_ store: Store, accountID: Int64?, currency: String, asOf: CalendarDate) throws -> [Int64: Int128] {
         let date = SQLValue.text(asOf.description)
-        let scope = AccountScope(accountID: accountID)
+        var scope = ListConditions()
+        scope.equal("p.account_id", accountID)
         let rows = try store.connection.rows(
             """
             SELECT account_id, unallocated_minor FROM (
@@ -129,7 +131,7 @@ enum ReceivableQueries {
                     - COALESCE((SELECT CAST(SUM(r.amount_minor) AS BIGINT) FROM payment_refunds r
                                 WHERE r.payment_id = p.id AND r.refunded_on <= ?), 0) AS unallocated_minor
                 FROM payments p
-                WHERE p.currency = ? AND p.received_on <= ? AND (p.reversed_on IS NULL OR p.reversed_on > ?)\(scope.condition("p.account_id"))
+                WHERE p.currency = ? AND p.received_on <= ? AND (p.reversed_on IS NULL OR p.reversed_on > ?)\(scope.sql)
             ) t
             WHERE unallocated_minor > ?
             """, [date, date, .text(currency), date, date] + scope.values + [.integer(0)]) {
@@ -139,23 +141,4 @@ enum ReceivableQueries {
         for (account, amount) in rows { result[account, default: 0] += Int128(amount) }
         return result
     }
-}
-
-
-/// One account or the whole book, as the last condition of a query: one
-/// account is `AND <column> = ?` (its id bound), the book no condition at
-/// all. (A `? IS NULL OR account_id = ?` condition would keep SQLite from
-/// using the account's index, and one account's figures on a date would
-/// read every invoice of the book.) The column names come from the code,
-/// never from input.
-struct AccountScope {
-    let accountID: Int64?
-
-    /// The condition on `column`, with a leading " AND ", or "" for the book.
-    func condition(_ column: StaticString) -> String {
-        accountID == nil ? "" : " AND \(column) = ?"
-    }
-
-    /// The values the condition binds.
-    var values: [SQLValue] { accountID.map { [.integer($0)] } ?? [] }
 }

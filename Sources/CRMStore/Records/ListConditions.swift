@@ -1,8 +1,10 @@
-/// The optional filters of a list, as SQL: one condition for each filter
+/// The optional filters of a query, as SQL: one condition for each filter
 /// that was given and none for one left out, so the engine can use the
-/// index the filter has. (`? IS NULL OR account_id = ?` reads the same but
-/// keeps both engines from using any index for it: a page of one account's
-/// invoices would read every invoice in the book.)
+/// index the filter has. Lists use it, and so do the figures that are of
+/// one account or of the whole book (ageing, metrics). (`? IS NULL OR
+/// account_id = ?` reads the same but keeps both engines from using any
+/// index for it: a page of one account's invoices would read every invoice
+/// in the book.)
 ///
 /// Columns and conditions are written in the module's code, never taken
 /// from input; the values are always bound.
