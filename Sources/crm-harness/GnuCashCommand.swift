@@ -81,13 +81,12 @@ extension CRMHarness {
                 let kinds = ImportGnuCash.kinds
                 let columns = ["created", "replayed", "updated", "skipped", "errors"]
                 print("\(dryRun ? "dry run: " : "")GnuCash book \(file) (source \(answer["source"]?.string ?? "gnucash"))")
-                print("  " + "kind".padding(toLength: 14, withPad: " ", startingAt: 0)
-                      + columns.map { $0.leftPadded(9) }.joined())
+                var table = TextTable(["kind"] + columns, rightAligned: Set(1...columns.count))
                 for kind in kinds {
                     let counts = answer["counts"]?[kind]
-                    print("  " + kind.replacingOccurrences(of: "_", with: " ").padding(toLength: 14, withPad: " ", startingAt: 0)
-                          + columns.map { String(counts?[$0]?.int ?? 0).leftPadded(9) }.joined())
+                    table.add([kind.replacingOccurrences(of: "_", with: " ")] + columns.map { String(counts?[$0]?.int ?? 0) })
                 }
+                print(table.render(indent: "  "), terminator: "")
                 for item in answer["skipped"]?.array ?? [] {
                     print("  skipped \(item["gnucash"]?.string ?? ""): \(item["reason"]?.string ?? "")")
                 }
@@ -117,11 +116,5 @@ extension CRMHarness {
             }
             return last.setting("counts", counts)
         }
-    }
-}
-
-private extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? " " + self : String(repeating: " ", count: width - count) + self
     }
 }
